@@ -1,0 +1,57 @@
+# The verbs people and CI use. `make run` and `make test` install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+APP := target/debug/contactmoment-app
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: run test setup setup-test ui build fmt fmt-check lint check-ui test-rust test-ui e2e bench bindings package
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+ui:
+	cd ui && npm run build
+
+# One cargo selection for everything (building, clippy, tests): switching selections rebuilds Tauri.
+build: ui
+	cargo build --workspace --all-targets
+
+run: setup build
+	$(APP)
+
+test: setup-test fmt-check check-ui build lint test-rust test-ui e2e
+
+fmt:
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+check-ui:
+	cd ui && npm run check
+
+test-rust:
+	cargo test --workspace
+
+test-ui:
+	cd ui && npm test
+
+e2e: build
+	cd tests/e2e && $(XVFB) npm test
+
+# Regenerates ui/src/lib/ipc/bindings.ts from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test --workspace -- typescript_bindings
+
+bench:
+	cargo bench -p contactmoment-core --bench store
+
+package: setup ui
+	ui/node_modules/.bin/tauri build --bundles deb

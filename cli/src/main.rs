@@ -1,0 +1,306 @@
+//! `contactmoment`: the journal from a terminal, over the same core and the same default file
+//! as the desktop app. Output goes to stdout only after the data is committed, so a script
+//! that reads an id back can rely on it.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use contactmoment_core::{
+    export, location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
+    WeekStats, WeeklyQuery,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "contactmoment",
+    version,
+    about = "Log customer contact moments and read the weekly figures"
+)]
+struct Cli {
+    /// The journal: a file path or a sqlite: URL (default: the app's journal).
+    #[arg(long, global = true, env = location::DB_ENV, value_name = "LOCATION")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Log a contact; prints its id once it is safely stored.
+    Log(LogArgs),
+    /// List contacts, newest first.
+    List {
+        /// Only contacts on or after this local date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this staff member's contacts.
+        #[arg(long)]
+        staff: Option<String>,
+        /// At most this many contacts.
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Export every contact with all fields.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Share of positive ratings (4–5) per ISO week, with 95% Wilson intervals.
+    Weekly {
+        /// First date (its whole ISO week counts); default: 12 weeks before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last date (its whole ISO week counts); default: today.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        staff: Option<String>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+struct LogArgs {
+    /// Was it solved? 1 (not at all) to 5 (completely).
+    #[arg(long, value_name = "1-5", allow_negative_numbers = true)]
+    functional: i32,
+    /// Did the customer feel welcome? 1 (not at all) to 5 (very).
+    #[arg(long, value_name = "1-5", allow_negative_numbers = true)]
+    emotional: i32,
+    /// phone (default), email, chat, counter, social or visit.
+    #[arg(long)]
+    channel: Option<String>,
+    #[arg(long)]
+    topic: Option<String>,
+    /// A customer reference (not a name).
+    #[arg(long)]
+    customer: Option<String>,
+    #[arg(long)]
+    note: Option<String>,
+    /// Flag the contact for follow-up.
+    #[arg(long)]
+    follow_up: bool,
+    /// When it happened (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Staff name; default: the display name from the app's settings.
+    #[arg(long)]
+    staff: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version are answers, not failures.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // clap explains over several lines with usage; scripts and people want one line.
+            let rendered = e.to_string();
+            let message: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let line = message.join(" ");
+            let _ = writeln!(
+                io::stderr(),
+                "contactmoment: {}",
+                line.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "contactmoment: {e}");
+            ExitCode::from(if matches!(e, Error::Validation { .. }) {
+                2
+            } else {
+                1
+            })
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let location = match cli.db {
+        Some(db) => db,
+        None => location::configured()?,
+    };
+    let store = location::open(&location).await?;
+    let journal = Journal::new(store.clone(), Arc::new(SystemClock));
+    let result = execute(&journal, cli.command).await;
+    store.close().await;
+    result
+}
+
+async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    match command {
+        Command::Log(a) => {
+            let input = ContactInput {
+                occurred_at: a.at,
+                staff: a.staff,
+                channel: a.channel,
+                functional: Some(a.functional),
+                emotional: Some(a.emotional),
+                topic: a.topic,
+                customer_ref: a.customer,
+                note: a.note,
+                follow_up: a.follow_up,
+                ..ContactInput::default()
+            };
+            let contact = journal.log(&input).await?;
+            writeln!(out, "{}", contact.id)?;
+        }
+        Command::List {
+            since,
+            staff,
+            limit,
+            format,
+        } => {
+            let query = ListQuery {
+                since: since.map(|s| validate::date("since", &s)).transpose()?,
+                staff,
+                limit,
+            };
+            let contacts = journal.list(&query).await?;
+            match format {
+                Format::Table => writeln!(out, "{}", contacts_table(&contacts))?,
+                Format::Json => export::json(&mut out, &contacts)?,
+                Format::Csv => export::csv(&mut out, &contacts)?,
+            }
+        }
+        Command::Export { format } => {
+            let mut contacts = journal.list(&ListQuery::default()).await?;
+            contacts.reverse();
+            match format {
+                ExportFormat::Csv => export::csv(&mut out, &contacts)?,
+                ExportFormat::Json => export::json(&mut out, &contacts)?,
+            }
+        }
+        Command::Weekly {
+            from,
+            to,
+            staff,
+            channel,
+            format,
+        } => {
+            let channel = channel.map(|c| validate::channel(Some(&c))).transpose()?;
+            let query = WeeklyQuery {
+                from: from.map(|s| validate::date("from", &s)).transpose()?,
+                to: to.map(|s| validate::date("to", &s)).transpose()?,
+                staff,
+                channel,
+            };
+            let report = journal.weekly(&query).await?;
+            match format {
+                Format::Table => writeln!(out, "{}", weekly_table(&report.weeks, report.min_n))?,
+                Format::Json => export::json(&mut out, &report.weeks)?,
+                Format::Csv => export::csv(&mut out, &report.weeks)?,
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn contacts_table(contacts: &[Contact]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "when",
+        "staff",
+        "channel",
+        "solved",
+        "welcome",
+        "topic",
+        "follow-up",
+        "id",
+    ]);
+    for c in contacts {
+        t.add_row([
+            c.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+            c.staff.clone(),
+            c.channel.to_string(),
+            c.functional.to_string(),
+            c.emotional.to_string(),
+            c.topic.clone().unwrap_or_default(),
+            if c.follow_up {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            c.id.to_string(),
+        ]);
+    }
+    t
+}
+
+fn share(share: Option<f64>, low: Option<f64>, high: Option<f64>, n: u32, min_n: u32) -> String {
+    match (share, low, high) {
+        (Some(s), Some(l), Some(h)) if n >= min_n => {
+            format!("{:.0}% ({:.0}–{:.0}%)", s * 100.0, l * 100.0, h * 100.0)
+        }
+        _ if n == 0 => "–".into(),
+        _ => "not enough data".into(),
+    }
+}
+
+fn weekly_table(weeks: &[WeekStats], min_n: u32) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "week",
+        "starts",
+        "n",
+        "solved (4–5)",
+        "welcome (4–5)",
+    ]);
+    for w in weeks {
+        t.add_row([
+            w.week.clone(),
+            w.week_start.to_string(),
+            w.n.to_string(),
+            share(
+                w.functional_share,
+                w.functional_ci_low,
+                w.functional_ci_high,
+                w.n,
+                min_n,
+            ),
+            share(
+                w.emotional_share,
+                w.emotional_ci_low,
+                w.emotional_ci_high,
+                w.n,
+                min_n,
+            ),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,326 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+struct Journal {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn journal() -> Journal {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    Journal { _dir: dir, path }
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_contactmoment"))
+        .env_remove("CONTACTMOMENT_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn contacts(db: &Path) -> Vec<Value> {
+    serde_json::from_str::<Vec<Value>>(&ok(db, &["list", "--format", "json"])).unwrap()
+}
+
+#[test]
+fn log_then_weekly_json_has_exact_numbers() {
+    let j = journal();
+    let id1 = ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "4",
+            "--emotional",
+            "5",
+            "--at",
+            "2026-11-03T10:00:00+01:00",
+        ],
+    );
+    let id2 = ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "2",
+            "--emotional",
+            "4",
+            "--channel",
+            "email",
+            "--at",
+            "2026-11-04T15:30:00+01:00",
+            "--topic",
+            "factuur",
+            "--customer",
+            "K-7",
+            "--note",
+            "belt terug",
+            "--follow-up",
+        ],
+    );
+    ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "5",
+            "--emotional",
+            "1",
+            "--at",
+            "2026-11-11T09:00:00+01:00",
+        ],
+    );
+    for id in [&id1, &id2] {
+        assert_eq!(id.trim().len(), 36, "prints the id only: {id:?}");
+    }
+
+    let weekly: Value = serde_json::from_str(&ok(
+        &j.path,
+        &[
+            "weekly",
+            "--from",
+            "2026-10-26",
+            "--to",
+            "2026-11-15",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let weeks = weekly.as_array().unwrap();
+    assert_eq!(weeks.len(), 3);
+    assert_eq!(
+        weeks[0],
+        json!({
+            "week": "2026-W44", "week_start": "2026-10-26", "n": 0,
+            "functional_positive": 0, "functional_share": null, "functional_ci_low": null,
+            "functional_ci_high": null, "functional_mean": null,
+            "emotional_positive": 0, "emotional_share": null, "emotional_ci_low": null,
+            "emotional_ci_high": null, "emotional_mean": null
+        })
+    );
+    let w = &weeks[1];
+    assert_eq!(w["week"], "2026-W45");
+    assert_eq!(w["week_start"], "2026-11-02");
+    assert_eq!(w["n"], 2);
+    assert_eq!(w["functional_positive"], 1);
+    assert_eq!(w["functional_share"], 0.5);
+    assert_eq!(w["functional_mean"], 3.0);
+    assert_eq!(w["emotional_positive"], 2);
+    assert_eq!(w["emotional_share"], 1.0);
+    assert_eq!(w["emotional_mean"], 4.5);
+    // Wilson 95% for 1 of 2: 0.0945–0.9055; for 2 of 2: 0.3424–1.
+    let near = |v: &Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-4;
+    assert!(
+        near(&w["functional_ci_low"], 0.094_531),
+        "{}",
+        w["functional_ci_low"]
+    );
+    assert!(
+        near(&w["functional_ci_high"], 0.905_469),
+        "{}",
+        w["functional_ci_high"]
+    );
+    assert!(
+        near(&w["emotional_ci_low"], 0.342_380),
+        "{}",
+        w["emotional_ci_low"]
+    );
+    assert!(near(&w["emotional_ci_high"], 1.0));
+    assert_eq!(weeks[2]["week"], "2026-W46");
+    assert_eq!(weeks[2]["n"], 1);
+
+    let email: Value = serde_json::from_str(&ok(
+        &j.path,
+        &[
+            "weekly",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-08",
+            "--channel",
+            "email",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(email[0]["n"], 1);
+    assert_eq!(email[0]["functional_positive"], 0);
+
+    let all = contacts(&j.path);
+    let second = all.iter().find(|c| c["id"] == id2.trim()).unwrap();
+    assert_eq!(second["channel"], "email");
+    assert_eq!(second["topic"], "factuur");
+    assert_eq!(second["customer_ref"], "K-7");
+    assert_eq!(second["note"], "belt terug");
+    assert_eq!(second["follow_up"], true);
+    assert_eq!(second["staff"], "Anna");
+    assert_eq!(second["occurred_at"], "2026-11-04T15:30:00+01:00");
+}
+
+#[test]
+fn bad_input_exits_non_zero_names_the_field_and_writes_nothing() {
+    let j = journal();
+    ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "3",
+            "--emotional",
+            "3",
+        ],
+    );
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["log", "--functional", "7", "--emotional", "3"],
+            "functional",
+        ),
+        (
+            &["log", "--functional", "3", "--emotional", "0"],
+            "emotional",
+        ),
+        (
+            &["log", "--functional", "abc", "--emotional", "3"],
+            "--functional",
+        ),
+        (&["log", "--emotional", "3"], "--functional"),
+        (
+            &[
+                "log",
+                "--functional",
+                "3",
+                "--emotional",
+                "3",
+                "--channel",
+                "fax",
+            ],
+            "channel",
+        ),
+        (
+            &[
+                "log",
+                "--functional",
+                "3",
+                "--emotional",
+                "3",
+                "--at",
+                "gisteren",
+            ],
+            "occurred_at",
+        ),
+        (
+            &[
+                "log",
+                "--functional",
+                "3",
+                "--emotional",
+                "3",
+                "--at",
+                "2999-01-01T00:00:00Z",
+            ],
+            "occurred_at",
+        ),
+    ];
+    for (args, field) in cases {
+        let out = run(&j.path, &[args, &["--staff", "Anna"][..]].concat());
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?} printed {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{args:?}: one line, got {err:?}"
+        );
+        assert!(err.contains(field), "{args:?}: {err:?} should name {field}");
+    }
+    let long_note = "x".repeat(2001);
+    let out = run(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "3",
+            "--emotional",
+            "3",
+            "--note",
+            &long_note,
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note"));
+    let out = run(&j.path, &["weekly", "--from", "last week"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from"));
+    assert_eq!(
+        contacts(&j.path).len(),
+        1,
+        "only the valid contact was written"
+    );
+}
+
+#[test]
+fn export_gives_every_field_as_csv_and_json() {
+    let j = journal();
+    let id = ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "5",
+            "--emotional",
+            "4",
+            "--note",
+            "twee regels\nen een \"quote\", ja",
+            "--at",
+            "2026-11-04T15:30:00+01:00",
+        ],
+    );
+    let csv = ok(&j.path, &["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,occurred_at,local_date,iso_week,logged_at,updated_at,staff,channel,functional,emotional,topic,customer_ref,note,follow_up"
+    );
+    assert!(csv.contains(id.trim()));
+    assert!(
+        csv.contains("\"twee regels\nen een \"\"quote\"\", ja\""),
+        "{csv}"
+    );
+    let json: Value = serde_json::from_str(&ok(&j.path, &["export", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["note"], "twee regels\nen een \"quote\", ja");
+    assert_eq!(json[0]["iso_week"], "2026-W45");
+}

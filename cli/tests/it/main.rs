@@ -1,0 +1,3 @@
+//! The CLI as a user runs it: a real binary, a temporary journal.
+
+mod commands;

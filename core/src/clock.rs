@@ -1,0 +1,58 @@
+//! Time is injected so that "now", "more than a day in the future" and "this week" can be
+//! tested at fixed instants, including around year ends and daylight-saving changes.
+
+use chrono::{DateTime, FixedOffset, Local, LocalResult, NaiveDateTime, TimeZone};
+
+/// Where the current time and the local UTC offset come from.
+pub trait Clock: Send + Sync {
+    /// The current instant, with the UTC offset the user's wall clock shows.
+    fn now(&self) -> DateTime<FixedOffset>;
+
+    /// The UTC offset the user's wall clock had (or will have) at a local date and time.
+    /// `None` for a local time that does not exist (skipped by a daylight-saving change).
+    fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset>;
+}
+
+/// The machine's clock and time zone.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        Local::now().fixed_offset()
+    }
+
+    fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset> {
+        match Local.from_local_datetime(&local) {
+            LocalResult::Single(t) => Some(*t.offset()),
+            // In the repeated hour after clocks go back, the first occurrence is the natural reading.
+            LocalResult::Ambiguous(first, _) => Some(*first.offset()),
+            LocalResult::None => None,
+        }
+    }
+}
+
+/// A clock that always shows the same instant and offset; for tests and reproducible demos.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<FixedOffset>);
+
+impl FixedClock {
+    /// Parses an RFC 3339 timestamp such as `2026-11-22T10:00:00+01:00`.
+    ///
+    /// # Panics
+    /// When the text is not RFC 3339; meant for literals in tests.
+    #[allow(clippy::expect_used)]
+    pub fn at(rfc3339: &str) -> Self {
+        Self(DateTime::parse_from_rfc3339(rfc3339).expect("FixedClock::at needs RFC 3339"))
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.0
+    }
+
+    fn offset_at(&self, _local: NaiveDateTime) -> Option<FixedOffset> {
+        Some(*self.0.offset())
+    }
+}

@@ -1,0 +1,122 @@
+//! One error type for the whole core, and the `{code, message, field}` shape it takes when
+//! it crosses to the web view. The set of codes is closed so the UI can react to each one;
+//! database error text is logged, never shown.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a field was refused; lets the UI phrase the message in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationKind {
+    Required,
+    OutOfRange,
+    TooLong,
+    ControlCharacters,
+    UnknownChannel,
+    Unparseable,
+    InFuture,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{field}: {message}")]
+    Validation {
+        field: String,
+        kind: ValidationKind,
+        message: String,
+    },
+    #[error("no contact with id {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("storage: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn validation(field: &str, kind: ValidationKind, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation { .. } => ErrorCode::Validation,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Storage(_) | Self::Migrate(_) | Self::Io(_) => ErrorCode::Storage,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    Conflict,
+    Storage,
+    Internal,
+}
+
+/// What a failed command returns to the web view.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, for validation errors.
+    pub field: Option<String>,
+    pub kind: Option<ValidationKind>,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        match e {
+            Error::Validation {
+                field,
+                kind,
+                message,
+            } => Self {
+                code: ErrorCode::Validation,
+                message: message.clone(),
+                field: Some(field.clone()),
+                kind: Some(*kind),
+            },
+            Error::Storage(_) | Error::Migrate(_) | Error::Io(_) | Error::Internal(_) => {
+                tracing::error!(error = %e, "command failed");
+                Self {
+                    code: e.code(),
+                    message: "The journal could not be read or written; nothing was changed."
+                        .to_owned(),
+                    field: None,
+                    kind: None,
+                }
+            }
+            Error::NotFound(_) | Error::Conflict(_) => Self {
+                code: e.code(),
+                message: e.to_string(),
+                field: None,
+                kind: None,
+            },
+        }
+    }
+}
+
+impl From<Error> for ErrorPayload {
+    fn from(e: Error) -> Self {
+        Self::from(&e)
+    }
+}

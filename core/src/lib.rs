@@ -1,0 +1,25 @@
+//! The heart of Contactmoment: what a contact moment is, what makes one valid, where it is
+//! stored and what the weekly numbers mean.
+//!
+//! This crate knows nothing of Tauri, terminals or HTML. The desktop shell and the CLI both
+//! talk to [`Journal`], which validates input, asks the [`Clock`] for the time and hands
+//! plain rows to a [`Store`]. Keeping it free of any UI lets `cargo test` cover every rule
+//! and lets a second storage engine (PostgreSQL for teams) slot in behind the same trait.
+
+pub mod clock;
+pub mod error;
+pub mod export;
+pub mod journal;
+pub mod location;
+pub mod model;
+pub mod stats;
+pub mod store;
+pub mod validate;
+pub mod week;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, ErrorCode, ErrorPayload, Result, ValidationKind};
+pub use journal::Journal;
+pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
+pub use stats::{WeekStats, WeeklyQuery, WeeklyReport, MIN_N};
+pub use store::{sqlite::SqliteStore, ListQuery, StatsFilter, Store, WeekCounts};

@@ -1,0 +1,42 @@
+//! Where the journal lives. One rule for the app and the CLI alike: `CONTACTMOMENT_DB` (a
+//! path or a `sqlite:` URL) when set, otherwise `journal.sqlite` in the platform data
+//! directory (`~/.local/share/contactmoment` on Linux).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::store::{sqlite::SqliteStore, Store};
+
+pub const DB_ENV: &str = "CONTACTMOMENT_DB";
+pub const FILE_NAME: &str = "journal.sqlite";
+
+/// The platform's default journal file.
+pub fn default_path() -> Result<PathBuf> {
+    directories::ProjectDirs::from("nl", "Contactmoment", "contactmoment")
+        .map(|d| d.data_dir().join(FILE_NAME))
+        .ok_or_else(|| {
+            Error::Internal("no home directory to keep the journal in; set CONTACTMOMENT_DB".into())
+        })
+}
+
+/// The journal location in force: the environment's, else the default path.
+pub fn configured() -> Result<String> {
+    match std::env::var(DB_ENV) {
+        Ok(v) if !v.trim().is_empty() => Ok(v),
+        _ => Ok(default_path()?.to_string_lossy().into_owned()),
+    }
+}
+
+/// Opens the journal at a path or `sqlite:` URL, creating it when missing.
+pub async fn open(location: &str) -> Result<Arc<dyn Store>> {
+    if location.starts_with("sqlite:") {
+        return Ok(Arc::new(SqliteStore::open_url(location).await?));
+    }
+    if let Some((scheme, _)) = location.split_once("://") {
+        return Err(Error::Internal(format!(
+            "{DB_ENV}: {scheme}:// journals are not supported by this version; use a file path or a sqlite: URL"
+        )));
+    }
+    Ok(Arc::new(SqliteStore::open(&PathBuf::from(location)).await?))
+}

@@ -1,0 +1,169 @@
+//! The nouns: a contact moment, the channel it came through, the user's settings, and the
+//! raw input that the UI and the CLI send before it has been validated.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// How the customer reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    #[default]
+    Phone,
+    Email,
+    Chat,
+    Counter,
+    Social,
+    Visit,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Self::Phone,
+        Self::Email,
+        Self::Chat,
+        Self::Counter,
+        Self::Social,
+        Self::Visit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Chat => "chat",
+            Self::Counter => "counter",
+            Self::Social => "social",
+            Self::Visit => "visit",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Channel {
+    type Err = ();
+
+    /// Accepts the English names and the Dutch ones staff are likely to type.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "phone" | "telefoon" => Ok(Self::Phone),
+            "email" | "e-mail" | "mail" => Ok(Self::Email),
+            "chat" => Ok(Self::Chat),
+            "counter" | "balie" => Ok(Self::Counter),
+            "social" | "social media" | "sociale media" => Ok(Self::Social),
+            "visit" | "bezoek" => Ok(Self::Visit),
+            _ => Err(()),
+        }
+    }
+}
+
+/// One logged contact moment, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Contact {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    /// When the contact took place, with the UTC offset of the staff member's clock.
+    #[ts(type = "string")]
+    pub occurred_at: DateTime<FixedOffset>,
+    /// The date the staff member saw on that clock; weeks are counted from it.
+    #[ts(type = "string")]
+    pub local_date: NaiveDate,
+    /// ISO 8601 week of `local_date`, labelled with its week-year, e.g. `2026-W01`.
+    pub iso_week: String,
+    #[ts(type = "string")]
+    pub logged_at: DateTime<Utc>,
+    #[ts(type = "string")]
+    pub updated_at: DateTime<Utc>,
+    pub staff: String,
+    pub channel: Channel,
+    /// Was it solved? 1–5.
+    pub functional: u8,
+    /// Did the customer feel welcome? 1–5.
+    pub emotional: u8,
+    pub topic: Option<String>,
+    pub customer_ref: Option<String>,
+    pub note: Option<String>,
+    pub follow_up: bool,
+}
+
+/// A contact as typed by a person, before validation. Everything is optional or loosely
+/// typed on purpose: the core, not the form, decides what is valid and names the field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ContactInput {
+    /// A client-chosen id (UUID) makes a retried save idempotent; left empty, one is made.
+    pub id: Option<String>,
+    /// RFC 3339, or a local `YYYY-MM-DDTHH:MM[:SS]` read on the user's clock; empty means now.
+    pub occurred_at: Option<String>,
+    /// Left empty, the display name from the settings is used.
+    pub staff: Option<String>,
+    /// Left empty, `phone`.
+    pub channel: Option<String>,
+    pub functional: Option<i32>,
+    pub emotional: Option<i32>,
+    pub topic: Option<String>,
+    pub customer_ref: Option<String>,
+    pub note: Option<String>,
+    pub follow_up: bool,
+}
+
+/// The language of the interface; `None` in [`Settings`] follows the system locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Nl,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Nl => "nl",
+            Self::En => "en",
+        }
+    }
+}
+
+/// The user's preferences, stored in the journal itself so the CLI sees the same name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    /// The name logged as `staff` on each new contact.
+    pub display_name: String,
+    /// `null` follows the system locale.
+    pub language: Option<Language>,
+}
+
+/// Settings as typed in the form, validated by the core.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub display_name: String,
+    pub language: Option<String>,
+}
+
+/// What the Settings screen shows about the installation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    /// The journal file or URL in use.
+    pub journal: String,
+}
+
+impl AppInfo {
+    pub fn new(journal: &str) -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            journal: journal.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The embedded default: one SQLite file, tuned so that a contact reported as saved survives
+//! a crash of the app or the machine.
+//!
+//! - WAL with `synchronous=FULL`: each commit is fsynced before it returns.
+//! - Writes go through a pool of exactly one connection and start with `BEGIN IMMEDIATE`, so
+//!   a write never has to upgrade a read lock (the source of "database is locked" surprises
+//!   when the app and the CLI write at once); `busy_timeout` makes other processes wait.
+//! - Reads use their own small pool and never block the writer.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{FromRow, QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+use super::{ListQuery, StatsFilter, Store, WeekCounts};
+use crate::error::{Error, Result};
+use crate::model::{Channel, Contact};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const READERS: u32 = 4;
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the journal file at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        Self::open_with(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// Opens a `sqlite:` URL, e.g. `sqlite:///var/lib/contactmoment/journal.sqlite`.
+    pub async fn open_url(url: &str) -> Result<Self> {
+        Self::open_with(SqliteConnectOptions::from_str(url)?).await
+    }
+
+    async fn open_with(base: SqliteConnectOptions) -> Result<Self> {
+        let options = base
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(BUSY_TIMEOUT * 2)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+}
+
+#[derive(FromRow)]
+struct ContactRow {
+    id: String,
+    occurred_at: String,
+    local_date: String,
+    iso_week: String,
+    logged_at: String,
+    updated_at: String,
+    deleted_at: Option<String>,
+    staff: String,
+    channel: String,
+    functional: i64,
+    emotional: i64,
+    topic: Option<String>,
+    customer_ref: Option<String>,
+    note: Option<String>,
+    follow_up: bool,
+}
+
+fn corrupt(what: &str, value: &str) -> Error {
+    Error::Internal(format!("stored {what} is unreadable: {value:?}"))
+}
+
+impl ContactRow {
+    fn into_contact(self) -> Result<(Contact, bool)> {
+        let utc = |s: &str, what| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| corrupt(what, s))
+        };
+        let rating = |v: i64, what| u8::try_from(v).map_err(|_| corrupt(what, &v.to_string()));
+        let contact = Contact {
+            id: Uuid::parse_str(&self.id).map_err(|_| corrupt("id", &self.id))?,
+            occurred_at: DateTime::<FixedOffset>::parse_from_rfc3339(&self.occurred_at)
+                .map_err(|_| corrupt("occurred_at", &self.occurred_at))?,
+            local_date: NaiveDate::from_str(&self.local_date)
+                .map_err(|_| corrupt("local_date", &self.local_date))?,
+            iso_week: self.iso_week,
+            logged_at: utc(&self.logged_at, "logged_at")?,
+            updated_at: utc(&self.updated_at, "updated_at")?,
+            channel: Channel::from_str(&self.channel)
+                .map_err(|()| corrupt("channel", &self.channel))?,
+            staff: self.staff,
+            functional: rating(self.functional, "functional")?,
+            emotional: rating(self.emotional, "emotional")?,
+            topic: self.topic,
+            customer_ref: self.customer_ref,
+            note: self.note,
+            follow_up: self.follow_up,
+        };
+        Ok((contact, self.deleted_at.is_some()))
+    }
+}
+
+fn rfc3339_utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, c: &Contact) -> Result<()> {
+        self.insert_many(std::slice::from_ref(c)).await
+    }
+
+    async fn insert_many(&self, contacts: &[Contact]) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        for c in contacts {
+            let result = sqlx::query(
+                "INSERT INTO contacts (id, occurred_at, occurred_ms, local_date, iso_week, \
+                 logged_at, updated_at, staff, channel, functional, emotional, topic, \
+                 customer_ref, note, follow_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(c.id.to_string())
+            .bind(c.occurred_at.to_rfc3339())
+            .bind(c.occurred_at.timestamp_millis())
+            .bind(c.local_date.to_string())
+            .bind(&c.iso_week)
+            .bind(rfc3339_utc(c.logged_at))
+            .bind(rfc3339_utc(c.updated_at))
+            .bind(&c.staff)
+            .bind(c.channel.as_str())
+            .bind(i64::from(c.functional))
+            .bind(i64::from(c.emotional))
+            .bind(&c.topic)
+            .bind(&c.customer_ref)
+            .bind(&c.note)
+            .bind(c.follow_up)
+            .execute(&mut *tx)
+            .await;
+            match result {
+                Ok(_) => {}
+                // Dropping `tx` rolls back: nothing of this batch is written.
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Err(Error::Conflict(format!(
+                        "a contact with id {} exists",
+                        c.id
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(&self, c: &Contact) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let done = sqlx::query(
+            "UPDATE contacts SET occurred_at = ?, occurred_ms = ?, local_date = ?, iso_week = ?, \
+             updated_at = ?, staff = ?, channel = ?, functional = ?, emotional = ?, topic = ?, \
+             customer_ref = ?, note = ?, follow_up = ? WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(c.occurred_at.to_rfc3339())
+        .bind(c.occurred_at.timestamp_millis())
+        .bind(c.local_date.to_string())
+        .bind(&c.iso_week)
+        .bind(rfc3339_utc(c.updated_at))
+        .bind(&c.staff)
+        .bind(c.channel.as_str())
+        .bind(i64::from(c.functional))
+        .bind(i64::from(c.emotional))
+        .bind(&c.topic)
+        .bind(&c.customer_ref)
+        .bind(&c.note)
+        .bind(c.follow_up)
+        .bind(c.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(c.id.to_string()));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get(&self, id: Uuid) -> Result<Option<(Contact, bool)>> {
+        sqlx::query_as::<_, ContactRow>("SELECT * FROM contacts WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?
+            .map(ContactRow::into_contact)
+            .transpose()
+    }
+
+    async fn set_deleted(&self, id: Uuid, deleted_at: Option<DateTime<Utc>>) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let done = sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
+            .bind(deleted_at.map(rfc3339_utc))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT * FROM contacts WHERE deleted_at IS NULL");
+        if let Some(since) = q.since {
+            sql.push(" AND local_date >= ").push_bind(since.to_string());
+        }
+        if let Some(staff) = &q.staff {
+            sql.push(" AND staff = ").push_bind(staff.clone());
+        }
+        sql.push(" ORDER BY occurred_ms DESC, logged_at DESC");
+        if let Some(limit) = q.limit {
+            sql.push(" LIMIT ").push_bind(i64::from(limit));
+        }
+        sql.build_query_as::<ContactRow>()
+            .fetch_all(&self.reader)
+            .await?
+            .into_iter()
+            .map(|r| r.into_contact().map(|(c, _)| c))
+            .collect()
+    }
+
+    async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT iso_week, COUNT(*) AS n, \
+             SUM(functional >= 4) AS fp, SUM(functional) AS fs, \
+             SUM(emotional >= 4) AS ep, SUM(emotional) AS es \
+             FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
+        );
+        sql.push_bind(f.from.to_string())
+            .push(" AND ")
+            .push_bind(f.to.to_string());
+        if let Some(staff) = &f.staff {
+            sql.push(" AND staff = ").push_bind(staff.clone());
+        }
+        if let Some(channel) = f.channel {
+            sql.push(" AND channel = ").push_bind(channel.as_str());
+        }
+        sql.push(" GROUP BY iso_week ORDER BY iso_week");
+        let rows: Vec<(String, i64, i64, i64, i64, i64)> =
+            sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter()
+            .map(|(iso_week, n, fp, fs, ep, es)| {
+                let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
+                let sum = |v: i64| u64::try_from(v).map_err(|_| corrupt("sum", &v.to_string()));
+                Ok(WeekCounts {
+                    iso_week,
+                    n: count(n)?,
+                    functional_positive: count(fp)?,
+                    functional_sum: sum(fs)?,
+                    emotional_positive: count(ep)?,
+                    emotional_sum: sum(es)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
+    }
+
+    async fn put_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        match value {
+            Some(v) => {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM settings WHERE key = ?")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}

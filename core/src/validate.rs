@@ -1,0 +1,460 @@
+//! The rules a contact must meet before it is written. They live here, not in the form, so
+//! the app, the CLI and any import obey the same ones; each refusal names its field.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result, ValidationKind as K};
+use crate::model::{Channel, Contact, ContactInput};
+use crate::week;
+
+pub const STAFF_MAX: usize = 100;
+pub const SHORT_MAX: usize = 200;
+pub const NOTE_MAX: usize = 2000;
+
+/// Builds a new, valid contact from input; `default_staff` fills an empty staff field.
+pub fn contact(
+    input: &ContactInput,
+    default_staff: Option<&str>,
+    clock: &dyn Clock,
+) -> Result<Contact> {
+    let functional = rating("functional", input.functional)?;
+    let emotional = rating("emotional", input.emotional)?;
+    let occurred_at = occurred_at(input.occurred_at.as_deref(), clock)?;
+    let channel = channel(input.channel.as_deref())?;
+    let staff = short_text("staff", input.staff.as_deref(), STAFF_MAX)?
+        .or_else(|| default_staff.map(str::to_owned))
+        .ok_or_else(|| {
+            Error::validation(
+                "staff",
+                K::Required,
+                "staff is required: set your name in Settings",
+            )
+        })?;
+    short_text("staff", Some(&staff), STAFF_MAX)?;
+    let topic = short_text("topic", input.topic.as_deref(), SHORT_MAX)?;
+    let customer_ref = short_text("customer_ref", input.customer_ref.as_deref(), SHORT_MAX)?;
+    let note = note(input.note.as_deref())?;
+    let id = match input.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Uuid::parse_str(s)
+            .map_err(|_| Error::validation("id", K::Unparseable, "id must be a UUID"))?,
+        None => Uuid::now_v7(),
+    };
+    let local_date = occurred_at.date_naive();
+    let now = clock.now().with_timezone(&Utc);
+    Ok(Contact {
+        id,
+        occurred_at,
+        local_date,
+        iso_week: week::label(local_date),
+        logged_at: now,
+        updated_at: now,
+        staff,
+        channel,
+        functional,
+        emotional,
+        topic,
+        customer_ref,
+        note,
+        follow_up: input.follow_up,
+    })
+}
+
+fn rating(field: &str, value: Option<i32>) -> Result<u8> {
+    let v = value.ok_or_else(|| {
+        Error::validation(
+            field,
+            K::Required,
+            format!("{field} rating is required (1–5)"),
+        )
+    })?;
+    u8::try_from(v)
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| {
+            Error::validation(
+                field,
+                K::OutOfRange,
+                format!("{field} rating must be 1–5, not {v}"),
+            )
+        })
+}
+
+/// A channel by name (English or Dutch); empty means the default, phone.
+pub fn channel(value: Option<&str>) -> Result<Channel> {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Channel::default()),
+        Some(s) => Channel::from_str(s).map_err(|()| {
+            let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+            Error::validation(
+                "channel",
+                K::UnknownChannel,
+                format!("unknown channel {s:?}; use one of {}", known.join(", ")),
+            )
+        }),
+    }
+}
+
+const LOCAL_FORMATS: [&str; 4] = [
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+];
+
+/// The earliest date accepted; older dates are far more likely typos than backfills.
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+fn occurred_at(value: Option<&str>, clock: &dyn Clock) -> Result<DateTime<FixedOffset>> {
+    const F: &str = "occurred_at";
+    let now = clock.now();
+    let Some(s) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(now);
+    };
+    let unparseable = || {
+        Error::validation(
+            F,
+            K::Unparseable,
+            format!("time {s:?} is not a date and time like 2026-11-22T14:05"),
+        )
+    };
+    let t = match DateTime::parse_from_rfc3339(s) {
+        Ok(t) => t,
+        Err(_) => {
+            let local = LOCAL_FORMATS
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+                .ok_or_else(unparseable)?;
+            let offset = clock.offset_at(local).ok_or_else(|| {
+                Error::validation(
+                    F,
+                    K::Unparseable,
+                    format!("time {s:?} does not exist on this clock (daylight-saving change)"),
+                )
+            })?;
+            local
+                .and_local_timezone(offset)
+                .single()
+                .ok_or_else(unparseable)?
+        }
+    };
+    if t.date_naive() < EARLIEST {
+        return Err(Error::validation(
+            F,
+            K::OutOfRange,
+            format!("time {s:?} is before {EARLIEST}"),
+        ));
+    }
+    let limit = now.checked_add_signed(TimeDelta::days(1)).unwrap_or(now);
+    if t > limit {
+        return Err(Error::validation(
+            F,
+            K::InFuture,
+            format!("time {s:?} is more than a day in the future"),
+        ));
+    }
+    Ok(t)
+}
+
+/// Bidirectional overrides and isolates can make a name or reference display as something
+/// else than it is; short fields refuse them together with control characters.
+fn is_hidden_format(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Trims; empty becomes `None`. Refuses control characters and over-long values.
+pub fn short_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    let Some(s) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars().any(|c| c.is_control() || is_hidden_format(c)) {
+        return Err(Error::validation(
+            field,
+            K::ControlCharacters,
+            format!("{field} contains control characters"),
+        ));
+    }
+    if s.chars().count() > max {
+        return Err(Error::validation(
+            field,
+            K::TooLong,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    Ok(Some(s.to_owned()))
+}
+
+fn note(value: Option<&str>) -> Result<Option<String>> {
+    let Some(s) = value.map(str::trim_end).filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || is_hidden_format(c))
+    {
+        return Err(Error::validation(
+            "note",
+            K::ControlCharacters,
+            "note contains control characters",
+        ));
+    }
+    if s.chars().count() > NOTE_MAX {
+        return Err(Error::validation(
+            "note",
+            K::TooLong,
+            format!("note is longer than {NOTE_MAX} characters"),
+        ));
+    }
+    Ok(Some(s.to_owned()))
+}
+
+/// A date such as `2026-11-22`, for filters typed on a command line or sent by the UI.
+pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
+    NaiveDate::from_str(value.trim()).map_err(|_| {
+        Error::validation(
+            field,
+            K::Unparseable,
+            format!("{field} {value:?} is not a date like 2026-11-22"),
+        )
+    })
+}
+
+/// `date` plus `days`, saturating at the calendar's end.
+pub(crate) fn add_days(date: NaiveDate, days: u64) -> NaiveDate {
+    date.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    fn clock() -> FixedClock {
+        FixedClock::at("2026-11-22T10:00:00+01:00")
+    }
+
+    fn valid() -> ContactInput {
+        ContactInput {
+            functional: Some(4),
+            emotional: Some(2),
+            ..ContactInput::default()
+        }
+    }
+
+    fn refused(input: ContactInput) -> (String, K) {
+        match contact(&input, Some("Anna"), &clock()) {
+            Err(Error::Validation { field, kind, .. }) => (field, kind),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_ratings_are_enough() {
+        let c = contact(&valid(), Some("Anna"), &clock()).unwrap();
+        assert_eq!(c.functional, 4);
+        assert_eq!(c.emotional, 2);
+        assert_eq!(c.channel, Channel::Phone);
+        assert_eq!(c.staff, "Anna");
+        assert_eq!(c.occurred_at, clock().0);
+        assert_eq!(c.iso_week, "2026-W47");
+        assert_eq!(c.topic, None);
+        assert!(!c.follow_up);
+    }
+
+    #[test]
+    fn ratings_must_be_one_to_five() {
+        for bad in [0, 6, -1, 300] {
+            let (field, kind) = refused(ContactInput {
+                functional: Some(bad),
+                ..valid()
+            });
+            assert_eq!((field.as_str(), kind), ("functional", K::OutOfRange));
+        }
+        let (field, kind) = refused(ContactInput {
+            emotional: None,
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("emotional", K::Required));
+    }
+
+    #[test]
+    fn channels_are_a_closed_set() {
+        let (field, kind) = refused(ContactInput {
+            channel: Some("fax".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("channel", K::UnknownChannel));
+        let c = contact(
+            &ContactInput {
+                channel: Some("E-mail".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.channel, Channel::Email);
+    }
+
+    #[test]
+    fn timestamps_parse_with_or_without_offset() {
+        let c = contact(
+            &ContactInput {
+                occurred_at: Some("2026-11-20T16:30:00+01:00".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.occurred_at.to_rfc3339(), "2026-11-20T16:30:00+01:00");
+        let c = contact(
+            &ContactInput {
+                occurred_at: Some("2026-11-20T16:30".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.occurred_at.to_rfc3339(), "2026-11-20T16:30:00+01:00");
+    }
+
+    #[test]
+    fn timestamps_that_make_no_sense_are_refused() {
+        for (s, want) in [
+            ("yesterday", K::Unparseable),
+            ("2026-13-01T10:00", K::Unparseable),
+            ("2026-11-23T10:00:01+01:00", K::InFuture),
+            ("1999-12-31T23:00:00Z", K::OutOfRange),
+        ] {
+            let (field, kind) = refused(ContactInput {
+                occurred_at: Some(s.into()),
+                ..valid()
+            });
+            assert_eq!((field.as_str(), kind), ("occurred_at", want), "{s}");
+        }
+        // Exactly a day ahead is still accepted (a clock a little off, a time zone crossed).
+        contact(
+            &ContactInput {
+                occurred_at: Some("2026-11-23T10:00:00+01:00".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn short_fields_refuse_control_characters_and_length() {
+        let (field, kind) = refused(ContactInput {
+            topic: Some("bill\u{7}".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("topic", K::ControlCharacters));
+        let (field, kind) = refused(ContactInput {
+            customer_ref: Some("ab\u{202E}cd".into()),
+            ..valid()
+        });
+        assert_eq!(
+            (field.as_str(), kind),
+            ("customer_ref", K::ControlCharacters)
+        );
+        let (field, kind) = refused(ContactInput {
+            topic: Some("x".repeat(201)),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("topic", K::TooLong));
+        let c = contact(
+            &ContactInput {
+                topic: Some("  invoice ".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.topic.as_deref(), Some("invoice"));
+    }
+
+    #[test]
+    fn notes_keep_line_breaks_up_to_the_limit() {
+        let c = contact(
+            &ContactInput {
+                note: Some("line 1\nline 2\n".into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.note.as_deref(), Some("line 1\nline 2"));
+        let ok = "é".repeat(NOTE_MAX);
+        contact(
+            &ContactInput {
+                note: Some(ok),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        let (field, kind) = refused(ContactInput {
+            note: Some("x".repeat(NOTE_MAX + 1)),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("note", K::TooLong));
+        let (field, kind) = refused(ContactInput {
+            note: Some("a\u{0}b".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("note", K::ControlCharacters));
+    }
+
+    #[test]
+    fn staff_comes_from_input_or_settings() {
+        let c = contact(
+            &ContactInput {
+                staff: Some("Bram".into()),
+                ..valid()
+            },
+            Some("Anna"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.staff, "Bram");
+        match contact(&valid(), None, &clock()) {
+            Err(Error::Validation { field, kind, .. }) => {
+                assert_eq!((field.as_str(), kind), ("staff", K::Required))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_given_id_must_be_a_uuid() {
+        let (field, kind) = refused(ContactInput {
+            id: Some("42".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("id", K::Unparseable));
+        let id = "0193a5c2-7f00-7000-8000-000000000001";
+        let c = contact(
+            &ContactInput {
+                id: Some(id.into()),
+                ..valid()
+            },
+            Some("A"),
+            &clock(),
+        )
+        .unwrap();
+        assert_eq!(c.id.to_string(), id);
+    }
+}

@@ -1,0 +1,188 @@
+//! The storage story: what every backend must do, told once and run on each backend here.
+
+use contactmoment_core::{
+    Channel, ContactInput, Error, ListQuery, SettingsInput, SqliteStore, Store, ValidationKind,
+};
+
+use crate::support::{rated, sqlite_at, Fixture};
+
+const NOW: &str = "2026-11-22T10:00:00+01:00";
+
+async fn story(f: &Fixture) {
+    let j = &f.journal;
+
+    // A full contact round-trips field by field.
+    let input = ContactInput {
+        channel: Some("chat".into()),
+        topic: Some("factuur".into()),
+        customer_ref: Some("K-1042".into()),
+        note: Some("Wanted the due date moved.\nDone.".into()),
+        follow_up: true,
+        ..rated(5, 3, "2026-11-20T16:30:00+01:00")
+    };
+    let saved = j.log(&input).await.unwrap();
+    let listed = j.list(&ListQuery::default()).await.unwrap();
+    assert_eq!(listed, vec![saved.clone()]);
+    assert_eq!(saved.staff, "Anna");
+    assert_eq!(saved.channel, Channel::Chat);
+    assert_eq!(saved.occurred_at.to_rfc3339(), "2026-11-20T16:30:00+01:00");
+    assert_eq!(saved.local_date.to_string(), "2026-11-20");
+    assert_eq!(saved.iso_week, "2026-W47");
+
+    // Newest first, by the moment the contact took place.
+    let older = j
+        .log(&rated(2, 2, "2026-11-19T09:00:00+01:00"))
+        .await
+        .unwrap();
+    let newest = j
+        .log(&rated(4, 4, "2026-11-21T09:00:00+01:00"))
+        .await
+        .unwrap();
+    let ids: Vec<_> = j
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, vec![newest.id, saved.id, older.id]);
+    let since = ListQuery {
+        since: Some("2026-11-20".parse().unwrap()),
+        ..ListQuery::default()
+    };
+    assert_eq!(j.list(&since).await.unwrap().len(), 2);
+    assert_eq!(j.recent(1).await.unwrap()[0].id, newest.id);
+
+    // An edit keeps the id and the logging time.
+    let edited = j
+        .update(
+            &saved.id.to_string(),
+            &ContactInput {
+                note: None,
+                ..rated(5, 5, "2026-11-20T16:30")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.id, saved.id);
+    assert_eq!(edited.logged_at, saved.logged_at);
+    assert_eq!(edited.emotional, 5);
+    assert_eq!(edited.note, None);
+    assert_eq!(j.get(&saved.id.to_string()).await.unwrap(), edited);
+
+    // Delete is soft and undoable.
+    j.delete(&older.id.to_string()).await.unwrap();
+    assert_eq!(j.list(&ListQuery::default()).await.unwrap().len(), 2);
+    assert!(matches!(
+        j.get(&older.id.to_string()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        j.update(&older.id.to_string(), &rated(1, 1, NOW)).await,
+        Err(Error::NotFound(_))
+    ));
+    let back = j.restore(&older.id.to_string()).await.unwrap();
+    assert_eq!(back, older);
+    assert_eq!(j.list(&ListQuery::default()).await.unwrap().len(), 3);
+
+    // The same id twice is a conflict and leaves the first contact as it was.
+    let dup = ContactInput {
+        id: Some(newest.id.to_string()),
+        ..rated(1, 1, NOW)
+    };
+    assert!(matches!(j.log(&dup).await, Err(Error::Conflict(_))));
+    assert_eq!(j.get(&newest.id.to_string()).await.unwrap(), newest);
+
+    // Invalid input writes nothing.
+    let before = j.list(&ListQuery::default()).await.unwrap();
+    for bad in [
+        rated(7, 3, NOW),
+        rated(3, 0, NOW),
+        ContactInput {
+            note: Some("x".repeat(2001)),
+            ..rated(3, 3, NOW)
+        },
+    ] {
+        assert!(matches!(j.log(&bad).await, Err(Error::Validation { .. })));
+    }
+    let bad_edit = j.update(&saved.id.to_string(), &rated(9, 3, NOW)).await;
+    assert!(matches!(
+        bad_edit,
+        Err(Error::Validation {
+            kind: ValidationKind::OutOfRange,
+            ..
+        })
+    ));
+    assert_eq!(j.list(&ListQuery::default()).await.unwrap(), before);
+
+    // Settings round-trip; a bad one is refused and the old one stays.
+    let s = j
+        .save_settings(&SettingsInput {
+            display_name: " Bram ".into(),
+            language: Some("nl".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.display_name, "Bram");
+    assert_eq!(j.settings().await.unwrap(), s);
+    assert!(j
+        .save_settings(&SettingsInput {
+            display_name: "".into(),
+            language: None
+        })
+        .await
+        .is_err());
+    assert!(j
+        .save_settings(&SettingsInput {
+            display_name: "C".into(),
+            language: Some("fr".into())
+        })
+        .await
+        .is_err());
+    assert_eq!(j.settings().await.unwrap(), s);
+    assert!(
+        j.recent(10).await.unwrap().is_empty(),
+        "Bram has logged nothing yet"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_story() {
+    let f = sqlite_at(NOW).await;
+    story(&f).await;
+}
+
+#[tokio::test]
+async fn sqlite_keeps_contacts_across_reopen() {
+    let f = sqlite_at(NOW).await;
+    let saved = f.journal.log(&rated(4, 5, NOW)).await.unwrap();
+    f.store.close().await;
+    let reopened = SqliteStore::open(&f.dir.path().join("j.sqlite"))
+        .await
+        .unwrap();
+    let rows = reopened.list(&ListQuery::default()).await.unwrap();
+    assert_eq!(rows, vec![saved]);
+}
+
+#[tokio::test]
+async fn sqlite_file_is_durable_by_configuration() {
+    let f = sqlite_at(NOW).await;
+    f.store.close().await;
+    let path = f.dir.path().join("j.sqlite");
+    // Inspect the file with a plain connection: WAL is a property of the file.
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(tables, vec!["contacts", "settings"]);
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Contactmoment needs on Debian 12 / Ubuntu 22.04+.
+# Idempotent: each step checks first, so `make run` and `make test` can call it every time.
+# Usage: scripts/setup.sh run|test
+set -euo pipefail
+mode=${1:-run}
+cd "$(dirname "$0")/.."
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+build_pkgs=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+  librsvg2-dev libayatana-appindicator3-dev libxdo-dev nodejs npm)
+test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick)
+
+wanted=("${build_pkgs[@]}")
+if [ "$mode" = test ]; then wanted+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  # nodejs/npm may come from elsewhere (nvm, NodeSource): a working binary is enough.
+  case "$p" in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo not found; install Rust from https://rustup.rs and run this again" >&2
+  exit 1
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt || true
+
+if [ "$mode" = test ] && ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+# npm ci refuses here (the lock lacks non-Linux optional packages); npm install honours the lock.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm install --no-audit --no-fund)
+fi
+if [ "$mode" = test ]; then
+  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+    (cd tests/e2e && npm install --no-audit --no-fund)
+  fi
+fi

@@ -1,0 +1,23 @@
+//! Generates an allow/deny permission per app command, so the capability file can grant the
+//! web view exactly these commands and nothing else.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(contactmoment_commands());
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}
+
+fn contactmoment_commands() -> &'static [&'static str] {
+    &[
+        "app_info",
+        "log_contact",
+        "update_contact",
+        "delete_contact",
+        "restore_contact",
+        "recent_contacts",
+        "weekly_stats",
+        "get_settings",
+        "save_settings",
+    ]
+}

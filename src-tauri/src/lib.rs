@@ -1,0 +1,220 @@
+//! The desktop shell: opens the journal, exposes the core through a handful of typed
+//! commands, and closes the journal on exit. Every command only parses its arguments, calls
+//! [`contactmoment_core::Journal`] and maps the error to `{code, message, field}`; nothing
+//! here knows a rule about contacts. `app_builder` is generic over the runtime so tests can
+//! drive the real command table on Tauri's mock runtime.
+
+pub mod commands;
+
+use std::sync::Arc;
+
+use contactmoment_core::{location, Journal, SystemClock};
+use tauri::{Builder, Manager, RunEvent, Runtime};
+
+/// What every command can reach.
+pub struct AppState {
+    pub journal: Journal,
+    /// Where the journal lives, as shown in Settings.
+    pub location: String,
+}
+
+/// Registers the state and the command table on a builder of any runtime.
+pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::log_contact,
+            commands::update_contact,
+            commands::delete_contact,
+            commands::restore_contact,
+            commands::recent_contacts,
+            commands::weekly_stats,
+            commands::get_settings,
+            commands::save_settings,
+        ])
+}
+
+/// Opens the configured journal and runs the app until its window closes.
+pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let location = location::configured()?;
+    let store = tauri::async_runtime::block_on(location::open(&location))
+        .map_err(|e| format!("cannot open the journal at {location}: {e}"))?;
+    let journal = Journal::new(store, Arc::new(SystemClock));
+    let app = app_builder(tauri::Builder::default(), AppState { journal, location })
+        .build(tauri::generate_context!())?;
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            let journal = handle.state::<AppState>().journal.clone();
+            tauri::async_runtime::block_on(journal.store().close());
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contactmoment_core::{FixedClock, SqliteStore};
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+    struct Harness {
+        _dir: tempfile::TempDir,
+        _app: App<MockRuntime>,
+        window: WebviewWindow<MockRuntime>,
+    }
+
+    fn harness() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let store = tauri::async_runtime::block_on(SqliteStore::open(&dir.path().join("j.sqlite")))
+            .unwrap();
+        let journal = Journal::new(
+            Arc::new(store),
+            Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
+        );
+        let state = AppState {
+            journal,
+            location: "test-journal".into(),
+        };
+        // The real context: its capability file decides which commands the window may call.
+        let app = app_builder(mock_builder(), state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Harness {
+            _dir: dir,
+            _app: app,
+            window,
+        }
+    }
+
+    fn invoke(h: &Harness, cmd: &str, body: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&h.window, request).map(|r| r.deserialize::<Value>().unwrap())
+    }
+
+    fn input(functional: i64, emotional: i64) -> Value {
+        json!({ "input": { "functional": functional, "emotional": emotional, "staff": "Anna" } })
+    }
+
+    #[test]
+    fn commands_log_list_and_count_through_ipc() {
+        let h = harness();
+        let saved = invoke(&h, "log_contact", input(4, 5)).unwrap();
+        assert_eq!(saved["functional"], 4);
+        assert_eq!(saved["staff"], "Anna");
+        assert_eq!(saved["iso_week"], "2026-W47");
+        invoke(
+            &h,
+            "save_settings",
+            json!({ "input": { "display_name": "Anna", "language": "nl" } }),
+        )
+        .unwrap();
+        let recent = invoke(&h, "recent_contacts", json!({ "limit": 10 })).unwrap();
+        assert_eq!(recent.as_array().unwrap().len(), 1);
+        let report = invoke(&h, "weekly_stats", json!({ "query": {} })).unwrap();
+        let weeks = report["weeks"].as_array().unwrap();
+        assert_eq!(weeks.len(), 12);
+        assert_eq!(weeks[11]["n"], 1);
+        assert_eq!(weeks[11]["emotional_positive"], 1);
+        assert_eq!(
+            invoke(&h, "app_info", json!({})).unwrap()["journal"],
+            "test-journal"
+        );
+    }
+
+    #[test]
+    fn refusals_reach_the_web_view_as_code_message_field() {
+        let h = harness();
+        let err = invoke(&h, "log_contact", input(9, 5)).unwrap_err();
+        assert_eq!(err["code"], "validation");
+        assert_eq!(err["field"], "functional");
+        assert_eq!(err["kind"], "out_of_range");
+        assert!(err["message"].as_str().unwrap().contains("1–5"));
+        let missing = invoke(
+            &h,
+            "delete_contact",
+            json!({ "id": "0193a5c2-7f00-7000-8000-000000000001" }),
+        )
+        .unwrap_err();
+        assert_eq!(missing["code"], "not_found");
+        let recent = invoke(&h, "recent_contacts", json!({ "limit": 10 })).unwrap();
+        assert_eq!(recent, json!([]), "a refused contact is not written");
+    }
+
+    #[test]
+    fn web_view_permissions_stay_narrow() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let conf: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("tauri.conf.json")).unwrap())
+                .unwrap();
+        let csp = conf["app"]["security"]["csp"].as_object().unwrap();
+        for (directive, value) in csp {
+            let v = value.as_str().unwrap();
+            assert!(
+                !v.contains("unsafe-inline") && !v.contains("unsafe-eval"),
+                "{directive}: {v}"
+            );
+            assert!(
+                !v.contains("https:") && !v.contains('*'),
+                "{directive} allows remote origins: {v}"
+            );
+        }
+        assert_eq!(csp["script-src"], "'self'");
+        assert_eq!(csp["default-src"], "'self'");
+        assert!(conf["app"]["withGlobalTauri"] == false);
+
+        let cap: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("capabilities/main.json")).unwrap(),
+        )
+        .unwrap();
+        let granted: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let commands = [
+            "app_info",
+            "log_contact",
+            "update_contact",
+            "delete_contact",
+            "restore_contact",
+            "recent_contacts",
+            "weekly_stats",
+            "get_settings",
+            "save_settings",
+        ];
+        let expected: Vec<String> = commands
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(
+            granted, expected,
+            "the web view gets the app's own commands and nothing else"
+        );
+        let entries = std::fs::read_dir(dir.join("capabilities")).unwrap().count();
+        assert_eq!(entries, 1, "one capability file");
+    }
+}

@@ -1,0 +1,108 @@
+// A frontline staff member's first minutes, in the real app: set a name, log two contacts
+// with the keyboard alone, find them in the journal, and see the week table count them.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { By, Key, until } from 'selenium-webdriver';
+import { cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+
+const pre = prerequisites();
+let run;
+
+before(async () => {
+  if (pre.missing.length === 0) run = await launch(pre);
+});
+
+after(async () => {
+  await run?.stop();
+});
+
+const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+async function text(session, id) {
+  return (await session.findElement(byTestId(id)).getText()).trim();
+}
+
+async function press(session, ...keys) {
+  await session.actions({ async: true }).sendKeys(...keys).perform();
+}
+
+async function chord(session, modifier, key) {
+  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
+}
+
+async function activeTestId(session) {
+  return session.switchTo().activeElement().getAttribute('data-testid');
+}
+
+test('log two contacts by keyboard, see them in the journal and the week', async (t) => {
+  if (!requireOrSkip(t, pre.missing)) return;
+  const s = run.session;
+  const shots = [];
+  await s.wait(until.elementLocated(byTestId('rating-functional-1')), 20000);
+  assert.equal(await activeTestId(s), 'rating-functional-1', 'the log form is focused on start');
+
+  // Settings: a display name and English, so the texts below are fixed.
+  await s.findElement(byTestId('nav-settings')).click();
+  const name = await s.wait(until.elementLocated(byTestId('settings-name')), 5000);
+  await name.clear();
+  await name.sendKeys('Eva de Vries');
+  await s.findElement(byTestId('settings-language')).sendKeys('English');
+  await s.findElement(byTestId('settings-save')).click();
+  await s.wait(until.elementTextIs(s.findElement(By.css('.settings-form [role=status]')), 'Settings saved.'), 5000);
+  shots.push(await screenshot(s, 'settings'));
+
+  // Back to the log screen with Ctrl+1; from here on, keyboard only.
+  await chord(s, Key.CONTROL, '1');
+  await s.wait(until.elementLocated(byTestId('rating-functional-1')), 5000);
+  await s.wait(async () => (await activeTestId(s)) === 'rating-functional-1', 5000);
+
+  const durations = [];
+  for (const [f, e] of [['4', '5'], ['2', '4']]) {
+    await press(s, f);
+    await press(s, e);
+    assert.equal(await activeTestId(s), 'save', 'after two digits the focus is on Save');
+    await press(s, Key.ENTER);
+    await s.wait(async () => (await s.findElements(byTestId('status-text'))).length > 0 &&
+      (await s.findElement(By.css('.status-detail')).getText()) === `Solved ${f}, welcome ${e}`, 5000);
+    assert.equal(await text(s, 'status-text'), 'Saved');
+    assert.equal(await activeTestId(s), 'rating-functional-1', 'the form is ready for the next contact');
+    durations.push(await s.executeScript(
+      "const m = performance.getEntriesByName('log-save', 'measure'); return m[m.length - 1].duration;",
+    ));
+  }
+  shots.push(await screenshot(s, 'log'));
+  t.diagnostic(`Enter to "Saved" (performance.measure in the app): ${durations.map((d) => d.toFixed(1)).join(' ms, ')} ms`);
+
+  // The journal lists both, newest first.
+  await chord(s, Key.CONTROL, '2');
+  await s.wait(async () => (await s.findElements(byTestId('journal-row'))).length === 2, 5000);
+  const rows = await s.findElements(byTestId('journal-row'));
+  const ratings = [];
+  for (const row of rows) {
+    ratings.push([
+      await row.findElement(byTestId('row-functional')).getText(),
+      await row.findElement(byTestId('row-emotional')).getText(),
+    ]);
+  }
+  assert.deepEqual(ratings, [['2', '4'], ['4', '5']]);
+  shots.push(await screenshot(s, 'journal'));
+
+  // The week: n = 2; solved 1 of 2 (a 4 and a 2), welcome 2 of 2 (a 5 and a 4); too few for a share.
+  await chord(s, Key.CONTROL, '3');
+  const first = await s.wait(until.elementLocated(byTestId('week-row')), 5000);
+  assert.equal(await first.findElement(byTestId('week-n')).getText(), '2');
+  assert.equal(await first.findElement(byTestId('week-functional-count')).getText(), '1 of 2');
+  assert.equal(await first.findElement(byTestId('week-emotional-count')).getText(), '2 of 2');
+  assert.match(await first.findElement(byTestId('week-functional')).getText(), /not enough data/);
+  assert.equal((await s.findElements(byTestId('week-row'))).length, 12);
+  assert.ok(await s.findElement(By.css('[data-testid="week-chart"] canvas')), 'the chart is drawn');
+  shots.push(await screenshot(s, 'week'));
+
+  // What the app said it saved is in the journal file, under the chosen name.
+  const stored = cliList(run.journal);
+  assert.deepEqual(stored.map((c) => [c.functional, c.emotional, c.staff, c.channel]), [
+    [2, 4, 'Eva de Vries', 'phone'],
+    [4, 5, 'Eva de Vries', 'phone'],
+  ]);
+  t.diagnostic(`screenshots: ${shots.join(', ')}`);
+});

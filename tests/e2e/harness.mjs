@@ -1,0 +1,125 @@
+// Starts the real app under tauri-driver with a throw-away journal, and stops everything
+// cleanly. With CI=true a missing driver or binary is a failure, never a skip.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Builder } from 'selenium-webdriver';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const artifacts = path.join(root, 'tests/e2e/artifacts');
+const DRIVER_PORT = 4444;
+const NATIVE_PORT = 4445;
+
+function which(cmd) {
+  const extra = [path.join(os.homedir(), '.cargo/bin')];
+  for (const dir of [...(process.env.PATH ?? '').split(':'), ...extra]) {
+    const p = path.join(dir, cmd);
+    if (dir && fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** What is missing to run the e2e tests; empty when all is there. */
+export function prerequisites() {
+  const app = process.env.CONTACTMOMENT_APP ?? path.join(root, 'target/debug/contactmoment-app');
+  const driver = which('tauri-driver');
+  const native = which('WebKitWebDriver');
+  const missing = [];
+  if (!fs.existsSync(app)) missing.push(`the app binary (${path.relative(root, app)}; run cargo build)`);
+  if (!driver) missing.push('tauri-driver (cargo install tauri-driver --locked)');
+  if (!native) missing.push('WebKitWebDriver (apt-get install webkit2gtk-driver)');
+  if (!process.env.DISPLAY) missing.push('a display (run under xvfb-run)');
+  return { app, driver, missing };
+}
+
+/** In CI a missing prerequisite fails the run; on a developer machine the test is skipped. */
+export function requireOrSkip(t, missing) {
+  if (missing.length === 0) return true;
+  const text = `cannot run the desktop e2e test; missing: ${missing.join(', ')}`;
+  if (process.env.CI) throw new Error(text);
+  t.skip(text);
+  return false;
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(check, ms, what) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Launches tauri-driver and a WebDriver session on the app with a fresh journal. */
+export async function launch({ app, driver }) {
+  for (const port of [DRIVER_PORT, NATIVE_PORT]) {
+    // An orphaned WebKitWebDriver would make the new tauri-driver drive an old app.
+    if (!(await portFree(port))) throw new Error(`port ${port} is busy: a previous WebDriver did not stop`);
+  }
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-e2e-'));
+  const env = {
+    ...process.env,
+    CONTACTMOMENT_DB: path.join(home, 'journal.sqlite'),
+    // Keep WebKit's caches and any app data away from the user's own.
+    XDG_DATA_HOME: path.join(home, 'data'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    LANG: 'en_US.UTF-8',
+    LANGUAGE: 'en',
+  };
+  const child = spawn(driver, ['--port', String(DRIVER_PORT), '--native-port', String(NATIVE_PORT)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  await waitFor(() => portOpen(DRIVER_PORT), 15000, 'tauri-driver to listen');
+  const session = await new Builder()
+    .usingServer(`http://127.0.0.1:${DRIVER_PORT}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: app } })
+    .build();
+  return {
+    session,
+    journal: env.CONTACTMOMENT_DB,
+    async stop() {
+      try { await session.quit(); } catch { /* the app may already be gone */ }
+      // SIGTERM, not SIGKILL: only then does tauri-driver stop its WebKitWebDriver child.
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await waitFor(async () => (await portFree(NATIVE_PORT)) && (await portFree(DRIVER_PORT)), 10000, 'WebDriver ports to close');
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+    driverLog: () => log,
+  };
+}
+
+export async function screenshot(session, name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const file = path.join(artifacts, `${name}.png`);
+  fs.writeFileSync(file, Buffer.from(await session.takeScreenshot(), 'base64'));
+  return path.relative(root, file);
+}
+
+/** Reads the journal through the CLI, to check what the app really stored. */
+export function cliList(journal) {
+  const cli = path.join(root, 'target/debug/contactmoment');
+  return JSON.parse(execFileSync(cli, ['--db', journal, 'list', '--format', 'json'], { encoding: 'utf8' }));
+}

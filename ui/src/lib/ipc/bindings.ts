@@ -1,0 +1,92 @@
+// Generated from the Rust types in core/ by `UPDATE_BINDINGS=1 cargo test -p contactmoment-core`.
+// Do not edit: a test fails when this file differs from what the Rust types produce.
+
+export type Channel = "phone" | "email" | "chat" | "counter" | "social" | "visit";
+
+export type Contact = { id: string, 
+/**
+ * When the contact took place, with the UTC offset of the staff member's clock.
+ */
+occurred_at: string, 
+/**
+ * The date the staff member saw on that clock; weeks are counted from it.
+ */
+local_date: string, 
+/**
+ * ISO 8601 week of `local_date`, labelled with its week-year, e.g. `2026-W01`.
+ */
+iso_week: string, logged_at: string, updated_at: string, staff: string, channel: Channel, 
+/**
+ * Was it solved? 1–5.
+ */
+functional: number, 
+/**
+ * Did the customer feel welcome? 1–5.
+ */
+emotional: number, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, };
+
+export type ContactInput = { 
+/**
+ * A client-chosen id (UUID) makes a retried save idempotent; left empty, one is made.
+ */
+id: string | null, 
+/**
+ * RFC 3339, or a local `YYYY-MM-DDTHH:MM[:SS]` read on the user's clock; empty means now.
+ */
+occurred_at: string | null, 
+/**
+ * Left empty, the display name from the settings is used.
+ */
+staff: string | null, 
+/**
+ * Left empty, `phone`.
+ */
+channel: string | null, functional: number | null, emotional: number | null, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, };
+
+export type Language = "nl" | "en";
+
+export type Settings = { 
+/**
+ * The name logged as `staff` on each new contact.
+ */
+display_name: string, 
+/**
+ * `null` follows the system locale.
+ */
+language: Language | null, };
+
+export type SettingsInput = { display_name: string, language: string | null, };
+
+export type AppInfo = { version: string, 
+/**
+ * The journal file or URL in use.
+ */
+journal: string, };
+
+export type WeeklyQuery = { from: string | null, to: string | null, staff: string | null, channel: Channel | null, };
+
+export type WeekStats = { week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
+
+export type WeeklyReport = { 
+/**
+ * The Monday of the first week.
+ */
+from: string, 
+/**
+ * The Sunday of the last week.
+ */
+to: string, 
+/**
+ * Below this n a share is "not enough data".
+ */
+min_n: number, weeks: Array<WeekStats>, };
+
+export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "internal";
+
+export type ValidationKind = "required" | "out_of_range" | "too_long" | "control_characters" | "unknown_channel" | "unparseable" | "in_future";
+
+export type ErrorPayload = { code: ErrorCode, message: string, 
+/**
+ * The input field at fault, for validation errors.
+ */
+field: string | null, kind: ValidationKind | null, };

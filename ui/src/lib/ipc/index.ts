@@ -1,0 +1,69 @@
+// The one door to the Rust side. Every command the web view may call is listed here, with
+// argument and result types generated from the Rust types (see bindings.ts). Failures
+// arrive as IpcError carrying the core's {code, message, field, kind}.
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import type {
+  AppInfo,
+  Contact,
+  ContactInput,
+  ErrorPayload,
+  Settings,
+  SettingsInput,
+  WeeklyQuery,
+  WeeklyReport,
+} from './bindings';
+
+export type * from './bindings';
+
+export class IpcError extends Error {
+  readonly payload: ErrorPayload;
+
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'IpcError';
+    this.payload = payload;
+  }
+}
+
+function isPayload(e: unknown): e is ErrorPayload {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (isPayload(e)) throw new IpcError(e);
+    // Argument deserialisation failures come back as plain strings from Tauri itself.
+    throw new IpcError({ code: 'internal', message: String(e), field: null, kind: null });
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  logContact: (input: ContactInput) => call<Contact>('log_contact', { input }),
+  updateContact: (id: string, input: ContactInput) =>
+    call<Contact>('update_contact', { id, input }),
+  deleteContact: (id: string) => call<null>('delete_contact', { id }),
+  restoreContact: (id: string) => call<Contact>('restore_contact', { id }),
+  recentContacts: (limit: number) => call<Contact[]>('recent_contacts', { limit }),
+  weeklyStats: (query: WeeklyQuery) => call<WeeklyReport>('weekly_stats', { query }),
+  getSettings: () => call<Settings>('get_settings'),
+  saveSettings: (input: SettingsInput) => call<Settings>('save_settings', { input }),
+};
+
+/** An empty contact form: every optional field empty, no ratings yet. */
+export function emptyInput(): ContactInput {
+  return {
+    id: null,
+    occurred_at: null,
+    staff: null,
+    channel: null,
+    functional: null,
+    emotional: null,
+    topic: null,
+    customer_ref: null,
+    note: null,
+    follow_up: false,
+  };
+}
