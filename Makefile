@@ -1,5 +1,7 @@
 # The verbs people and CI use. `make run` and `make test` install what is missing first.
 SHELL := /bin/bash
+# A private Node.js, when scripts/setup.sh had to install one (see there).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 .DEFAULT_GOAL := run
 
 APP := target/debug/contactmoment-app

@@ -42,6 +42,19 @@ if [ "$mode" = test ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
+# Vite 8 needs Node.js 20.19 or newer; Debian 12 and Ubuntu 22.04/24.04 ship 18. The npm
+# registry carries Node itself, so an older system Node gets a private one in .tools/, which
+# the Makefile puts first on PATH.
+node_ok() {
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null
+}
+if ! node_ok; then
+  echo "setup: Node.js $(node --version 2>/dev/null || echo missing) is too old; installing Node 22 into .tools/"
+  npm install --no-audit --no-fund --prefix .tools node@22
+  export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+  node_ok || { echo "setup: could not provide Node.js >= 20.19" >&2; exit 1; }
+fi
+
 # npm ci refuses here (the lock lacks non-Linux optional packages); npm install honours the lock.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   (cd ui && npm install --no-audit --no-fund)

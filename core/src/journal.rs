@@ -119,7 +119,7 @@ impl Journal {
         Ok(stats::report(filter.from, filter.to, &counts))
     }
 
-    /// The settings, with the system user's name until a display name is chosen.
+    /// The settings, with the system account's name until a display name is chosen.
     pub async fn settings(&self) -> Result<Settings> {
         let display_name = match self.store.setting(DISPLAY_NAME).await? {
             Some(name) => name,
@@ -180,9 +180,12 @@ fn parse_id(id: &str) -> Result<Uuid> {
         .map_err(|_| Error::validation("id", K::Unparseable, "id must be a UUID"))
 }
 
+/// The account's full name where the system knows one (often "Eva de Vries"), else its login.
 fn system_user_name() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    [whoami::fallible::realname(), whoami::fallible::username()]
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|n| n.trim().to_owned())
+        .find(|n| !n.is_empty())
         .unwrap_or_default()
 }

@@ -1,6 +1,9 @@
 //! Integration tests of the core, one binary: the storage story, weekly statistics on real
 //! stores, and the drift check of the TypeScript bindings.
 
+// Test helpers fail loudly; a panic with the value is the report we want.
+#![allow(clippy::unwrap_used)]
+
 mod bindings;
 mod store;
 mod support;

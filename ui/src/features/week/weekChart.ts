@@ -3,7 +3,7 @@
 import type { AlignedData, Options } from 'uplot';
 import type { WeeklyReport } from '../../lib/ipc';
 
-export const COLORS = {
+const COLORS = {
   functional: '#2563eb',
   functionalBand: 'rgba(37, 99, 235, 0.14)',
   emotional: '#d97706',

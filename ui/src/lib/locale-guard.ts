@@ -1,0 +1,20 @@
+// WebKitGTK under the POSIX "C" locale reports navigator.language as "C", which is not a
+// BCP 47 tag: Intl throws on it, and uPlot builds an Intl.NumberFormat from it as soon as it
+// is imported, leaving a blank window. main.ts imports this module first, so the language is
+// valid before any library reads it.
+
+/** A canonical language tag for `tag`, or en-US when it is not one. */
+export function validLanguage(tag: string | undefined): string {
+  try {
+    return Intl.getCanonicalLocales(tag ? [tag] : [])[0] ?? 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}
+
+const language = validLanguage(navigator.language);
+if (language !== navigator.language) {
+  const languages = navigator.languages.map(validLanguage);
+  Object.defineProperty(navigator, 'language', { value: language, configurable: true });
+  Object.defineProperty(navigator, 'languages', { value: Object.freeze(languages), configurable: true });
+}
