@@ -122,6 +122,30 @@ impl ContactRow {
     }
 }
 
+/// The columns an edit may change, in the order [`bind_mutable`] binds them.
+const MUTABLE_COLUMNS: &str = "occurred_at, occurred_ms, local_date, iso_week, updated_at, staff, \
+    channel, functional, emotional, topic, customer_ref, note, follow_up";
+const MUTABLE_PLACEHOLDERS: &str = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+fn bind_mutable<'q>(query: Query<'q>, c: &'q Contact) -> Query<'q> {
+    query
+        .bind(c.occurred_at.to_rfc3339())
+        .bind(c.occurred_at.timestamp_millis())
+        .bind(c.local_date.to_string())
+        .bind(&c.iso_week)
+        .bind(rfc3339_utc(c.updated_at))
+        .bind(&c.staff)
+        .bind(c.channel.as_str())
+        .bind(i64::from(c.functional))
+        .bind(i64::from(c.emotional))
+        .bind(&c.topic)
+        .bind(&c.customer_ref)
+        .bind(&c.note)
+        .bind(c.follow_up)
+}
+
 fn rfc3339_utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -133,31 +157,16 @@ impl Store for SqliteStore {
     }
 
     async fn insert_many(&self, contacts: &[Contact]) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO contacts (id, logged_at, {MUTABLE_COLUMNS}) \
+             VALUES (?, ?, {MUTABLE_PLACEHOLDERS})"
+        );
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for c in contacts {
-            let result = sqlx::query(
-                "INSERT INTO contacts (id, occurred_at, occurred_ms, local_date, iso_week, \
-                 logged_at, updated_at, staff, channel, functional, emotional, topic, \
-                 customer_ref, note, follow_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(c.id.to_string())
-            .bind(c.occurred_at.to_rfc3339())
-            .bind(c.occurred_at.timestamp_millis())
-            .bind(c.local_date.to_string())
-            .bind(&c.iso_week)
-            .bind(rfc3339_utc(c.logged_at))
-            .bind(rfc3339_utc(c.updated_at))
-            .bind(&c.staff)
-            .bind(c.channel.as_str())
-            .bind(i64::from(c.functional))
-            .bind(i64::from(c.emotional))
-            .bind(&c.topic)
-            .bind(&c.customer_ref)
-            .bind(&c.note)
-            .bind(c.follow_up)
-            .execute(&mut *tx)
-            .await;
-            match result {
+            let query = sqlx::query(&sql)
+                .bind(c.id.to_string())
+                .bind(rfc3339_utc(c.logged_at));
+            match bind_mutable(query, c).execute(&mut *tx).await {
                 Ok(_) => {}
                 // Dropping `tx` rolls back: nothing of this batch is written.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -175,27 +184,14 @@ impl Store for SqliteStore {
 
     async fn update(&self, c: &Contact) -> Result<()> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query(
-            "UPDATE contacts SET occurred_at = ?, occurred_ms = ?, local_date = ?, iso_week = ?, \
-             updated_at = ?, staff = ?, channel = ?, functional = ?, emotional = ?, topic = ?, \
-             customer_ref = ?, note = ?, follow_up = ? WHERE id = ? AND deleted_at IS NULL",
-        )
-        .bind(c.occurred_at.to_rfc3339())
-        .bind(c.occurred_at.timestamp_millis())
-        .bind(c.local_date.to_string())
-        .bind(&c.iso_week)
-        .bind(rfc3339_utc(c.updated_at))
-        .bind(&c.staff)
-        .bind(c.channel.as_str())
-        .bind(i64::from(c.functional))
-        .bind(i64::from(c.emotional))
-        .bind(&c.topic)
-        .bind(&c.customer_ref)
-        .bind(&c.note)
-        .bind(c.follow_up)
-        .bind(c.id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        let sql = format!(
+            "UPDATE contacts SET ({MUTABLE_COLUMNS}) = ({MUTABLE_PLACEHOLDERS}) \
+             WHERE id = ? AND deleted_at IS NULL"
+        );
+        let done = bind_mutable(sqlx::query(&sql), c)
+            .bind(c.id.to_string())
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(Error::NotFound(c.id.to_string()));
         }
