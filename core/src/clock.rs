@@ -18,6 +18,8 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    // The one place that may read the machine's clock.
+    #[allow(clippy::disallowed_methods)]
     fn now(&self) -> DateTime<FixedOffset> {
         Local::now().fixed_offset()
     }
