@@ -324,3 +324,44 @@ fn export_gives_every_field_as_csv_and_json() {
     assert_eq!(json[0]["note"], "twee regels\nen een \"quote\", ja");
     assert_eq!(json[0]["iso_week"], "2026-W45");
 }
+
+#[test]
+fn the_journal_location_comes_from_the_environment_as_path_or_sqlite_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("via-url.sqlite");
+    let url = format!("sqlite://{}", path.display());
+    let cli = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_contactmoment"))
+            .env("CONTACTMOMENT_DB", &url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = cli(&[
+        "log",
+        "--staff",
+        "Anna",
+        "--functional",
+        "4",
+        "--emotional",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        path.exists(),
+        "the sqlite: URL names the file that is created"
+    );
+    assert_eq!(
+        contacts(&path).len(),
+        1,
+        "the same file read back as a plain path"
+    );
+
+    let out = cli(&["--db", "postgres://localhost/journal", "list"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not supported"));
+}
