@@ -3,15 +3,18 @@
 //! that reads an id back can rely on it.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use contactmoment_core::{
-    export, location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
-    WeekStats, WeeklyQuery,
+    export::{self, CsvStyle},
+    location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
+    ValidationKind, WeekStats, WeeklyQuery,
 };
+use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
 #[command(
@@ -45,10 +48,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Export every contact with all fields.
+    /// Export every contact with all fields (the columns `import` reads).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+        /// CSV only: `semicolon` opens cleanly in a spreadsheet set to Dutch.
+        #[arg(long, value_enum, default_value_t = Separator::Comma)]
+        separator: Separator,
+        /// CSV only: start with a UTF-8 byte-order mark so spreadsheets show accents right.
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Import contacts from a CSV file with the columns of `export` (comma or semicolon).
+    /// Any invalid row refuses the whole file unless --skip-invalid is given.
+    Import {
+        file: PathBuf,
+        /// Import the valid rows and report the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
     },
     /// Share of positive ratings (4–5) per ISO week, with 95% Wilson intervals.
     Weekly {
@@ -104,6 +121,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Separator {
+    Comma,
+    Semicolon,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Csv,
     Json,
@@ -139,11 +162,13 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "contactmoment: {e}");
-            ExitCode::from(if matches!(e, Error::Validation { .. }) {
-                2
-            } else {
-                1
-            })
+            ExitCode::from(
+                if matches!(e, Error::Validation { .. } | Error::Import(_)) {
+                    2
+                } else {
+                    1
+                },
+            )
         }
     }
 }
@@ -197,13 +222,56 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 Format::Csv => export::csv(&mut out, &contacts)?,
             }
         }
-        Command::Export { format } => {
+        Command::Export {
+            format,
+            separator,
+            bom,
+        } => {
             let mut contacts = journal.list(&ListQuery::default()).await?;
             contacts.reverse();
+            let style = CsvStyle {
+                separator: match separator {
+                    Separator::Comma => b',',
+                    Separator::Semicolon => b';',
+                },
+                bom,
+            };
             match format {
-                ExportFormat::Csv => export::csv(&mut out, &contacts)?,
+                ExportFormat::Csv => export::csv_styled(&mut out, &contacts, style)?,
                 ExportFormat::Json => export::json(&mut out, &contacts)?,
             }
+        }
+        Command::Import { file, skip_invalid } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Error::validation(
+                    "file",
+                    ValidationKind::Unparseable,
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            // Drawn on stderr only when it is a terminal; scripts see nothing of it.
+            let bar = ProgressBar::new(bytes.len() as u64).with_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("checking");
+            let report = journal
+                .import(&bytes, skip_invalid, &mut |done| bar.set_position(done))
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            let mut err = io::stderr().lock();
+            for e in &report.errors {
+                writeln!(err, "{e}")?;
+            }
+            if report.unlisted_errors > 0 {
+                writeln!(err, "… and {} more", report.unlisted_errors)?;
+            }
+            writeln!(
+                out,
+                "imported {} of {} rows ({} already in the journal, {} invalid rows skipped)",
+                report.imported, report.rows, report.already_present, report.skipped_invalid
+            )?;
         }
         Command::Weekly {
             from,

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use contactmoment_core::{
-    validate, Channel, ContactInput, FixedClock, Journal, SettingsInput, SqliteStore, Store,
-    WeeklyQuery,
+    validate, Channel, ContactInput, Existing, FixedClock, Journal, SettingsInput, SqliteStore,
+    Store, WeeklyQuery,
 };
 
 const BULK: usize = 100_000;
@@ -123,11 +123,17 @@ async fn main() {
         };
         batch.push(validate::contact(&input, None, &clock).expect("valid"));
         if batch.len() == 10_000 {
-            store.insert_many(&batch).await.expect("insert");
+            store
+                .insert_many(&batch, Existing::Fail)
+                .await
+                .expect("insert");
             batch.clear();
         }
     }
-    store.insert_many(&batch).await.expect("insert");
+    store
+        .insert_many(&batch, Existing::Fail)
+        .await
+        .expect("insert");
     println!(
         "bulk insert of {BULK} contacts in batches of 10,000: {:.0} ms",
         ms(t.elapsed())

@@ -39,6 +39,8 @@ pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
+    Import(crate::import::Rejection),
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -53,7 +55,7 @@ impl Error {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation { .. } => ErrorCode::Validation,
+            Self::Validation { .. } | Self::Import(_) => ErrorCode::Validation,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::Storage(_) | Self::Migrate(_) | Self::Io(_) => ErrorCode::Storage,
@@ -105,6 +107,12 @@ impl From<&Error> for ErrorPayload {
                     kind: None,
                 }
             }
+            Error::Import(r) => Self {
+                code: ErrorCode::Validation,
+                message: r.to_string(),
+                field: Some("file".to_owned()),
+                kind: None,
+            },
             Error::NotFound(_) | Error::Conflict(_) => Self {
                 code: e.code(),
                 message: e.to_string(),

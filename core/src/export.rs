@@ -7,9 +7,40 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Writes records as CSV with a header row.
+/// How a CSV file is laid out for the program that opens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    pub separator: u8,
+    /// A UTF-8 byte-order mark makes spreadsheets read accents correctly.
+    pub bom: bool,
+}
+
+impl CsvStyle {
+    /// Commas, no byte-order mark: what scripts expect.
+    pub const PLAIN: Self = Self {
+        separator: b',',
+        bom: false,
+    };
+    /// Semicolons and a byte-order mark: what a spreadsheet set to Dutch opens cleanly.
+    pub const SPREADSHEET_NL: Self = Self {
+        separator: b';',
+        bom: true,
+    };
+}
+
+/// Writes records as CSV with a header row, with commas.
 pub fn csv<W: Write, T: Serialize>(out: W, rows: &[T]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    csv_styled(out, rows, CsvStyle::PLAIN)
+}
+
+/// Writes records as CSV with a header row, in the given style.
+pub fn csv_styled<W: Write, T: Serialize>(mut out: W, rows: &[T], style: CsvStyle) -> Result<()> {
+    if style.bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(style.separator)
+        .from_writer(out);
     for row in rows {
         w.serialize(row).map_err(csv_error)?;
     }

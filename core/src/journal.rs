@@ -8,9 +8,10 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result, ValidationKind as K};
+use crate::import::{self, ImportReport};
 use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
 use crate::stats::{self, WeeklyQuery, WeeklyReport};
-use crate::store::{ListQuery, StatsFilter, Store};
+use crate::store::{Existing, ListQuery, StatsFilter, Store};
 use crate::validate::{self, STAFF_MAX};
 use crate::week;
 
@@ -117,6 +118,33 @@ impl Journal {
         };
         let counts = self.store.week_counts(&filter).await?;
         Ok(stats::report(filter.from, filter.to, &counts))
+    }
+
+    /// Imports a CSV file (see [`crate::import`]). With `skip_invalid` the valid rows are
+    /// written and the rest reported; without it any invalid row rejects the whole file.
+    /// Rows whose id is already in the journal are left as they are.
+    pub async fn import(
+        &self,
+        bytes: &[u8],
+        skip_invalid: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let parsed = import::parse(bytes, self.clock.as_ref(), progress)?;
+        if parsed.invalid_rows > 0 && !skip_invalid {
+            return Err(Error::Import(parsed.rejection()));
+        }
+        let imported = self
+            .store
+            .insert_many(&parsed.contacts, Existing::Skip)
+            .await?;
+        Ok(ImportReport {
+            rows: parsed.rows,
+            imported,
+            already_present: parsed.contacts.len() as u64 - imported,
+            skipped_invalid: parsed.invalid_rows,
+            errors: parsed.errors,
+            unlisted_errors: parsed.unlisted_errors,
+        })
     }
 
     /// The settings, with the system account's name until a display name is chosen.

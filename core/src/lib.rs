@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod journal;
 pub mod location;
 pub mod model;
@@ -22,4 +23,4 @@ pub use error::{Error, ErrorCode, ErrorPayload, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
 pub use stats::{WeekStats, WeeklyQuery, WeeklyReport, MIN_N};
-pub use store::{sqlite::SqliteStore, ListQuery, StatsFilter, Store, WeekCounts};
+pub use store::{sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts};

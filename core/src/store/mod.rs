@@ -41,6 +41,15 @@ pub struct WeekCounts {
     pub emotional_sum: u64,
 }
 
+/// What a bulk write does with an id that is already in the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse the whole batch ([`crate::Error::Conflict`]).
+    Fail,
+    /// Keep the stored contact and leave that row out; importing a file twice adds nothing.
+    Skip,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Writes a new contact durably; returns only after the commit is on disk.
@@ -48,7 +57,8 @@ pub trait Store: Send + Sync {
     async fn insert(&self, contact: &Contact) -> Result<()>;
 
     /// Writes many new contacts in one transaction: all of them or, on any error, none.
-    async fn insert_many(&self, contacts: &[Contact]) -> Result<()>;
+    /// Returns how many were written (with [`Existing::Skip`], ids already present are not).
+    async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64>;
 
     /// Replaces a live contact; [`crate::Error::NotFound`] when it is missing or deleted.
     async fn update(&self, contact: &Contact) -> Result<()>;

@@ -19,7 +19,7 @@ use sqlx::sqlite::{
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
-use super::{ListQuery, StatsFilter, Store, WeekCounts};
+use super::{Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
 
@@ -146,6 +146,20 @@ fn bind_mutable<'q>(query: Query<'q>, c: &'q Contact) -> Query<'q> {
         .bind(c.follow_up)
 }
 
+/// Many rows per INSERT statement: far fewer round trips through the driver, and 15 values a
+/// row stays well below SQLite's limit of 32,766 bound values per statement.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+fn insert_sql(rows: usize, existing: Existing) -> String {
+    let row = format!("(?, ?, {MUTABLE_PLACEHOLDERS})");
+    let values = vec![row.as_str(); rows].join(", ");
+    let on_conflict = match existing {
+        Existing::Fail => "",
+        Existing::Skip => " ON CONFLICT (id) DO NOTHING",
+    };
+    format!("INSERT INTO contacts (id, logged_at, {MUTABLE_COLUMNS}) VALUES {values}{on_conflict}")
+}
+
 fn rfc3339_utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -153,33 +167,38 @@ fn rfc3339_utc(t: DateTime<Utc>) -> String {
 #[async_trait]
 impl Store for SqliteStore {
     async fn insert(&self, c: &Contact) -> Result<()> {
-        self.insert_many(std::slice::from_ref(c)).await
+        self.insert_many(std::slice::from_ref(c), Existing::Fail)
+            .await
+            .map(|_| ())
     }
 
-    async fn insert_many(&self, contacts: &[Contact]) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO contacts (id, logged_at, {MUTABLE_COLUMNS}) \
-             VALUES (?, ?, {MUTABLE_PLACEHOLDERS})"
-        );
+    async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        for c in contacts {
-            let query = sqlx::query(&sql)
-                .bind(c.id.to_string())
-                .bind(rfc3339_utc(c.logged_at));
-            match bind_mutable(query, c).execute(&mut *tx).await {
-                Ok(_) => {}
+        let mut inserted = 0;
+        for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+            let sql = insert_sql(chunk.len(), existing);
+            let mut query = sqlx::query(&sql);
+            for c in chunk {
+                query = bind_mutable(
+                    query.bind(c.id.to_string()).bind(rfc3339_utc(c.logged_at)),
+                    c,
+                );
+            }
+            match query.execute(&mut *tx).await {
+                Ok(done) => inserted += done.rows_affected(),
                 // Dropping `tx` rolls back: nothing of this batch is written.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    return Err(Error::Conflict(format!(
-                        "a contact with id {} exists",
-                        c.id
-                    )));
+                    let which = match chunk {
+                        [one] => format!("a contact with id {} exists", one.id),
+                        _ => "one of these contacts exists already".to_owned(),
+                    };
+                    return Err(Error::Conflict(which));
                 }
                 Err(e) => return Err(e.into()),
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(inserted)
     }
 
     async fn update(&self, c: &Contact) -> Result<()> {

@@ -1,7 +1,8 @@
 //! The storage story: what every backend must do, told once and run on each backend here.
 
 use contactmoment_core::{
-    Channel, ContactInput, Error, ListQuery, SettingsInput, SqliteStore, Store, ValidationKind,
+    validate, Channel, ContactInput, Error, Existing, ListQuery, SettingsInput, SqliteStore, Store,
+    ValidationKind,
 };
 
 use crate::support::{rated, sqlite_at, Fixture};
@@ -92,6 +93,31 @@ async fn story(f: &Fixture) {
     };
     assert!(matches!(j.log(&dup).await, Err(Error::Conflict(_))));
     assert_eq!(j.get(&newest.id.to_string()).await.unwrap(), newest);
+
+    // Bulk writes: a conflict refuses the whole batch; skipping keeps the stored contact.
+    let clock = contactmoment_core::FixedClock::at(NOW);
+    let fresh = validate::contact(&rated(3, 3, NOW), Some("Anna"), &clock).unwrap();
+    let mut clash = validate::contact(&rated(1, 1, NOW), Some("Anna"), &clock).unwrap();
+    clash.id = newest.id;
+    let batch = [fresh.clone(), clash];
+    assert!(matches!(
+        f.store.insert_many(&batch, Existing::Fail).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(
+        j.get(&fresh.id.to_string()).await.is_err(),
+        "nothing of a refused batch is written"
+    );
+    assert_eq!(
+        f.store.insert_many(&batch, Existing::Skip).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        f.store.insert_many(&batch, Existing::Skip).await.unwrap(),
+        0
+    );
+    assert_eq!(j.get(&newest.id.to_string()).await.unwrap(), newest);
+    j.delete(&fresh.id.to_string()).await.unwrap();
 
     // Invalid input writes nothing.
     let before = j.list(&ListQuery::default()).await.unwrap();

@@ -1,0 +1,214 @@
+//! `import` and `export` through the real binary: lossless round trips in both CSV styles,
+//! idempotent re-imports, and row-level errors that leave the journal exactly as it was.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_contactmoment"))
+        .env_remove("CONTACTMOMENT_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> Vec<u8> {
+    let out = cli(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn all(db: &Path) -> Value {
+    serde_json::from_slice(&ok(db, &["export", "--format", "json"])).unwrap()
+}
+
+fn seeded(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("source.sqlite");
+    for args in [
+        &[
+            "--functional",
+            "4",
+            "--emotional",
+            "5",
+            "--at",
+            "2026-11-03T10:00:00+01:00",
+        ][..],
+        &[
+            "--functional",
+            "2",
+            "--emotional",
+            "4",
+            "--channel",
+            "email",
+            "--topic",
+            "factuur",
+            "--customer",
+            "K-7",
+            "--note",
+            "belde terug; \"boos\",\nnu tevreden — ëïé",
+            "--follow-up",
+            "--at",
+            "2026-03-29T23:30:00+02:00",
+        ],
+        &[
+            "--functional",
+            "1",
+            "--emotional",
+            "1",
+            "--channel",
+            "counter",
+            "--at",
+            "2025-12-29T08:00:00+01:00",
+        ],
+    ] {
+        ok(
+            &db,
+            &[&["log", "--staff", "Anna de Vries"][..], args].concat(),
+        );
+    }
+    db
+}
+
+#[test]
+fn export_and_import_round_trip_in_both_styles() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = seeded(dir.path());
+    let plain = dir.path().join("plain.csv");
+    let dutch = dir.path().join("dutch.csv");
+    std::fs::write(&plain, ok(&source, &["export"])).unwrap();
+    std::fs::write(
+        &dutch,
+        ok(&source, &["export", "--separator", "semicolon", "--bom"]),
+    )
+    .unwrap();
+    let dutch_bytes = std::fs::read(&dutch).unwrap();
+    assert!(dutch_bytes.starts_with(b"\xEF\xBB\xBFid;occurred_at;local_date;"));
+
+    for file in [&plain, &dutch] {
+        let target = dir.path().join(format!(
+            "{}.sqlite",
+            file.file_stem().unwrap().to_string_lossy()
+        ));
+        let out = String::from_utf8(ok(&target, &["import", file.to_str().unwrap()])).unwrap();
+        assert_eq!(
+            out.trim(),
+            "imported 3 of 3 rows (0 already in the journal, 0 invalid rows skipped)"
+        );
+        assert_eq!(
+            all(&target),
+            all(&source),
+            "every field survives {}",
+            file.display()
+        );
+        assert_eq!(
+            ok(&target, &["export"]),
+            std::fs::read(&plain).unwrap(),
+            "byte for byte"
+        );
+
+        let again = String::from_utf8(ok(&target, &["import", file.to_str().unwrap()])).unwrap();
+        assert_eq!(
+            again.trim(),
+            "imported 0 of 3 rows (3 already in the journal, 0 invalid rows skipped)"
+        );
+        assert_eq!(all(&target).as_array().unwrap().len(), 3);
+    }
+}
+
+const HEADER: &str = "id,occurred_at,staff,channel,functional,emotional,note";
+
+fn row(id: u32, at: &str, f: &str, e: &str) -> String {
+    format!("0193a5c2-7f00-7000-8000-{id:012},{at},Anna,phone,{f},{e},")
+}
+
+#[test]
+fn every_kind_of_bad_file_is_refused_with_its_row_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    let before = all(&db);
+    let good = row(1, "2026-11-03T10:00:00+01:00", "4", "4");
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "bad rating",
+            format!(
+                "{HEADER}\n{good}\n{}\n",
+                row(2, "2026-11-03T10:00:00+01:00", "6", "4")
+            ),
+            "row 3, column functional: functional rating must be 1–5, not 6",
+        ),
+        (
+            "bad date",
+            format!(
+                "{HEADER}\n{}\n{good}\n",
+                row(2, "03-11-2026 10:00", "4", "4")
+            ),
+            "row 2, column occurred_at: time \"03-11-2026 10:00\" is not a date and time",
+        ),
+        (
+            "missing column",
+            "id,occurred_at,staff,functional\n".to_owned() + "x,2026-11-03T10:00:00+01:00,Anna,4\n",
+            "row 1: missing column(s) emotional",
+        ),
+        (
+            "wrong separator",
+            format!(
+                "{}\n{}\n",
+                HEADER.replace(',', "\t"),
+                good.replace(',', "\t")
+            ),
+            "row 1: missing column(s) occurred_at, staff, functional, emotional",
+        ),
+        (
+            "duplicate id",
+            format!("{HEADER}\n{good}\n{good}\n"),
+            "row 3, column id: duplicate of row 2",
+        ),
+        ("empty file", String::new(), "row 1: the file is empty"),
+    ];
+    for (what, text, expected) in cases {
+        let file = dir.path().join("bad.csv");
+        std::fs::write(&file, text).unwrap();
+        let out = cli(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expected), "{what}: {err}");
+        assert!(out.stdout.is_empty(), "{what}");
+        assert_eq!(all(&db), before, "{what}: the journal is unchanged");
+    }
+}
+
+#[test]
+fn skip_invalid_imports_the_valid_rows_and_reports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("j.sqlite");
+    let file = dir.path().join("mixed.csv");
+    let text = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row(1, "2026-11-03T10:00:00+01:00", "4", "4"),
+        row(2, "2026-11-03T10:00:00+01:00", "four", "4"),
+        row(3, "2026-11-04T10:00:00+01:00", "5", "2"),
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = cli(&db, &["import", "--skip-invalid", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        "row 3, column functional: \"four\" is not a rating 1–5"
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        "imported 2 of 3 rows (0 already in the journal, 1 invalid rows skipped)"
+    );
+    assert_eq!(all(&db).as_array().unwrap().len(), 2);
+    let missing = cli(&db, &["import", "no-such-file.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.csv"));
+}

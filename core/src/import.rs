@@ -1,0 +1,411 @@
+//! CSV import: the columns `export` writes (see [`COLUMNS`]), separated by commas or by the
+//! semicolons Dutch spreadsheets write, UTF-8 with or without a byte-order mark, quoted fields
+//! with line breaks. Every row passes the same validation as the app. By default one bad row
+//! rejects the whole file and nothing is written; ids make a second import of the same file a
+//! no-op.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::model::{Contact, ContactInput};
+use crate::validate;
+
+/// The columns of an export, in order. `local_date` and `iso_week` are recomputed on import.
+pub const COLUMNS: [&str; 14] = [
+    "id",
+    "occurred_at",
+    "local_date",
+    "iso_week",
+    "logged_at",
+    "updated_at",
+    "staff",
+    "channel",
+    "functional",
+    "emotional",
+    "topic",
+    "customer_ref",
+    "note",
+    "follow_up",
+];
+
+/// Columns an imported file cannot do without.
+pub const REQUIRED: [&str; 4] = ["occurred_at", "staff", "functional", "emotional"];
+
+/// How many row errors are listed before the rest are only counted.
+pub const MAX_LISTED_ERRORS: usize = 20;
+
+/// One refused row (row 1 is the header, as in a spreadsheet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "row {}, column {c}: {}", self.row, self.reason),
+            None => write!(f, "row {}: {}", self.row, self.reason),
+        }
+    }
+}
+
+/// Why a file was refused: the first [`MAX_LISTED_ERRORS`] problems and a count of the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub errors: Vec<RowError>,
+    pub unlisted: u64,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.errors.len() as u64 + self.unlisted;
+        write!(f, "the file was not imported: {total} problem(s)")?;
+        for e in &self.errors {
+            write!(f, "\n{e}")?;
+        }
+        if self.unlisted > 0 {
+            write!(f, "\n… and {} more", self.unlisted)?;
+        }
+        Ok(())
+    }
+}
+
+/// The valid contacts of a file and what was wrong with the rest.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub contacts: Vec<Contact>,
+    /// Data rows read (the header not counted).
+    pub rows: u64,
+    pub invalid_rows: u64,
+    pub errors: Vec<RowError>,
+    pub unlisted_errors: u64,
+}
+
+impl Parsed {
+    fn refuse(&mut self, row: u64, column: Option<&str>, reason: impl Into<String>) {
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(RowError {
+                row,
+                column: column.map(str::to_owned),
+                reason: reason.into(),
+            });
+        } else {
+            self.unlisted_errors += 1;
+        }
+    }
+
+    pub fn rejection(&self) -> Rejection {
+        Rejection {
+            errors: self.errors.clone(),
+            unlisted: self.unlisted_errors,
+        }
+    }
+}
+
+fn file_error(reason: impl Into<String>) -> Error {
+    Error::Import(Rejection {
+        errors: vec![RowError {
+            row: 1,
+            column: None,
+            reason: reason.into(),
+        }],
+        unlisted: 0,
+    })
+}
+
+/// The separator the header line uses: `;` when it has more semicolons than commas.
+fn separator(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Reads and validates a whole file. File-level problems (empty, not UTF-8, missing columns)
+/// are an error; row-level problems are collected in the result. `progress` is told how many
+/// bytes have been read.
+pub fn parse(
+    bytes: &[u8],
+    clock: &dyn Clock,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Parsed, Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(file_error("the file is empty"));
+    }
+    let sample = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator(&sample))
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|_| file_error("the header is not UTF-8 text"))?
+        .clone();
+    let index: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|c| !index.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(format!(
+            "missing column(s) {}; the first line must name the columns, separated by ',' or ';'",
+            missing.join(", ")
+        )));
+    }
+
+    let mut parsed = Parsed::default();
+    let mut seen: HashMap<Uuid, u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let row = parsed.rows + 2;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                parsed.rows += 1;
+                parsed.invalid_rows += 1;
+                let reason = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".to_owned(),
+                    _ => format!("cannot be read: {e}"),
+                };
+                parsed.refuse(row, None, reason);
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        parsed.rows += 1;
+        if parsed.rows % 10_000 == 0 {
+            progress(record.position().map_or(0, |p| p.byte()));
+        }
+        if record.len() != headers.len() {
+            parsed.invalid_rows += 1;
+            parsed.refuse(
+                row,
+                None,
+                format!(
+                    "has {} fields where the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            );
+            continue;
+        }
+        match contact_from(&record, &index, clock) {
+            Ok(contact) => {
+                if let Some(first) = seen.insert(contact.id, row) {
+                    parsed.invalid_rows += 1;
+                    parsed.refuse(row, Some("id"), format!("duplicate of row {first}"));
+                } else {
+                    parsed.contacts.push(contact);
+                }
+            }
+            Err((column, reason)) => {
+                parsed.invalid_rows += 1;
+                parsed.refuse(row, Some(&column), reason);
+            }
+        }
+    }
+    progress(bytes.len() as u64);
+    Ok(parsed)
+}
+
+fn contact_from(
+    record: &csv::StringRecord,
+    index: &HashMap<&str, usize>,
+    clock: &dyn Clock,
+) -> Result<Contact, (String, String)> {
+    let get = |column: &str| {
+        index
+            .get(column)
+            .and_then(|&i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let rating = |column: &str| -> Result<Option<i32>, (String, String)> {
+        get(column)
+            .map(|v| {
+                v.parse::<i32>()
+                    .map_err(|_| (column.to_owned(), format!("{v:?} is not a rating 1–5")))
+            })
+            .transpose()
+    };
+    let follow_up = match get("follow_up")
+        .as_deref()
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        None | Some("false" | "0" | "no" | "nee") => false,
+        Some("true" | "1" | "yes" | "ja") => true,
+        Some(other) => {
+            return Err((
+                "follow_up".into(),
+                format!("{other:?} is not true or false"),
+            ))
+        }
+    };
+    let input = ContactInput {
+        id: get("id"),
+        occurred_at: get("occurred_at"),
+        staff: get("staff"),
+        channel: get("channel"),
+        functional: rating("functional")?,
+        emotional: rating("emotional")?,
+        topic: get("topic"),
+        customer_ref: get("customer_ref"),
+        // Notes keep their inner line breaks and leading spaces.
+        note: index
+            .get("note")
+            .and_then(|&i| record.get(i))
+            .map(str::to_owned),
+        follow_up,
+    };
+    if input.occurred_at.is_none() {
+        return Err(("occurred_at".into(), "is empty".into()));
+    }
+    let mut contact = validate::contact(&input, None, clock).map_err(|e| match e {
+        Error::Validation { field, message, .. } => (field, message),
+        other => ("row".into(), other.to_string()),
+    })?;
+    let stamp = |column: &str| -> Result<Option<DateTime<Utc>>, (String, String)> {
+        get(column)
+            .map(|v| {
+                DateTime::parse_from_rfc3339(&v)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| (column.to_owned(), format!("{v:?} is not an RFC 3339 time")))
+            })
+            .transpose()
+    };
+    if let Some(t) = stamp("logged_at")? {
+        contact.logged_at = t;
+    }
+    contact.updated_at = stamp("updated_at")?.unwrap_or(contact.logged_at);
+    Ok(contact)
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: u64,
+    pub imported: u64,
+    /// Valid rows whose id was already in the journal.
+    pub already_present: u64,
+    /// Rows skipped as invalid (only with `skip_invalid`).
+    pub skipped_invalid: u64,
+    pub errors: Vec<RowError>,
+    pub unlisted_errors: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    fn clock() -> FixedClock {
+        FixedClock::at("2026-11-22T10:00:00+01:00")
+    }
+
+    fn parse_str(s: &str) -> Result<Parsed, Error> {
+        parse(s.as_bytes(), &clock(), &mut |_| {})
+    }
+
+    fn problems(s: &str) -> Vec<String> {
+        match parse_str(s) {
+            Ok(p) => p.errors.iter().map(ToString::to_string).collect(),
+            Err(Error::Import(r)) => r.errors.iter().map(ToString::to_string).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    const HEAD: &str = "occurred_at,staff,functional,emotional,note\n";
+
+    #[test]
+    fn reads_commas_semicolons_bom_and_quoted_line_breaks() {
+        let comma = format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\"two\nlines, quoted\"\n");
+        let semi = "\u{feff}occurred_at;staff;functional;emotional;note\n2026-11-20T10:00:00+01:00;Anna;4;5;\"two\nlines, quoted\"\n";
+        for text in [comma.as_str(), semi] {
+            let p = parse_str(text).unwrap();
+            assert_eq!(p.rows, 1);
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert_eq!(p.contacts[0].note.as_deref(), Some("two\nlines, quoted"));
+            assert_eq!(p.contacts[0].functional, 4);
+        }
+    }
+
+    #[test]
+    fn names_the_row_and_column_of_each_problem() {
+        let text = format!(
+            "{HEAD}2026-11-20T10:00:00+01:00,Anna,7,5,\n\
+             yesterday,Anna,4,5,\n\
+             2026-11-20T10:00:00+01:00,Anna,x,5,\n\
+             2026-11-20T10:00:00+01:00,Anna,4\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "row 2, column functional: functional rating must be 1–5, not 7",
+                "row 3, column occurred_at: time \"yesterday\" is not a date and time like 2026-11-22T14:05",
+                "row 4, column functional: \"x\" is not a rating 1–5",
+                "row 5: has 3 fields where the header has 5",
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_files_that_are_not_journals() {
+        assert_eq!(problems(""), ["row 1: the file is empty"]);
+        assert_eq!(problems("\u{feff}\n  \n"), ["row 1: the file is empty"]);
+        let tabs =
+            "occurred_at\tstaff\tfunctional\temotional\n2026-11-20T10:00:00+01:00\tAnna\t4\t5\n";
+        let p = problems(tabs);
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].starts_with("row 1: missing column(s) occurred_at, staff, functional, emotional"),
+            "{p:?}"
+        );
+        let p = problems("id,occurred_at,staff,functional\n");
+        assert!(p[0].contains("missing column(s) emotional"), "{p:?}");
+    }
+
+    #[test]
+    fn a_repeated_id_in_one_file_is_an_error() {
+        let id = "0193a5c2-7f00-7000-8000-000000000001";
+        let text = format!(
+            "id,occurred_at,staff,functional,emotional\n\
+             {id},2026-11-20T10:00:00+01:00,Anna,4,5\n\
+             {id},2026-11-20T11:00:00+01:00,Anna,3,5\n"
+        );
+        assert_eq!(problems(&text), ["row 3, column id: duplicate of row 2"]);
+    }
+
+    #[test]
+    fn lists_twenty_problems_then_counts() {
+        let mut text = HEAD.to_owned();
+        for _ in 0..25 {
+            text.push_str("2026-11-20T10:00:00+01:00,Anna,9,5,\n");
+        }
+        let p = parse_str(&text).unwrap();
+        assert_eq!(
+            (p.rows, p.invalid_rows, p.errors.len(), p.unlisted_errors),
+            (25, 25, 20, 5)
+        );
+        assert!(p.rejection().to_string().ends_with("… and 5 more"));
+    }
+}
