@@ -17,6 +17,7 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "restore_contact",
         "recent_contacts",
         "weekly_stats",
+        "load_demo",
         "get_settings",
         "save_settings",
     ]

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use contactmoment_core::{
+    demo::DemoSpec,
     export::{self, CsvStyle},
     location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
     ValidationKind, WeekStats, WeeklyQuery,
@@ -58,6 +59,18 @@ enum Command {
         /// CSV only: start with a UTF-8 byte-order mark so spreadsheets show accents right.
         #[arg(long)]
         bom: bool,
+    },
+    /// Add generated, realistic contacts for trying the app (the same seed, the same data).
+    Demo {
+        #[arg(long, default_value_t = 2_000)]
+        contacts: u64,
+        #[arg(long, default_value_t = 8)]
+        staff: u32,
+        /// How many weeks back from today.
+        #[arg(long, default_value_t = 26)]
+        weeks: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Import contacts from a CSV file with the columns of `export` (comma or semicolon).
     /// Any invalid row refuses the whole file unless --skip-invalid is given.
@@ -240,6 +253,32 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 ExportFormat::Csv => export::csv_styled(&mut out, &contacts, style)?,
                 ExportFormat::Json => export::json(&mut out, &contacts)?,
             }
+        }
+        Command::Demo {
+            contacts,
+            staff,
+            weeks,
+            seed,
+        } => {
+            let bar = ProgressBar::new(contacts).with_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} contacts")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let spec = DemoSpec {
+                contacts,
+                staff,
+                weeks,
+                seed,
+            };
+            let written = journal
+                .load_demo(spec, &mut |done| bar.set_position(done))
+                .await;
+            bar.finish_and_clear();
+            writeln!(
+                out,
+                "added {} demo contacts ({staff} staff, {weeks} weeks, seed {seed})",
+                written?
+            )?;
         }
         Command::Import { file, skip_invalid } => {
             let bytes = std::fs::read(&file).map_err(|e| {

@@ -1,4 +1,5 @@
-//! `make bench`: durable save latency and weekly-statistics query times on the SQLite store.
+//! `make bench`: durable save latency, demo generation, CSV export and import, and weekly
+//! statistics on a journal of 1,000,000 contacts (200 staff, 104 weeks) in SQLite.
 //! Prints figures; asserts nothing (targets are judged by reading them, not by a timed test).
 
 // A benchmark reports on stdout; that is its whole job.
@@ -8,28 +9,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use contactmoment_core::{
-    validate, Channel, ContactInput, Existing, FixedClock, Journal, SettingsInput, SqliteStore,
-    Store, WeeklyQuery,
+    demo::DemoSpec, export, Channel, ContactInput, FixedClock, Journal, ListQuery, SettingsInput,
+    SqliteStore, Store, WeeklyQuery,
 };
 
-const BULK: usize = 100_000;
-const STAFF: usize = 20;
-const WEEKS: i64 = 104;
+const CONTACTS: u64 = 1_000_000;
+const STAFF: u32 = 200;
+const WEEKS: u32 = 104;
 const SAVES: usize = 300;
 const REPEAT: usize = 15;
-
-/// A small deterministic generator, so every run measures the same journal.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
+const NOW: &str = "2026-11-22T12:00:00+01:00";
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -46,36 +35,17 @@ fn machine() -> String {
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cpu}, {cores} cores")
 }
 
-async fn time<F, Fut>(mut f: F) -> f64
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::with_capacity(REPEAT);
-    for _ in 0..REPEAT {
-        let t = Instant::now();
-        f().await;
-        times.push(t.elapsed());
-    }
-    times.sort();
-    percentile(&times, 0.5)
-}
-
-#[tokio::main]
-async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bench.sqlite");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.expect("open"));
-    let now = "2026-11-22T12:00:00+01:00";
-    let clock = FixedClock::at(now);
-    let journal = Journal::new(store.clone(), Arc::new(clock));
+async fn open(path: &std::path::Path) -> (Arc<dyn Store>, Journal) {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path).await.expect("open"));
+    let journal = Journal::new(store.clone(), Arc::new(FixedClock::at(NOW)));
     journal
         .save_settings(&SettingsInput {
             display_name: "Bench".into(),
@@ -83,6 +53,13 @@ async fn main() {
         })
         .await
         .expect("settings");
+    (store, journal)
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, journal) = open(&dir.path().join("bench.sqlite")).await;
     println!("machine: {}", machine());
 
     // 1. A person pressing Enter: validate + durable commit (WAL, synchronous=FULL).
@@ -105,43 +82,29 @@ async fn main() {
         ms(saves[SAVES - 1])
     );
 
-    // 2. A larger journal, written in batches.
-    let mut rng = Lcg(42);
-    let start =
-        chrono::DateTime::parse_from_rfc3339(now).expect("now") - chrono::Duration::weeks(WEEKS);
+    // 2. The demo journal the figures below are measured on.
+    let spec = DemoSpec {
+        contacts: CONTACTS,
+        staff: STAFF,
+        weeks: WEEKS,
+        seed: 42,
+    };
     let t = Instant::now();
-    let mut batch = Vec::with_capacity(10_000);
-    for _ in 0..BULK {
-        let at = start + chrono::Duration::minutes(rng.next((WEEKS * 7 * 24 * 60) as u64) as i64);
-        let input = ContactInput {
-            occurred_at: Some(at.to_rfc3339()),
-            staff: Some(format!("Staff {:02}", rng.next(STAFF as u64))),
-            channel: Some(Channel::ALL[rng.next(6) as usize].as_str().into()),
-            functional: Some(rng.next(5) as i32 + 1),
-            emotional: Some(rng.next(5) as i32 + 1),
-            ..ContactInput::default()
-        };
-        batch.push(validate::contact(&input, None, &clock).expect("valid"));
-        if batch.len() == 10_000 {
-            store
-                .insert_many(&batch, Existing::Fail)
-                .await
-                .expect("insert");
-            batch.clear();
-        }
-    }
-    store
-        .insert_many(&batch, Existing::Fail)
-        .await
-        .expect("insert");
+    let written = journal.load_demo(spec, &mut |_| {}).await.expect("demo");
     println!(
-        "bulk insert of {BULK} contacts in batches of 10,000: {:.0} ms",
-        ms(t.elapsed())
+        "demo: generate and write {written} contacts ({STAFF} staff, {WEEKS} weeks): {:.1} s",
+        t.elapsed().as_secs_f64()
     );
 
-    // 3. Weekly figures, median of {REPEAT} runs.
-    let q = |weeks: i64, staff: Option<&str>, channel: Option<Channel>| WeeklyQuery {
-        from: Some((start + chrono::Duration::weeks(WEEKS - weeks + 1)).date_naive()),
+    // 3. Weekly figures, median of REPEAT runs.
+    let from_weeks_back = |weeks: u64| {
+        let today = chrono::DateTime::parse_from_rfc3339(NOW)
+            .expect("now")
+            .date_naive();
+        today.checked_sub_days(chrono::Days::new(7 * (weeks - 1)))
+    };
+    let q = |weeks: u64, staff: Option<&str>, channel: Option<Channel>| WeeklyQuery {
+        from: from_weeks_back(weeks),
         to: None,
         staff: staff.map(Into::into),
         channel,
@@ -149,19 +112,51 @@ async fn main() {
     for (label, query) in [
         ("whole team, 12 weeks", q(12, None, None)),
         ("whole team, 104 weeks", q(104, None, None)),
-        ("one staff member, 12 weeks", q(12, Some("Staff 07"), None)),
+        (
+            "one staff member, 12 weeks",
+            q(12, Some("Gijs Mulder"), None),
+        ),
         ("one channel, 12 weeks", q(12, None, Some(Channel::Chat))),
     ] {
-        let j = &journal;
-        let query = &query;
-        let median = time(|| async move {
-            j.weekly(query).await.expect("weekly");
-        })
-        .await;
+        let mut times = Vec::with_capacity(REPEAT);
+        let mut n = 0;
+        for _ in 0..REPEAT {
+            let t = Instant::now();
+            let report = journal.weekly(&query).await.expect("weekly");
+            times.push(t.elapsed());
+            n = report.weeks.iter().map(|w| w.n).sum::<u32>();
+        }
+        times.sort();
         println!(
-            "weekly statistics, {label}, {} contacts in journal: median {median:.2} ms",
-            BULK + SAVES
+            "weekly statistics, {label} ({n} contacts counted): median {:.2} ms",
+            percentile(&times, 0.5)
         );
     }
+
+    // 4. Export everything as CSV, then import that file into an empty journal.
+    let t = Instant::now();
+    let mut all = journal.list(&ListQuery::default()).await.expect("list");
+    all.reverse();
+    let mut csv = Vec::new();
+    export::csv(&mut csv, &all).expect("csv");
+    println!(
+        "export {} contacts as CSV ({:.0} MB): {:.1} s",
+        all.len(),
+        csv.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    drop(all);
+    let (other, target) = open(&dir.path().join("import.sqlite")).await;
+    let t = Instant::now();
+    let report = target
+        .import(&csv, false, &mut |_| {})
+        .await
+        .expect("import");
+    println!(
+        "import a {}-row CSV into an empty journal: {:.1} s",
+        report.imported,
+        t.elapsed().as_secs_f64()
+    );
+    other.close().await;
     store.close().await;
 }

@@ -7,6 +7,7 @@ use chrono::{Days, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::demo::{Demo, DemoSpec, APP_DEMO};
 use crate::error::{Error, Result, ValidationKind as K};
 use crate::import::{self, ImportReport};
 use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
@@ -127,7 +128,7 @@ impl Journal {
         &self,
         bytes: &[u8],
         skip_invalid: bool,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ImportReport> {
         let parsed = import::parse(bytes, self.clock.as_ref(), progress)?;
         if parsed.invalid_rows > 0 && !skip_invalid {
@@ -145,6 +146,58 @@ impl Journal {
             errors: parsed.errors,
             unlisted_errors: parsed.unlisted_errors,
         })
+    }
+
+    /// Writes generated demo contacts ending now, in batches; `progress` hears how many are
+    /// done. A seed already loaded adds nothing (its ids are already there). Returns how many
+    /// contacts were written.
+    pub async fn load_demo(
+        &self,
+        spec: DemoSpec,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64> {
+        self.write_demo(Demo::new(spec, self.clock.now()), progress)
+            .await
+    }
+
+    /// The app's "load demo data": only into an empty journal, never mixed with real contacts,
+    /// and with the user as one of the staff. Returns how many contacts were added.
+    pub async fn load_demo_into_empty(&self) -> Result<u64> {
+        let any = ListQuery {
+            limit: Some(1),
+            ..ListQuery::default()
+        };
+        if !self.store.list(&any).await?.is_empty() {
+            return Err(Error::Conflict(
+                "demo data can only be loaded into an empty journal".to_owned(),
+            ));
+        }
+        let you = self.settings().await?.display_name;
+        let demo = Demo::with_member(
+            APP_DEMO,
+            self.clock.now(),
+            Some(you.as_str()).filter(|n| !n.is_empty()),
+        );
+        self.write_demo(demo, &mut |_| {}).await
+    }
+
+    async fn write_demo(
+        &self,
+        mut demo: Demo,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64> {
+        const BATCH: usize = 50_000;
+        let mut written = 0;
+        let mut done = 0;
+        loop {
+            let batch: Vec<Contact> = demo.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                return Ok(written);
+            }
+            done += batch.len() as u64;
+            written += self.store.insert_many(&batch, Existing::Skip).await?;
+            progress(done);
+        }
     }
 
     /// The settings, with the system account's name until a display name is chosen.

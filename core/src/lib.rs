@@ -7,6 +7,7 @@
 //! and lets a second storage engine (PostgreSQL for teams) slot in behind the same trait.
 
 pub mod clock;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -53,6 +53,13 @@ pub async fn weekly_stats(
     Ok(state.journal.weekly(&query).await?)
 }
 
+/// Fills an empty journal with demo contacts; returns how many.
+#[tauri::command]
+pub async fn load_demo(state: State<'_, AppState>) -> CmdResult<u32> {
+    let added = state.journal.load_demo_into_empty().await?;
+    Ok(u32::try_from(added).unwrap_or(u32::MAX))
+}
+
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> CmdResult<Settings> {
     Ok(state.journal.settings().await?)

@@ -30,6 +30,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::restore_contact,
             commands::recent_contacts,
             commands::weekly_stats,
+            commands::load_demo,
             commands::get_settings,
             commands::save_settings,
         ])
@@ -164,6 +165,27 @@ mod tests {
     }
 
     #[test]
+    fn demo_data_only_goes_into_an_empty_journal() {
+        let h = harness();
+        invoke(
+            &h,
+            "save_settings",
+            json!({ "input": { "display_name": "Anna", "language": null } }),
+        )
+        .unwrap();
+        let added = invoke(&h, "load_demo", json!({})).unwrap();
+        assert_eq!(added, 2500);
+        let mine = invoke(&h, "recent_contacts", json!({ "limit": 5 })).unwrap();
+        assert_eq!(
+            mine.as_array().unwrap().len(),
+            5,
+            "the user is one of the demo staff"
+        );
+        let again = invoke(&h, "load_demo", json!({})).unwrap_err();
+        assert_eq!(again["code"], "conflict");
+    }
+
+    #[test]
     fn web_view_permissions_stay_narrow() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let conf: Value =
@@ -203,6 +225,7 @@ mod tests {
             "restore_contact",
             "recent_contacts",
             "weekly_stats",
+            "load_demo",
             "get_settings",
             "save_settings",
         ];

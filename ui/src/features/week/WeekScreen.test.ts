@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlignedData } from 'uplot';
 import { app, dataChanged } from '../../lib/state.svelte';
@@ -65,6 +65,32 @@ describe('the week screen', () => {
     expect(data[2]).toEqual([null, null, 39.7]);
     expect(data[3]).toEqual([null, null, 89.2]);
     expect(data[4]).toEqual([null, null, 40]);
+  });
+
+  it('offers demo data on an empty journal and shows it once loaded', async () => {
+    let n = 0;
+    const backend = fakeBackend({
+      weekly_stats: () => report([week('2026-W47', '2026-11-16', { n })]),
+      load_demo: () => { n = 2500; return 2500; },
+    });
+    render(WeekScreen);
+    const button = await screen.findByTestId('load-demo');
+    await fireEvent.click(button);
+    await vi.waitFor(() => expect(screen.getByTestId('week-n').textContent).toBe('2500'));
+    expect(screen.queryByTestId('demo-offer')).toBeNull();
+    expect(backend.calls.map((c) => c.cmd)).toEqual(['weekly_stats', 'load_demo', 'weekly_stats']);
+  });
+
+  it('explains a refused demo load', async () => {
+    fakeBackend({
+      weekly_stats: () => report([week('2026-W47', '2026-11-16')]),
+      load_demo: () => { throw { code: 'conflict', message: 'not empty', field: null, kind: null }; },
+    });
+    render(WeekScreen);
+    await fireEvent.click(await screen.findByTestId('load-demo'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('demo-offer').textContent).toContain('Demo data only goes into an empty journal'),
+    );
   });
 
   it('reloads when a contact is logged elsewhere', async () => {

@@ -91,6 +91,11 @@ export const en = {
   'week.table_caption': 'Weekly figures',
   'week.total': '{n} contacts in these 12 weeks',
 
+  'demo.offer': 'Nothing logged yet. Want to look around first? Demo data fills an empty journal with half a year of a small team, including you.',
+  'demo.load': 'Load demo data',
+  'demo.loading': 'Loading demo data…',
+  'demo.loaded': 'Added {n} demo contacts.',
+  'demo.not_empty': 'Demo data only goes into an empty journal, and this one has contacts.',
   'settings.title': 'Settings',
   'settings.display_name': 'Your name',
   'settings.display_name.hint': 'Saved as the staff member on every contact you log.',

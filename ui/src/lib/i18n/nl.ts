@@ -92,6 +92,11 @@ export const nl: Dictionary = {
   'week.table_caption': 'Cijfers per week',
   'week.total': '{n} contacten in deze 12 weken',
 
+  'demo.offer': 'Nog niets vastgelegd. Eerst even rondkijken? Demogegevens vullen een leeg journaal met een half jaar van een klein team, inclusief jou.',
+  'demo.load': 'Demogegevens laden',
+  'demo.loading': 'Demogegevens laden…',
+  'demo.loaded': '{n} democontacten toegevoegd.',
+  'demo.not_empty': 'Demogegevens gaan alleen in een leeg journaal, en dit journaal heeft al contacten.',
   'settings.title': 'Instellingen',
   'settings.display_name': 'Je naam',
   'settings.display_name.hint': 'Wordt bij elk contact dat je vastlegt als medewerker opgeslagen.',

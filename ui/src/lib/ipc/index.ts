@@ -48,6 +48,8 @@ export const api = {
   restoreContact: (id: string) => call<Contact>('restore_contact', { id }),
   recentContacts: (limit: number) => call<Contact[]>('recent_contacts', { limit }),
   weeklyStats: (query: WeeklyQuery) => call<WeeklyReport>('weekly_stats', { query }),
+  /** Fills an empty journal with demo contacts; resolves to how many were added. */
+  loadDemo: () => call<number>('load_demo'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (input: SettingsInput) => call<Settings>('save_settings', { input }),
 };
