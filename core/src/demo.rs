@@ -177,11 +177,14 @@ impl Iterator for Demo {
             return None;
         }
         let rng = &mut self.rng;
-        // Spread evenly over the period (so the stream is in time order), on working hours
+        // Spread over the period (so the stream is roughly in time order), on working hours
         // from Monday to Saturday.
         let slot = self.start + Duration::seconds((self.step_seconds * self.next as f64) as i64);
         self.next += 1;
-        let mut date = slot.date();
+        // A few days of jitter so weekly counts vary as real ones do.
+        let jitter = rng.gen_range(-3..=3_i64);
+        let end = self.now.date_naive();
+        let mut date = (slot.date() + Duration::days(jitter)).clamp(self.start.date(), end);
         if date.weekday() == Weekday::Sun {
             date = date - Days::new(1);
         }
