@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::{Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
+use crate::week;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -174,6 +175,12 @@ impl Store for SqliteStore {
 
     async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        // With one writer at a time, the rows this transaction adds are the ones past the
+        // current end of the table; they are folded into the weekly rollup below.
+        let first_new_rowid: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) + 1 FROM contacts")
+                .fetch_one(&mut *tx)
+                .await?;
         let mut inserted = 0;
         for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
             let sql = insert_sql(chunk.len(), existing);
@@ -196,6 +203,24 @@ impl Store for SqliteStore {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        if inserted > 0 {
+            sqlx::query(
+                "INSERT INTO week_rollup \
+                 SELECT iso_week, staff, channel, COUNT(*), SUM(functional >= 4), \
+                        SUM(functional), SUM(emotional >= 4), SUM(emotional) \
+                 FROM contacts WHERE rowid >= ? AND deleted_at IS NULL \
+                 GROUP BY iso_week, staff, channel \
+                 ON CONFLICT (iso_week, staff, channel) DO UPDATE SET \
+                     n = n + excluded.n, \
+                     functional_positive = functional_positive + excluded.functional_positive, \
+                     functional_sum = functional_sum + excluded.functional_sum, \
+                     emotional_positive = emotional_positive + excluded.emotional_positive, \
+                     emotional_sum = emotional_sum + excluded.emotional_sum",
+            )
+            .bind(first_new_rowid)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(inserted)
@@ -263,15 +288,29 @@ impl Store for SqliteStore {
     }
 
     async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT iso_week, COUNT(*) AS n, \
-             SUM(functional >= 4) AS fp, SUM(functional) AS fs, \
-             SUM(emotional >= 4) AS ep, SUM(emotional) AS es \
-             FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
-        );
-        sql.push_bind(f.from.to_string())
-            .push(" AND ")
-            .push_bind(f.to.to_string());
+        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
+        let mut sql: QueryBuilder<Sqlite> = if whole_weeks {
+            // Whole ISO weeks: the rollup has the answer in a few rows per week.
+            let mut sql = QueryBuilder::new(
+                "SELECT iso_week, SUM(n), SUM(functional_positive), SUM(functional_sum), \
+                 SUM(emotional_positive), SUM(emotional_sum) \
+                 FROM week_rollup WHERE iso_week BETWEEN ",
+            );
+            sql.push_bind(week::label(f.from))
+                .push(" AND ")
+                .push_bind(week::label(f.to));
+            sql
+        } else {
+            let mut sql = QueryBuilder::new(
+                "SELECT iso_week, COUNT(*), SUM(functional >= 4), SUM(functional), \
+                 SUM(emotional >= 4), SUM(emotional) \
+                 FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
+            );
+            sql.push_bind(f.from.to_string())
+                .push(" AND ")
+                .push_bind(f.to.to_string());
+            sql
+        };
         if let Some(staff) = &f.staff {
             sql.push(" AND staff = ").push_bind(staff.clone());
         }
@@ -282,6 +321,7 @@ impl Store for SqliteStore {
         let rows: Vec<(String, i64, i64, i64, i64, i64)> =
             sql.build_query_as().fetch_all(&self.reader).await?;
         rows.into_iter()
+            .filter(|row| row.1 > 0)
             .map(|(iso_week, n, fp, fs, ep, es)| {
                 let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
                 let sum = |v: i64| u64::try_from(v).map_err(|_| corrupt("sum", &v.to_string()));

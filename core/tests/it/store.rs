@@ -210,5 +210,5 @@ async fn sqlite_file_is_durable_by_configuration() {
             .fetch_all(&mut conn)
             .await
             .unwrap();
-    assert_eq!(tables, vec!["contacts", "settings"]);
+    assert_eq!(tables, vec!["contacts", "settings", "week_rollup"]);
 }
