@@ -1,7 +1,9 @@
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::{json, Value};
+
+use crate::support::{ok, run};
 
 struct Journal {
     _dir: tempfile::TempDir,
@@ -12,26 +14,6 @@ fn journal() -> Journal {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite");
     Journal { _dir: dir, path }
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_contactmoment"))
-        .env_remove("CONTACTMOMENT_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn contacts(db: &Path) -> Vec<Value> {

@@ -2,29 +2,10 @@
 //! idempotent re-imports, and row-level errors that leave the journal exactly as it was.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn cli(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_contactmoment"))
-        .env_remove("CONTACTMOMENT_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> Vec<u8> {
-    let out = cli(db, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+use crate::support::{ok_bytes as ok, run as cli};
 
 fn all(db: &Path) -> Value {
     serde_json::from_slice(&ok(db, &["export", "--format", "json"])).unwrap()
