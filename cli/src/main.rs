@@ -13,7 +13,7 @@ use contactmoment_core::{
     demo::DemoSpec,
     export::{self, CsvStyle},
     location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
-    ValidationKind, WeekStats, WeeklyQuery,
+    ValidationKind, WeekStats, WeeklyQuery, MIN_N,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -92,6 +92,9 @@ enum Command {
         staff: Option<String>,
         #[arg(long)]
         channel: Option<String>,
+        /// One set of weeks per staff member (JSON: [{staff, report}]).
+        #[arg(long, conflicts_with = "staff")]
+        per_staff: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -317,6 +320,7 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
             to,
             staff,
             channel,
+            per_staff,
             format,
         } => {
             let channel = channel.map(|c| validate::channel(Some(&c))).transpose()?;
@@ -326,11 +330,25 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 staff,
                 channel,
             };
-            let report = journal.weekly(&query).await?;
-            match format {
-                Format::Table => writeln!(out, "{}", weekly_table(&report.weeks, report.min_n))?,
-                Format::Json => export::json(&mut out, &report.weeks)?,
-                Format::Csv => export::csv(&mut out, &report.weeks)?,
+            if per_staff {
+                let everyone = journal.weekly_by_staff(&query).await?;
+                let rows: Vec<(&str, &WeekStats)> = everyone
+                    .iter()
+                    .flat_map(|s| s.report.weeks.iter().map(move |w| (s.staff.as_str(), w)))
+                    .collect();
+                match format {
+                    Format::Table => writeln!(out, "{}", weekly_table(&rows, MIN_N))?,
+                    Format::Json => export::json(&mut out, &everyone)?,
+                    Format::Csv => export::csv(&mut out, &staff_rows(&rows))?,
+                }
+            } else {
+                let report = journal.weekly(&query).await?;
+                let rows: Vec<(&str, &WeekStats)> = report.weeks.iter().map(|w| ("", w)).collect();
+                match format {
+                    Format::Table => writeln!(out, "{}", weekly_table(&rows, report.min_n))?,
+                    Format::Json => export::json(&mut out, &report.weeks)?,
+                    Format::Csv => export::csv(&mut out, &report.weeks)?,
+                }
             }
         }
     }
@@ -379,17 +397,17 @@ fn share(share: Option<f64>, low: Option<f64>, high: Option<f64>, n: u32, min_n:
     }
 }
 
-fn weekly_table(weeks: &[WeekStats], min_n: u32) -> Table {
+/// Weekly rows, with a staff column when any row names a staff member.
+fn weekly_table(rows: &[(&str, &WeekStats)], min_n: u32) -> Table {
+    let with_staff = rows.iter().any(|(staff, _)| !staff.is_empty());
+    let mut header = vec!["week", "starts", "n", "solved (4–5)", "welcome (4–5)"];
+    if with_staff {
+        header.insert(0, "staff");
+    }
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "week",
-        "starts",
-        "n",
-        "solved (4–5)",
-        "welcome (4–5)",
-    ]);
-    for w in weeks {
-        t.add_row([
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for (staff, w) in rows {
+        let mut row = vec![
             w.week.clone(),
             w.week_start.to_string(),
             w.n.to_string(),
@@ -407,7 +425,52 @@ fn weekly_table(weeks: &[WeekStats], min_n: u32) -> Table {
                 w.n,
                 min_n,
             ),
-        ]);
+        ];
+        if with_staff {
+            row.insert(0, (*staff).to_owned());
+        }
+        t.add_row(row);
     }
     t
+}
+
+/// One CSV row per staff member and week: the staff name, then the weekly columns. Spelled
+/// out because the csv crate cannot flatten a nested struct.
+#[derive(serde::Serialize)]
+struct StaffRow<'a> {
+    staff: &'a str,
+    week: &'a str,
+    week_start: String,
+    n: u32,
+    functional_positive: u32,
+    functional_share: Option<f64>,
+    functional_ci_low: Option<f64>,
+    functional_ci_high: Option<f64>,
+    functional_mean: Option<f64>,
+    emotional_positive: u32,
+    emotional_share: Option<f64>,
+    emotional_ci_low: Option<f64>,
+    emotional_ci_high: Option<f64>,
+    emotional_mean: Option<f64>,
+}
+
+fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<StaffRow<'a>> {
+    rows.iter()
+        .map(|&(staff, w)| StaffRow {
+            staff,
+            week: &w.week,
+            week_start: w.week_start.to_string(),
+            n: w.n,
+            functional_positive: w.functional_positive,
+            functional_share: w.functional_share,
+            functional_ci_low: w.functional_ci_low,
+            functional_ci_high: w.functional_ci_high,
+            functional_mean: w.functional_mean,
+            emotional_positive: w.emotional_positive,
+            emotional_share: w.emotional_share,
+            emotional_ci_low: w.emotional_ci_low,
+            emotional_ci_high: w.emotional_ci_high,
+            emotional_mean: w.emotional_mean,
+        })
+        .collect()
 }

@@ -133,6 +133,24 @@ async fn main() {
         );
     }
 
+    let per_agent = q(12, None, None);
+    let mut times = Vec::with_capacity(REPEAT);
+    let mut people = 0;
+    for _ in 0..REPEAT {
+        let t = Instant::now();
+        people = journal
+            .weekly_by_staff(&per_agent)
+            .await
+            .expect("per staff")
+            .len();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "weekly statistics per staff member, {people} staff, 12 weeks: median {:.2} ms",
+        percentile(&times, 0.5)
+    );
+
     // 4. Export everything as CSV, then import that file into an empty journal.
     let t = Instant::now();
     let mut all = journal.list(&ListQuery::default()).await.expect("list");

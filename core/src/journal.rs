@@ -1,6 +1,7 @@
 //! The one entry point the shell and the CLI use: validate, stamp with the clock, store.
 //! Commands stay thin because every rule about contacts and weeks is applied here.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, Utc};
@@ -11,8 +12,8 @@ use crate::demo::{Demo, DemoSpec, APP_DEMO};
 use crate::error::{Error, Result, ValidationKind as K};
 use crate::import::{self, ImportReport};
 use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
-use crate::stats::{self, WeeklyQuery, WeeklyReport};
-use crate::store::{Existing, ListQuery, StatsFilter, Store};
+use crate::stats::{self, StaffWeeks, WeeklyQuery, WeeklyReport};
+use crate::store::{Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::validate::{self, STAFF_MAX};
 use crate::week;
 
@@ -97,6 +98,30 @@ impl Journal {
 
     /// Weekly figures over whole ISO weeks; by default the 12 weeks up to today.
     pub async fn weekly(&self, query: &WeeklyQuery) -> Result<WeeklyReport> {
+        let filter = self.stats_filter(query)?;
+        let counts = self.store.week_counts(&filter).await?;
+        Ok(stats::report(filter.from, filter.to, &counts))
+    }
+
+    /// The same figures for every staff member with contacts in the range, by name.
+    pub async fn weekly_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffWeeks>> {
+        let filter = self.stats_filter(query)?;
+        let counts = self.store.week_counts_by_staff(&filter).await?;
+        let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
+        for (staff, c) in counts {
+            by_staff.entry(staff).or_default().push(c);
+        }
+        Ok(by_staff
+            .into_iter()
+            .map(|(staff, counts)| StaffWeeks {
+                staff,
+                report: stats::report(filter.from, filter.to, &counts),
+            })
+            .collect())
+    }
+
+    /// The whole ISO weeks a query covers: by default the 12 weeks up to today.
+    fn stats_filter(&self, query: &WeeklyQuery) -> Result<StatsFilter> {
         let today = self.clock.now().date_naive();
         let to = query.to.unwrap_or(today);
         let from = query.from.unwrap_or_else(|| {
@@ -111,14 +136,12 @@ impl Journal {
                 format!("from {from} is after to {to}"),
             ));
         }
-        let filter = StatsFilter {
+        Ok(StatsFilter {
             from: week::monday(from),
             to: validate::add_days(week::monday(to), 6),
             staff: validate::short_text("staff", query.staff.as_deref(), STAFF_MAX)?,
             channel: query.channel,
-        };
-        let counts = self.store.week_counts(&filter).await?;
-        Ok(stats::report(filter.from, filter.to, &counts))
+        })
     }
 
     /// Imports a CSV file (see [`crate::import`]). With `skip_invalid` the valid rows are

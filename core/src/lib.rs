@@ -23,5 +23,5 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorPayload, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
-pub use stats::{WeekStats, WeeklyQuery, WeeklyReport, MIN_N};
+pub use stats::{StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, MIN_N};
 pub use store::{sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts};

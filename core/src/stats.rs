@@ -115,6 +115,13 @@ pub struct WeeklyReport {
     pub weeks: Vec<WeekStats>,
 }
 
+/// One staff member's weekly figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StaffWeeks {
+    pub staff: String,
+    pub report: WeeklyReport,
+}
+
 /// Lays the counts the store found over every week of the range, filling the gaps.
 pub fn report(from: NaiveDate, to: NaiveDate, counts: &[WeekCounts]) -> WeeklyReport {
     let weeks = week::mondays(from, to)

@@ -347,3 +347,60 @@ fn the_journal_location_comes_from_the_environment_as_path_or_sqlite_url() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not supported"));
 }
+
+#[test]
+fn weekly_per_staff_gives_each_staff_member_their_weeks() {
+    let j = journal();
+    for (staff, f, e) in [("Anna", "5", "2"), ("Anna", "4", "4"), ("Bram", "1", "5")] {
+        ok(
+            &j.path,
+            &[
+                "log",
+                "--staff",
+                staff,
+                "--functional",
+                f,
+                "--emotional",
+                e,
+                "--at",
+                "2026-11-04T10:00:00+01:00",
+            ],
+        );
+    }
+    let args = [
+        "weekly",
+        "--per-staff",
+        "--from",
+        "2026-11-02",
+        "--to",
+        "2026-11-15",
+    ];
+    let json: Value =
+        serde_json::from_str(&ok(&j.path, &[&args[..], &["--format", "json"]].concat())).unwrap();
+    let people = json.as_array().unwrap();
+    assert_eq!(people.len(), 2);
+    assert_eq!(people[0]["staff"], "Anna");
+    let anna = &people[0]["report"]["weeks"];
+    assert_eq!(anna[0]["week"], "2026-W45");
+    assert_eq!(
+        (
+            anna[0]["n"].clone(),
+            anna[0]["functional_positive"].clone(),
+            anna[0]["emotional_positive"].clone()
+        ),
+        (json!(2), json!(2), json!(1))
+    );
+    assert_eq!(anna[1]["n"], 0, "empty weeks are listed per person too");
+    assert_eq!(people[1]["staff"], "Bram");
+    assert_eq!(people[1]["report"]["weeks"][0]["emotional_positive"], 1);
+
+    let csv = ok(&j.path, &[&args[..], &["--format", "csv"]].concat());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("staff,week,week_start,n,functional_positive,functional_share,"));
+    assert!(
+        lines[1].starts_with("Anna,2026-W45,2026-11-02,2,2,1.0,"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.len(), 5, "two people, two weeks each, and the header");
+}

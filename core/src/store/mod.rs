@@ -75,6 +75,10 @@ pub trait Store: Send + Sync {
     /// Counts per ISO week of live contacts; weeks without contacts are absent.
     async fn week_counts(&self, filter: &StatsFilter) -> Result<Vec<WeekCounts>>;
 
+    /// The same counts per staff member and week, in one query for the whole team.
+    async fn week_counts_by_staff(&self, filter: &StatsFilter)
+        -> Result<Vec<(String, WeekCounts)>>;
+
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 
     async fn put_setting(&self, key: &str, value: Option<&str>) -> Result<()>;

@@ -69,6 +69,68 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Counts per ISO week, or per staff member and week. Whole ISO weeks come from the
+    /// rollup (a few rows per week); other ranges are counted from the contacts themselves.
+    async fn counts(&self, f: &StatsFilter, by_staff: bool) -> Result<Vec<(String, WeekCounts)>> {
+        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
+        // Grouping by a constant would cost the rollup its key order, so the team-wide query
+        // groups by week alone and only selects an empty staff name.
+        let (select, group) = if by_staff {
+            ("staff", "staff, iso_week")
+        } else {
+            ("''", "iso_week")
+        };
+        let mut sql: QueryBuilder<Sqlite> = if whole_weeks {
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {select}, iso_week, SUM(n), SUM(functional_positive), SUM(functional_sum), \
+                 SUM(emotional_positive), SUM(emotional_sum) \
+                 FROM week_rollup WHERE iso_week BETWEEN "
+            ));
+            sql.push_bind(week::label(f.from))
+                .push(" AND ")
+                .push_bind(week::label(f.to));
+            sql
+        } else {
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {select}, iso_week, COUNT(*), SUM(functional >= 4), SUM(functional), \
+                 SUM(emotional >= 4), SUM(emotional) \
+                 FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN "
+            ));
+            sql.push_bind(f.from.to_string())
+                .push(" AND ")
+                .push_bind(f.to.to_string());
+            sql
+        };
+        if let Some(staff) = &f.staff {
+            sql.push(" AND staff = ").push_bind(staff.clone());
+        }
+        if let Some(channel) = f.channel {
+            sql.push(" AND channel = ").push_bind(channel.as_str());
+        }
+        sql.push(format!(" GROUP BY {group} ORDER BY {group}"));
+        let rows: Vec<(String, String, i64, i64, i64, i64, i64)> =
+            sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter()
+            // Rollup rows of contacts since deleted or edited away sum to zero.
+            .filter(|row| row.2 > 0)
+            .map(|(staff, iso_week, n, fp, fs, ep, es)| {
+                let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
+                let sum = |v: i64| u64::try_from(v).map_err(|_| corrupt("sum", &v.to_string()));
+                let counts = WeekCounts {
+                    iso_week,
+                    n: count(n)?,
+                    functional_positive: count(fp)?,
+                    functional_sum: sum(fs)?,
+                    emotional_positive: count(ep)?,
+                    emotional_sum: sum(es)?,
+                };
+                Ok((staff, counts))
+            })
+            .collect()
+    }
+}
+
 #[derive(FromRow)]
 struct ContactRow {
     id: String,
@@ -288,53 +350,16 @@ impl Store for SqliteStore {
     }
 
     async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
-        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
-        let mut sql: QueryBuilder<Sqlite> = if whole_weeks {
-            // Whole ISO weeks: the rollup has the answer in a few rows per week.
-            let mut sql = QueryBuilder::new(
-                "SELECT iso_week, SUM(n), SUM(functional_positive), SUM(functional_sum), \
-                 SUM(emotional_positive), SUM(emotional_sum) \
-                 FROM week_rollup WHERE iso_week BETWEEN ",
-            );
-            sql.push_bind(week::label(f.from))
-                .push(" AND ")
-                .push_bind(week::label(f.to));
-            sql
-        } else {
-            let mut sql = QueryBuilder::new(
-                "SELECT iso_week, COUNT(*), SUM(functional >= 4), SUM(functional), \
-                 SUM(emotional >= 4), SUM(emotional) \
-                 FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
-            );
-            sql.push_bind(f.from.to_string())
-                .push(" AND ")
-                .push_bind(f.to.to_string());
-            sql
-        };
-        if let Some(staff) = &f.staff {
-            sql.push(" AND staff = ").push_bind(staff.clone());
-        }
-        if let Some(channel) = f.channel {
-            sql.push(" AND channel = ").push_bind(channel.as_str());
-        }
-        sql.push(" GROUP BY iso_week ORDER BY iso_week");
-        let rows: Vec<(String, i64, i64, i64, i64, i64)> =
-            sql.build_query_as().fetch_all(&self.reader).await?;
-        rows.into_iter()
-            .filter(|row| row.1 > 0)
-            .map(|(iso_week, n, fp, fs, ep, es)| {
-                let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
-                let sum = |v: i64| u64::try_from(v).map_err(|_| corrupt("sum", &v.to_string()));
-                Ok(WeekCounts {
-                    iso_week,
-                    n: count(n)?,
-                    functional_positive: count(fp)?,
-                    functional_sum: sum(fs)?,
-                    emotional_positive: count(ep)?,
-                    emotional_sum: sum(es)?,
-                })
-            })
-            .collect()
+        Ok(self
+            .counts(f, false)
+            .await?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    async fn week_counts_by_staff(&self, f: &StatsFilter) -> Result<Vec<(String, WeekCounts)>> {
+        self.counts(f, true).await
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

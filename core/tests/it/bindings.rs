@@ -3,7 +3,7 @@
 
 use contactmoment_core::{
     AppInfo, Channel, Contact, ContactInput, ErrorCode, ErrorPayload, Language, Settings,
-    SettingsInput, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
+    SettingsInput, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
 };
 use ts_rs::TS;
 
@@ -19,6 +19,7 @@ fn generated() -> String {
         WeeklyQuery::decl(),
         WeekStats::decl(),
         WeeklyReport::decl(),
+        StaffWeeks::decl(),
         ErrorCode::decl(),
         ValidationKind::decl(),
         ErrorPayload::decl(),

@@ -1,7 +1,11 @@
 //! Weekly statistics on a real store: exact counts, shares and Wilson bounds, empty weeks,
 //! ISO weeks across year ends, and the local date across daylight-saving changes.
 
-use contactmoment_core::{demo::DemoSpec, Channel, ContactInput, WeekStats, WeeklyQuery};
+use std::collections::BTreeMap;
+
+use contactmoment_core::{
+    demo::DemoSpec, Channel, ContactInput, StatsFilter, WeekStats, WeeklyQuery,
+};
 
 use crate::support::{log_all, rated, sqlite_at};
 
@@ -340,4 +344,71 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
             }
         }
     }
+
+    // Everyone at once gives what asking per staff member gives (the journal asks for whole
+    // weeks, which the rollup answers)...
+    for channel in [None, Some(Channel::Chat)] {
+        let query = WeeklyQuery {
+            channel,
+            ..q("2026-08-31", "2026-11-22")
+        };
+        let everyone = j.weekly_by_staff(&query).await.unwrap();
+        let mut names: Vec<&str> = contacts
+            .iter()
+            .filter(|c| channel.is_none_or(|ch| c.channel == ch))
+            .map(|c| c.staff.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            everyone
+                .iter()
+                .map(|s| s.staff.as_str())
+                .collect::<Vec<_>>(),
+            names
+        );
+        for one in &everyone {
+            let alone = WeeklyQuery {
+                staff: Some(one.staff.clone()),
+                ..query.clone()
+            };
+            assert_eq!(one.report, j.weekly(&alone).await.unwrap(), "{}", one.staff);
+        }
+    }
+    // ...and a store asked for part of a week counts the contacts themselves.
+    let (from, to) = ("2026-10-07".parse().unwrap(), "2026-10-16".parse().unwrap());
+    let filter = StatsFilter {
+        from,
+        to,
+        staff: None,
+        channel: None,
+    };
+    let mut got = f.store.week_counts_by_staff(&filter).await.unwrap();
+    got.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
+    let mut want: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
+    for c in contacts
+        .iter()
+        .filter(|c| c.local_date >= from && c.local_date <= to)
+    {
+        let e = want
+            .entry((c.staff.clone(), c.iso_week.clone()))
+            .or_default();
+        e.0 += 1;
+        e.1 += u32::from(c.functional >= 4);
+        e.2 += u32::from(c.emotional >= 4);
+    }
+    let got: Vec<_> = got
+        .into_iter()
+        .map(|(s, c)| {
+            (
+                (s, c.iso_week),
+                (c.n, c.functional_positive, c.emotional_positive),
+            )
+        })
+        .collect();
+    assert!(
+        got.len() > 3,
+        "the partial range holds contacts of several staff and weeks"
+    );
+    assert_eq!(got, want.into_iter().collect::<Vec<_>>());
 }

@@ -81,6 +81,8 @@ to: string,
  */
 min_n: number, weeks: Array<WeekStats>, };
 
+export type StaffWeeks = { staff: string, report: WeeklyReport, };
+
 export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "internal";
 
 export type ValidationKind = "required" | "out_of_range" | "too_long" | "control_characters" | "unknown_channel" | "unparseable" | "in_future";
