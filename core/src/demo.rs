@@ -31,17 +31,6 @@ pub const APP_DEMO: DemoSpec = DemoSpec {
     seed: 1,
 };
 
-impl Default for DemoSpec {
-    fn default() -> Self {
-        Self {
-            contacts: 2_000,
-            staff: 8,
-            weeks: 26,
-            seed: 1,
-        }
-    }
-}
-
 const FIRST: [&str; 24] = [
     "Anouk", "Bram", "Citlali", "Daan", "Esra", "Fenna", "Gijs", "Hanna", "Imane", "Jesse", "Kim",
     "Lars", "Maartje", "Noah", "Olga", "Pieter", "Quinty", "Ruben", "Sanne", "Tijn", "Uma",

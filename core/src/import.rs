@@ -337,6 +337,16 @@ mod tests {
     const HEAD: &str = "occurred_at,staff,functional,emotional,note\n";
 
     #[test]
+    fn export_writes_exactly_the_documented_columns() {
+        let p = parse_str(&format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\n")).unwrap();
+        let mut out = Vec::new();
+        crate::export::csv(&mut out, &p.contacts).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().next().unwrap(), COLUMNS.join(","));
+        assert!(REQUIRED.iter().all(|c| COLUMNS.contains(c)));
+    }
+
+    #[test]
     fn reads_commas_semicolons_bom_and_quoted_line_breaks() {
         let comma = format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\"two\nlines, quoted\"\n");
         let semi = "\u{feff}occurred_at;staff;functional;emotional;note\n2026-11-20T10:00:00+01:00;Anna;4;5;\"two\nlines, quoted\"\n";

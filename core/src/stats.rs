@@ -16,9 +16,6 @@ pub const Z95: f64 = 1.959964;
 /// Below this many contacts in a week a share is shown as "not enough data".
 pub const MIN_N: u32 = 5;
 
-/// A rating of 4 or 5 counts as positive (top-2-box).
-pub const POSITIVE_FROM: u8 = 4;
-
 /// The 95% Wilson score interval of `positive` out of `n`, as fractions; `None` when n = 0.
 pub fn wilson(positive: u32, n: u32) -> Option<(f64, f64)> {
     if n == 0 {
