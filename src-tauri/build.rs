@@ -16,9 +16,16 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "delete_contact",
         "restore_contact",
         "recent_contacts",
-        "weekly_stats",
         "load_demo",
         "get_settings",
         "save_settings",
+        "review",
+        "review_by_staff",
+        "review_contacts",
+        "review_facets",
+        "set_follow_up_done",
+        "export_contacts_csv",
+        "export_weekly_csv",
+        "export_png",
     ]
 }

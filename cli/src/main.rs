@@ -88,10 +88,13 @@ enum Command {
         /// Last date (its whole ISO week counts); default: today.
         #[arg(long)]
         to: Option<String>,
+        /// Only these staff members (repeat for several).
         #[arg(long)]
-        staff: Option<String>,
+        staff: Vec<String>,
         #[arg(long)]
         channel: Option<String>,
+        #[arg(long)]
+        topic: Option<String>,
         /// One set of weeks per staff member (JSON: [{staff, report}]).
         #[arg(long, conflicts_with = "staff")]
         per_staff: bool,
@@ -320,6 +323,7 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
             to,
             staff,
             channel,
+            topic,
             per_staff,
             format,
         } => {
@@ -329,6 +333,7 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 to: to.map(|s| validate::date("to", &s)).transpose()?,
                 staff,
                 channel,
+                topic,
             };
             if per_staff {
                 let everyone = journal.weekly_by_staff(&query).await?;

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use contactmoment_core::{
-    demo::DemoSpec, export, Channel, ContactInput, FixedClock, Journal, ListQuery, SettingsInput,
-    SqliteStore, Store, WeeklyQuery,
+    demo::DemoSpec, export, Channel, ContactInput, ContactsQuery, FixedClock, Journal, ListQuery,
+    Quadrant, SettingsInput, SqliteStore, Store, WeeklyQuery,
 };
 
 const CONTACTS: u64 = 1_000_000;
@@ -27,6 +27,24 @@ fn ms(d: Duration) -> f64 {
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     ms(sorted[i])
+}
+
+/// Runs `f` REPEAT times and prints the median time; returns what the last run counted.
+async fn median_ms<F, Fut>(label: &str, mut f: F) -> u64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = u64>,
+{
+    let mut times = Vec::with_capacity(REPEAT);
+    let mut counted = 0;
+    for _ in 0..REPEAT {
+        let t = Instant::now();
+        counted = f().await;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!("{label}: median {:.2} ms", percentile(&times, 0.5));
+    counted
 }
 
 fn machine() -> String {
@@ -49,7 +67,7 @@ async fn open(path: &std::path::Path) -> (Arc<dyn Store>, Journal) {
     journal
         .save_settings(&SettingsInput {
             display_name: "Bench".into(),
-            language: None,
+            ..SettingsInput::default()
         })
         .await
         .expect("settings");
@@ -96,60 +114,104 @@ async fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // 3. Weekly figures, median of REPEAT runs.
+    // 3. The review's queries, median of REPEAT runs each.
     let from_weeks_back = |weeks: u64| {
         let today = chrono::DateTime::parse_from_rfc3339(NOW)
             .expect("now")
             .date_naive();
         today.checked_sub_days(chrono::Days::new(7 * (weeks - 1)))
     };
-    let q = |weeks: u64, staff: Option<&str>, channel: Option<Channel>| WeeklyQuery {
-        from: from_weeks_back(weeks),
-        to: None,
-        staff: staff.map(Into::into),
-        channel,
-    };
+    let q =
+        |weeks: u64, staff: &[&str], channel: Option<Channel>, topic: Option<&str>| WeeklyQuery {
+            from: from_weeks_back(weeks),
+            to: None,
+            staff: staff.iter().map(|s| (*s).to_owned()).collect(),
+            channel,
+            topic: topic.map(Into::into),
+        };
     for (label, query) in [
-        ("whole team, 12 weeks", q(12, None, None)),
-        ("whole team, 104 weeks", q(104, None, None)),
+        ("whole team, 12 weeks", q(12, &[], None, None)),
+        ("whole team, 104 weeks", q(104, &[], None, None)),
         (
             "one staff member, 12 weeks",
-            q(12, Some("Gijs Mulder"), None),
+            q(12, &["Gijs Mulder"], None, None),
         ),
-        ("one channel, 12 weeks", q(12, None, Some(Channel::Chat))),
+        (
+            "one channel, 12 weeks",
+            q(12, &[], Some(Channel::Chat), None),
+        ),
+        ("one topic, 12 weeks", q(12, &[], None, Some("factuur"))),
     ] {
-        let mut times = Vec::with_capacity(REPEAT);
-        let mut n = 0;
-        for _ in 0..REPEAT {
-            let t = Instant::now();
+        let n = median_ms(&format!("weekly statistics, {label}"), || async {
             let report = journal.weekly(&query).await.expect("weekly");
-            times.push(t.elapsed());
-            n = report.weeks.iter().map(|w| w.n).sum::<u32>();
-        }
-        times.sort();
-        println!(
-            "weekly statistics, {label} ({n} contacts counted): median {:.2} ms",
-            percentile(&times, 0.5)
-        );
+            report.weeks.iter().map(|w| u64::from(w.n)).sum()
+        })
+        .await;
+        println!("  ({n} contacts counted)");
     }
-
-    let per_agent = q(12, None, None);
-    let mut times = Vec::with_capacity(REPEAT);
-    let mut people = 0;
-    for _ in 0..REPEAT {
-        let t = Instant::now();
-        people = journal
-            .weekly_by_staff(&per_agent)
+    let twelve = q(12, &[], None, None);
+    median_ms("weekly statistics per staff member, 12 weeks", || async {
+        journal
+            .weekly_by_staff(&twelve)
             .await
             .expect("per staff")
-            .len();
-        times.push(t.elapsed());
-    }
-    times.sort();
-    println!(
-        "weekly statistics per staff member, {people} staff, 12 weeks: median {:.2} ms",
-        percentile(&times, 0.5)
-    );
+            .len() as u64
+    })
+    .await;
+    median_ms(
+        "review (weeks, distribution, quadrants, previous period), whole team, 12 weeks",
+        || async { u64::from(journal.review(&twelve).await.expect("review").current.n) },
+    )
+    .await;
+    median_ms(
+        "review per staff member (small multiples, both periods), 12 weeks",
+        || async {
+            journal
+                .review_by_staff(&twelve)
+                .await
+                .expect("per staff")
+                .len() as u64
+        },
+    )
+    .await;
+    let drill = |week: Option<&str>, open_follow_ups: bool| ContactsQuery {
+        filter: twelve.clone(),
+        week: week.map(Into::into),
+        open_follow_ups,
+        ..ContactsQuery::default()
+    };
+    let last_week = drill(Some("2026-W47"), false);
+    median_ms(
+        "drill-down: the contacts of one week (count and first 100)",
+        || async { journal.contacts(&last_week).await.expect("drill").total },
+    )
+    .await;
+    let quadrant = ContactsQuery {
+        quadrant: Some(Quadrant::SolvedNotWelcome),
+        ..drill(None, false)
+    };
+    median_ms(
+        "drill-down: one quadrant over 12 weeks (count and first 100)",
+        || async { journal.contacts(&quadrant).await.expect("drill").total },
+    )
+    .await;
+    let follow_ups = drill(None, true);
+    median_ms(
+        "open follow-ups over 12 weeks (count and first 100)",
+        || async {
+            journal
+                .contacts(&follow_ups)
+                .await
+                .expect("follow-ups")
+                .total
+        },
+    )
+    .await;
+    median_ms("filter values (every staff name and topic)", || async {
+        let f = journal.facets().await.expect("facets");
+        (f.staff.len() + f.topics.len()) as u64
+    })
+    .await;
 
     // 4. Export everything as CSV, then import that file into an empty journal.
     let t = Instant::now();

@@ -198,6 +198,11 @@ impl Iterator for Demo {
         let functional = rate(functional_latent);
         let emotional = rate(emotional_latent);
         let logged_at = occurred_at.with_timezone(&Utc) + Duration::seconds(rng.gen_range(20..240));
+        let follow_up = rng.gen_bool(if functional <= 2 { 0.35 } else { 0.04 });
+        // Teams work their follow-ups off within days; only the last week's are mostly open.
+        let done_at = (follow_up || emotional <= 2)
+            .then(|| logged_at + Duration::minutes(rng.gen_range(30..4 * 24 * 60)))
+            .filter(|&t| t <= self.now && rng.gen_bool(0.97));
         Some(Contact {
             // Time-ordered (v7) like the app's own ids, so the primary key grows at its end;
             // the random part comes from the seed, so the same seed gives the same ids.
@@ -222,7 +227,9 @@ impl Iterator for Demo {
             note: rng
                 .gen_bool(0.08)
                 .then(|| NOTES[rng.gen_range(0..NOTES.len())].to_owned()),
-            follow_up: rng.gen_bool(if functional <= 2 { 0.35 } else { 0.04 }),
+            follow_up,
+            follow_up_done_at: done_at,
+            follow_up_done_by: done_at.map(|_| who.name.clone()),
         })
     }
 }

@@ -16,7 +16,7 @@ use crate::model::{Contact, ContactInput};
 use crate::validate;
 
 /// The columns of an export, in order. `local_date` and `iso_week` are recomputed on import.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 16] = [
     "id",
     "occurred_at",
     "local_date",
@@ -31,6 +31,8 @@ pub const COLUMNS: [&str; 14] = [
     "customer_ref",
     "note",
     "follow_up",
+    "follow_up_done_at",
+    "follow_up_done_by",
 ];
 
 /// Columns an imported file cannot do without.
@@ -226,6 +228,14 @@ pub fn parse(
     Ok(parsed)
 }
 
+/// A core refusal as the column it names and its reason.
+fn refusal(e: Error) -> (String, String) {
+    match e {
+        Error::Validation { field, message, .. } => (field, message),
+        other => ("row".into(), other.to_string()),
+    }
+}
+
 fn contact_from(
     record: &csv::StringRecord,
     index: &HashMap<&str, usize>,
@@ -280,10 +290,7 @@ fn contact_from(
     if input.occurred_at.is_none() {
         return Err(("occurred_at".into(), "is empty".into()));
     }
-    let mut contact = validate::contact(&input, None, clock).map_err(|e| match e {
-        Error::Validation { field, message, .. } => (field, message),
-        other => ("row".into(), other.to_string()),
-    })?;
+    let mut contact = validate::contact(&input, None, clock).map_err(refusal)?;
     let stamp = |column: &str| -> Result<Option<DateTime<Utc>>, (String, String)> {
         get(column)
             .map(|v| {
@@ -297,6 +304,13 @@ fn contact_from(
         contact.logged_at = t;
     }
     contact.updated_at = stamp("updated_at")?.unwrap_or(contact.logged_at);
+    contact.follow_up_done_at = stamp("follow_up_done_at")?;
+    contact.follow_up_done_by = validate::short_text(
+        "follow_up_done_by",
+        get("follow_up_done_by").as_deref(),
+        validate::STAFF_MAX,
+    )
+    .map_err(refusal)?;
     Ok(contact)
 }
 

@@ -10,15 +10,22 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::demo::{Demo, DemoSpec, APP_DEMO};
 use crate::error::{Error, Result, ValidationKind as K};
+use crate::export::{self, CsvStyle};
 use crate::import::{self, ImportReport};
 use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
-use crate::stats::{self, StaffWeeks, WeeklyQuery, WeeklyReport};
-use crate::store::{Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use crate::review::{ContactPage, ContactsQuery, Facets, PAGE_MAX};
+use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport};
+use crate::store::{ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::validate::{self, STAFF_MAX};
 use crate::week;
 
 const DISPLAY_NAME: &str = "display_name";
 const LANGUAGE: &str = "language";
+const TARGET_FUNCTIONAL: &str = "target_functional";
+const TARGET_EMOTIONAL: &str = "target_emotional";
+
+/// A review filter may name at most this many staff members.
+pub const STAFF_FILTER_MAX: usize = 1000;
 
 /// How many weeks the weekly figures cover when no range is given.
 pub const DEFAULT_WEEKS: u64 = 12;
@@ -53,6 +60,8 @@ impl Journal {
         let mut contact = validate::contact(input, Some(&existing.staff), self.clock.as_ref())?;
         contact.id = existing.id;
         contact.logged_at = existing.logged_at;
+        contact.follow_up_done_at = existing.follow_up_done_at;
+        contact.follow_up_done_by = existing.follow_up_done_by;
         self.store.update(&contact).await?;
         Ok(contact)
     }
@@ -120,6 +129,158 @@ impl Journal {
             .collect())
     }
 
+    /// The review of a range of whole weeks: weekly figures with the rating distribution and
+    /// quadrants, and the period's totals next to those of the equally long period before.
+    pub async fn review(&self, query: &WeeklyQuery) -> Result<Review> {
+        let filter = self.stats_filter(query)?;
+        let previous_from = previous_from(&filter);
+        let both = StatsFilter {
+            from: previous_from,
+            ..filter.clone()
+        };
+        let counts = self.store.week_counts(&both).await?;
+        Ok(stats::review(
+            previous_from,
+            filter.from,
+            filter.to,
+            &counts,
+        ))
+    }
+
+    /// [`Journal::review`] for every staff member with contacts in either period.
+    pub async fn review_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffReview>> {
+        let filter = self.stats_filter(query)?;
+        let previous_from = previous_from(&filter);
+        let both = StatsFilter {
+            from: previous_from,
+            ..filter.clone()
+        };
+        let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
+        for (staff, c) in self.store.week_counts_by_staff(&both).await? {
+            by_staff.entry(staff).or_default().push(c);
+        }
+        Ok(by_staff
+            .into_iter()
+            .map(|(staff, counts)| {
+                stats::staff_review(staff, previous_from, filter.from, filter.to, &counts)
+            })
+            .collect())
+    }
+
+    /// The contacts behind a figure of the review, newest first.
+    pub async fn contacts(&self, query: &ContactsQuery) -> Result<ContactPage> {
+        let mut filter = self.stats_filter(&query.filter)?;
+        if let Some(label) = query.week.as_deref() {
+            let monday = week::parse(label).ok_or_else(|| {
+                Error::validation(
+                    "week",
+                    K::Unparseable,
+                    format!("{label:?} is not an ISO week like 2026-W47"),
+                )
+            })?;
+            filter.from = filter.from.max(monday);
+            filter.to = filter.to.min(validate::add_days(monday, 6));
+        }
+        let rating = match (query.axis, query.rating) {
+            (None, None) => None,
+            (Some(axis), Some(r)) if (1..=5).contains(&r) => Some((axis, r as u8)),
+            (Some(_), Some(r)) => {
+                return Err(Error::validation(
+                    "rating",
+                    K::OutOfRange,
+                    format!("rating {r} is not between 1 and 5"),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::validation(
+                    "axis",
+                    K::Required,
+                    "a rating needs the axis it was given on",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(Error::validation(
+                    "rating",
+                    K::Required,
+                    "an axis needs the rating to look for",
+                ))
+            }
+        };
+        let limit = query.limit.unwrap_or(100);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(Error::validation(
+                "limit",
+                K::OutOfRange,
+                format!("limit must be between 1 and {PAGE_MAX}"),
+            ));
+        }
+        let (total, contacts) = self
+            .store
+            .contacts(&ContactQuery {
+                filter,
+                quadrant: query.quadrant,
+                rating,
+                open_follow_ups: query.open_follow_ups,
+                limit,
+                offset: query.offset,
+            })
+            .await?;
+        Ok(ContactPage { total, contacts })
+    }
+
+    /// Writes every contact a review filter counts as CSV (the columns of `export`, so the
+    /// file can be imported again), oldest first; returns how many.
+    pub async fn export_contacts<W: std::io::Write + Send>(
+        &self,
+        query: &WeeklyQuery,
+        out: W,
+        style: CsvStyle,
+    ) -> Result<u64> {
+        // One query, so the file is one consistent snapshot even while others write.
+        let everything = ContactQuery {
+            filter: self.stats_filter(query)?,
+            quadrant: None,
+            rating: None,
+            open_follow_ups: false,
+            limit: u32::MAX,
+            offset: 0,
+        };
+        let (_, mut all) = self.store.contacts(&everything).await?;
+        all.reverse();
+        export::csv_styled(out, &all, style)?;
+        Ok(all.len() as u64)
+    }
+
+    /// Marks a contact's follow-up done, recording when and by whom (the display name), or
+    /// open again. Only contacts flagged for follow-up or rated 2 or lower on the emotional
+    /// axis have one.
+    pub async fn set_follow_up_done(&self, id: &str, done: bool) -> Result<Contact> {
+        let mut contact = self.live(id).await?;
+        if !contact.follow_up && contact.emotional > 2 {
+            return Err(Error::Conflict(
+                "this contact was not flagged for follow-up".to_owned(),
+            ));
+        }
+        let by = self.settings().await?.display_name;
+        let at = self.clock.now().with_timezone(&Utc);
+        self.store
+            .set_follow_up_done(contact.id, done.then_some((at, by.as_str())))
+            .await?;
+        contact.follow_up_done_at = done.then_some(at);
+        contact.follow_up_done_by = done.then_some(by);
+        Ok(contact)
+    }
+
+    /// Every staff member and topic in the journal, for the review's filters.
+    pub async fn facets(&self) -> Result<Facets> {
+        let (staff, topics, first_day) = self.store.facets().await?;
+        Ok(Facets {
+            staff,
+            topics,
+            first_day,
+        })
+    }
+
     /// The whole ISO weeks a query covers: by default the 12 weeks up to today.
     fn stats_filter(&self, query: &WeeklyQuery) -> Result<StatsFilter> {
         let today = self.clock.now().date_naive();
@@ -136,11 +297,23 @@ impl Journal {
                 format!("from {from} is after to {to}"),
             ));
         }
+        if query.staff.len() > STAFF_FILTER_MAX {
+            return Err(Error::validation(
+                "staff",
+                K::TooLong,
+                format!("at most {STAFF_FILTER_MAX} staff members at once"),
+            ));
+        }
+        let mut staff = Vec::with_capacity(query.staff.len());
+        for name in &query.staff {
+            staff.extend(validate::short_text("staff", Some(name), STAFF_MAX)?);
+        }
         Ok(StatsFilter {
             from: week::monday(from),
             to: validate::add_days(week::monday(to), 6),
-            staff: validate::short_text("staff", query.staff.as_deref(), STAFF_MAX)?,
+            staff,
             channel: query.channel,
+            topic: validate::short_text("topic", query.topic.as_deref(), validate::SHORT_MAX)?,
         })
     }
 
@@ -204,19 +377,26 @@ impl Journal {
         self.write_demo(demo, &mut |_| {}).await
     }
 
-    async fn write_demo(
-        &self,
-        mut demo: Demo,
-        progress: &mut (dyn FnMut(u64) + Send),
-    ) -> Result<u64> {
+    async fn write_demo(&self, demo: Demo, progress: &mut (dyn FnMut(u64) + Send)) -> Result<u64> {
         const BATCH: usize = 50_000;
+        // The next batch is generated on another thread while the store writes this one.
+        let next = |mut demo: Demo| {
+            tokio::task::spawn_blocking(move || {
+                let batch: Vec<Contact> = demo.by_ref().take(BATCH).collect();
+                (demo, batch)
+            })
+        };
+        let mut pending = next(demo);
         let mut written = 0;
         let mut done = 0;
         loop {
-            let batch: Vec<Contact> = demo.by_ref().take(BATCH).collect();
+            let (demo, batch) = pending
+                .await
+                .map_err(|e| Error::Internal(format!("demo generator failed: {e}")))?;
             if batch.is_empty() {
                 return Ok(written);
             }
+            pending = next(demo);
             done += batch.len() as u64;
             written += self.store.insert_many(&batch, Existing::Skip).await?;
             progress(done);
@@ -237,7 +417,18 @@ impl Journal {
         Ok(Settings {
             display_name,
             language,
+            target_functional: self.target(TARGET_FUNCTIONAL).await?,
+            target_emotional: self.target(TARGET_EMOTIONAL).await?,
         })
+    }
+
+    async fn target(&self, key: &str) -> Result<Option<u8>> {
+        Ok(self
+            .store
+            .setting(key)
+            .await?
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|v| (1..=100).contains(v)))
     }
 
     pub async fn save_settings(&self, input: &SettingsInput) -> Result<Settings> {
@@ -258,15 +449,32 @@ impl Journal {
                 ))
             }
         };
+        let target = |field: &str, value: Option<i32>| match value {
+            None => Ok(None),
+            Some(v @ 1..=100) => Ok(u8::try_from(v).ok()),
+            Some(v) => Err(Error::validation(
+                field,
+                K::OutOfRange,
+                format!("a target of {v}% is not between 1 and 100"),
+            )),
+        };
+        let target_functional = target("target_functional", input.target_functional)?;
+        let target_emotional = target("target_emotional", input.target_emotional)?;
+        let text = |v: Option<u8>| v.map(|v| v.to_string());
+        let (tf, te) = (text(target_functional), text(target_emotional));
         self.store
-            .put_setting(DISPLAY_NAME, Some(&display_name))
-            .await?;
-        self.store
-            .put_setting(LANGUAGE, language.map(Language::as_str))
+            .put_settings(&[
+                (DISPLAY_NAME, Some(&display_name)),
+                (LANGUAGE, language.map(Language::as_str)),
+                (TARGET_FUNCTIONAL, tf.as_deref()),
+                (TARGET_EMOTIONAL, te.as_deref()),
+            ])
             .await?;
         Ok(Settings {
             display_name,
             language,
+            target_functional,
+            target_emotional,
         })
     }
 
@@ -277,6 +485,15 @@ impl Journal {
             _ => Err(Error::NotFound(id.to_string())),
         }
     }
+}
+
+/// The first day of the period as long as the filter's, ending the day before it starts.
+fn previous_from(filter: &StatsFilter) -> chrono::NaiveDate {
+    let days = (filter.to - filter.from).num_days() + 1;
+    filter
+        .from
+        .checked_sub_days(Days::new(u64::try_from(days).unwrap_or(0)))
+        .unwrap_or(filter.from)
 }
 
 fn parse_id(id: &str) -> Result<Uuid> {

@@ -14,6 +14,7 @@ pub mod import;
 pub mod journal;
 pub mod location;
 pub mod model;
+pub mod review;
 pub mod stats;
 pub mod store;
 pub mod validate;
@@ -23,5 +24,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorPayload, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
-pub use stats::{StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, MIN_N};
+pub use review::{ContactPage, ContactsQuery, Facets};
+pub use stats::{
+    Axis, PeriodStats, Quadrant, Review, StaffReview, StaffWeeks, WeekStats, WeeklyQuery,
+    WeeklyReport, MIN_N,
+};
 pub use store::{sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts};

@@ -94,6 +94,11 @@ pub struct Contact {
     pub customer_ref: Option<String>,
     pub note: Option<String>,
     pub follow_up: bool,
+    /// When a follow-up (flagged, or an emotional rating of 2 or lower) was marked done.
+    #[ts(type = "string | null")]
+    pub follow_up_done_at: Option<DateTime<Utc>>,
+    /// Who marked it done.
+    pub follow_up_done_by: Option<String>,
 }
 
 /// A contact as typed by a person, before validation. Everything is optional or loosely
@@ -141,6 +146,10 @@ pub struct Settings {
     pub display_name: String,
     /// `null` follows the system locale.
     pub language: Option<Language>,
+    /// The team's own target for the share of contacts solved (rated 4–5), in percent.
+    pub target_functional: Option<u8>,
+    /// The team's own target for the share of customers who felt welcome, in percent.
+    pub target_emotional: Option<u8>,
 }
 
 /// Settings as typed in the form, validated by the core.
@@ -149,6 +158,9 @@ pub struct Settings {
 pub struct SettingsInput {
     pub display_name: String,
     pub language: Option<String>,
+    /// Percent, 1–100; empty for no target.
+    pub target_functional: Option<i32>,
+    pub target_emotional: Option<i32>,
 }
 
 /// What the Settings screen shows about the installation.

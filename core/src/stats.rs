@@ -33,7 +33,8 @@ pub fn wilson(positive: u32, n: u32) -> Option<(f64, f64)> {
     ))
 }
 
-/// Which contacts the weekly figures cover. Empty dates default to the 12 weeks up to today.
+/// Which contacts the weekly figures cover. Empty dates default to the 12 weeks up to today;
+/// an empty staff list means the whole team.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct WeeklyQuery {
@@ -41,8 +42,143 @@ pub struct WeeklyQuery {
     pub from: Option<NaiveDate>,
     #[ts(type = "string | null")]
     pub to: Option<NaiveDate>,
-    pub staff: Option<String>,
+    pub staff: Vec<String>,
     pub channel: Option<Channel>,
+    pub topic: Option<String>,
+}
+
+/// The two sides of a contact: was it solved, did the customer feel welcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Axis {
+    Functional,
+    Emotional,
+}
+
+/// Where a contact falls when both axes are read as positive (4–5) or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Quadrant {
+    /// Solved and welcome: the moments that make ambassadors.
+    SolvedWelcome,
+    /// "Cold competence": solved, but no loyalty earned.
+    SolvedNotWelcome,
+    /// "Warm failure": not solved, yet the customer felt welcome.
+    WelcomeNotSolved,
+    Neither,
+}
+
+/// How many contacts fall in each quadrant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Quadrants {
+    pub solved_welcome: u32,
+    pub solved_not_welcome: u32,
+    pub welcome_not_solved: u32,
+    pub neither: u32,
+}
+
+impl Quadrants {
+    pub fn from_counts(c: &WeekCounts) -> Self {
+        let fp = c.positive(Axis::Functional);
+        let ep = c.positive(Axis::Emotional);
+        Self {
+            solved_welcome: c.both_positive,
+            solved_not_welcome: fp - c.both_positive,
+            welcome_not_solved: ep - c.both_positive,
+            neither: c.n + c.both_positive - fp - ep,
+        }
+    }
+}
+
+/// One axis over a period: the positive count, its share with the 95% Wilson interval
+/// (`null` when n = 0) and how many contacts got each rating 1–5.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AxisSummary {
+    pub positive: u32,
+    pub share: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub ratings: [u32; 5],
+}
+
+impl AxisSummary {
+    fn new(c: &WeekCounts, axis: Axis) -> Self {
+        let positive = c.positive(axis);
+        let ci = wilson(positive, c.n);
+        Self {
+            positive,
+            share: (c.n > 0).then(|| f64::from(positive) / f64::from(c.n)),
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
+            ratings: *c.ratings(axis),
+        }
+    }
+}
+
+/// All contacts of a run of whole weeks taken together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PeriodStats {
+    /// The Monday of the first week.
+    #[ts(type = "string")]
+    pub from: NaiveDate,
+    /// The Sunday of the last week.
+    #[ts(type = "string")]
+    pub to: NaiveDate,
+    pub n: u32,
+    pub functional: AxisSummary,
+    pub emotional: AxisSummary,
+    pub quadrants: Quadrants,
+}
+
+impl PeriodStats {
+    /// Sums the weekly counts of the weeks from `from` to `to` (whole ISO weeks).
+    pub fn new<'a>(
+        from: NaiveDate,
+        to: NaiveDate,
+        weeks: impl IntoIterator<Item = &'a WeekCounts>,
+    ) -> Self {
+        let mut total = WeekCounts::default();
+        for w in weeks {
+            total.add(w);
+        }
+        Self {
+            from,
+            to,
+            n: total.n,
+            functional: AxisSummary::new(&total, Axis::Functional),
+            emotional: AxisSummary::new(&total, Axis::Emotional),
+            quadrants: Quadrants::from_counts(&total),
+        }
+    }
+}
+
+/// A week of the review: the weekly figures plus the rating distribution and quadrants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReviewWeek {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub stats: WeekStats,
+    pub functional_ratings: [u32; 5],
+    pub emotional_ratings: [u32; 5],
+    pub quadrants: Quadrants,
+}
+
+/// The team lead's view of a range of weeks, compared with the same number of weeks before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Review {
+    pub min_n: u32,
+    pub weeks: Vec<ReviewWeek>,
+    pub current: PeriodStats,
+    pub previous: PeriodStats,
+}
+
+/// One staff member's weeks and periods, for the small multiples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StaffReview {
+    pub staff: String,
+    pub weeks: Vec<WeekStats>,
+    pub current: PeriodStats,
+    pub previous: PeriodStats,
 }
 
 /// The figures of one ISO week. Shares and bounds are fractions 0–1, `null` when n = 0.
@@ -70,10 +206,10 @@ impl WeekStats {
         let (n, fp, fs, ep, es) = counts.map_or((0, 0, 0, 0, 0), |c| {
             (
                 c.n,
-                c.functional_positive,
-                c.functional_sum,
-                c.emotional_positive,
-                c.emotional_sum,
+                c.positive(Axis::Functional),
+                c.sum(Axis::Functional),
+                c.positive(Axis::Emotional),
+                c.sum(Axis::Emotional),
             )
         });
         let share = |k: u32| (n > 0).then(|| f64::from(k) / f64::from(n));
@@ -121,21 +257,80 @@ pub struct StaffWeeks {
 
 /// Lays the counts the store found over every week of the range, filling the gaps.
 pub fn report(from: NaiveDate, to: NaiveDate, counts: &[WeekCounts]) -> WeeklyReport {
-    let weeks = week::mondays(from, to)
-        .into_iter()
-        .map(|m| {
-            let label = week::label(m);
-            WeekStats::from_counts(m, counts.iter().find(|c| c.iso_week == label))
-        })
-        .collect();
     WeeklyReport {
         from: week::monday(from),
         to: week::monday(to)
             .checked_add_days(Days::new(6))
             .unwrap_or(to),
         min_n: MIN_N,
-        weeks,
+        weeks: weeks_of(from, to, counts)
+            .map(|(m, c)| WeekStats::from_counts(m, c))
+            .collect(),
     }
+}
+
+/// The review of the weeks from `from` to `to`, given the counts of those weeks and of the
+/// equally long period ending the day before `from` (`previous_from`).
+pub fn review(
+    previous_from: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+    counts: &[WeekCounts],
+) -> Review {
+    let first = week::label(from);
+    let (now, before): (Vec<&WeekCounts>, Vec<&WeekCounts>) =
+        counts.iter().partition(|c| c.iso_week >= first);
+    let weeks = weeks_of(from, to, counts)
+        .map(|(monday, c)| {
+            let empty = WeekCounts::default();
+            let k = c.unwrap_or(&empty);
+            ReviewWeek {
+                stats: WeekStats::from_counts(monday, c),
+                functional_ratings: k.functional,
+                emotional_ratings: k.emotional,
+                quadrants: Quadrants::from_counts(k),
+            }
+        })
+        .collect();
+    Review {
+        min_n: MIN_N,
+        weeks,
+        current: PeriodStats::new(from, to, now),
+        previous: PeriodStats::new(
+            previous_from,
+            from.checked_sub_days(Days::new(1)).unwrap_or(from),
+            before,
+        ),
+    }
+}
+
+/// One staff member's part of [`review`], without the per-week distribution.
+pub fn staff_review(
+    staff: String,
+    previous_from: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+    counts: &[WeekCounts],
+) -> StaffReview {
+    let r = review(previous_from, from, to, counts);
+    StaffReview {
+        staff,
+        weeks: r.weeks.into_iter().map(|w| w.stats).collect(),
+        current: r.current,
+        previous: r.previous,
+    }
+}
+
+/// Each Monday from `from` to `to` with the counts of its week, if any.
+fn weeks_of<'a>(
+    from: NaiveDate,
+    to: NaiveDate,
+    counts: &'a [WeekCounts],
+) -> impl Iterator<Item = (NaiveDate, Option<&'a WeekCounts>)> + 'a {
+    week::mondays(from, to).into_iter().map(move |m| {
+        let label = week::label(m);
+        (m, counts.iter().find(|c| c.iso_week == label))
+    })
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub fn contact(
         customer_ref,
         note,
         follow_up: input.follow_up,
+        follow_up_done_at: None,
+        follow_up_done_by: None,
     })
 }
 

@@ -9,6 +9,15 @@ pub fn label(date: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
+/// The Monday of the week a label like `2026-W01` names; `None` for anything else.
+pub fn parse(label: &str) -> Option<NaiveDate> {
+    let (year, week) = label.trim().split_once("-W")?;
+    if week.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+}
+
 /// The Monday of the ISO week holding `date`.
 pub fn monday(date: NaiveDate) -> NaiveDate {
     date.week(Weekday::Mon).first_day()
@@ -43,6 +52,16 @@ mod tests {
         assert_eq!(label(d("2027-01-04")), "2027-W01");
         assert_eq!(label(d("2026-11-22")), "2026-W47");
         assert_eq!(label(d("2021-01-03")), "2020-W53");
+    }
+
+    #[test]
+    fn labels_parse_back_to_their_monday() {
+        for day in ["2025-12-29", "2027-01-01", "2026-11-22", "2021-01-03"] {
+            assert_eq!(parse(&label(d(day))), Some(monday(d(day))), "{day}");
+        }
+        for bad in ["2026-W54", "2026-W1", "2026W01", "", "x-W01", "2025-W53"] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

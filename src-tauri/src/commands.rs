@@ -1,13 +1,17 @@
 //! The IPC surface. Argument and return types come from the core and are exported to
 //! TypeScript from there, so the web view and the shell cannot drift apart.
 
-use contactmoment_core::{
-    AppInfo, Contact, ContactInput, ErrorPayload, Settings, SettingsInput, WeeklyQuery,
-    WeeklyReport,
-};
-use tauri::State;
+use std::path::PathBuf;
 
-use crate::AppState;
+use contactmoment_core::export::{self, CsvStyle};
+use contactmoment_core::{
+    AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, ErrorPayload, Facets, Review,
+    Settings, SettingsInput, StaffReview, WeeklyQuery,
+};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::{save, AppState};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -45,14 +49,6 @@ pub async fn recent_contacts(state: State<'_, AppState>, limit: u32) -> CmdResul
     Ok(state.journal.recent(limit).await?)
 }
 
-#[tauri::command]
-pub async fn weekly_stats(
-    state: State<'_, AppState>,
-    query: WeeklyQuery,
-) -> CmdResult<WeeklyReport> {
-    Ok(state.journal.weekly(&query).await?)
-}
-
 /// Fills an empty journal with demo contacts; returns how many.
 #[tauri::command]
 pub async fn load_demo(state: State<'_, AppState>) -> CmdResult<u32> {
@@ -71,4 +67,128 @@ pub async fn save_settings(
     input: SettingsInput,
 ) -> CmdResult<Settings> {
     Ok(state.journal.save_settings(&input).await?)
+}
+
+#[tauri::command]
+pub async fn review(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Review> {
+    Ok(state.journal.review(&query).await?)
+}
+
+#[tauri::command]
+pub async fn review_by_staff(
+    state: State<'_, AppState>,
+    query: WeeklyQuery,
+) -> CmdResult<Vec<StaffReview>> {
+    Ok(state.journal.review_by_staff(&query).await?)
+}
+
+#[tauri::command]
+pub async fn review_contacts(
+    state: State<'_, AppState>,
+    query: ContactsQuery,
+) -> CmdResult<ContactPage> {
+    Ok(state.journal.contacts(&query).await?)
+}
+
+#[tauri::command]
+pub async fn review_facets(state: State<'_, AppState>) -> CmdResult<Facets> {
+    Ok(state.journal.facets().await?)
+}
+
+#[tauri::command]
+pub async fn set_follow_up_done(
+    state: State<'_, AppState>,
+    id: String,
+    done: bool,
+) -> CmdResult<Contact> {
+    Ok(state.journal.set_follow_up_done(&id, done).await?)
+}
+
+/// Saves the contacts behind the current review as CSV where the user chooses; returns the
+/// file written, or `null` when the dialog was cancelled. Dutch users get semicolons, which
+/// their spreadsheets expect; either way the file imports again.
+#[tauri::command]
+pub async fn export_contacts_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    query: WeeklyQuery,
+    file_name: String,
+    semicolons: bool,
+) -> CmdResult<Option<String>> {
+    let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
+        return Ok(None);
+    };
+    let style = if semicolons {
+        CsvStyle::SPREADSHEET_NL
+    } else {
+        CsvStyle::PLAIN_BOM
+    };
+    let mut out = Vec::new();
+    state
+        .journal
+        .export_contacts(&query, &mut out, style)
+        .await?;
+    save::write(&path, &out)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Saves the review's weekly table (figures, rating counts, quadrants) as CSV.
+#[tauri::command]
+pub async fn export_weekly_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    query: WeeklyQuery,
+    file_name: String,
+    semicolons: bool,
+) -> CmdResult<Option<String>> {
+    let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
+        return Ok(None);
+    };
+    let style = if semicolons {
+        CsvStyle::SPREADSHEET_NL
+    } else {
+        CsvStyle::PLAIN_BOM
+    };
+    let review = state.journal.review(&query).await?;
+    let mut out = Vec::new();
+    export::csv_styled(&mut out, &export::review_rows(&review), style)?;
+    save::write(&path, &out)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Saves a chart the web view drew as a PNG file.
+#[tauri::command]
+pub async fn export_png<R: Runtime>(
+    app: AppHandle<R>,
+    png: Vec<u8>,
+    file_name: String,
+) -> CmdResult<Option<String>> {
+    save::check_png(&png)?;
+    let Some(path) = save_dialog(&app, &file_name, "PNG", "png")? else {
+        return Ok(None);
+    };
+    save::write(&path, &png)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save. The dialog runs in the shell, so the web view never names a path.
+fn save_dialog<R: Runtime>(
+    app: &AppHandle<R>,
+    file_name: &str,
+    kind: &str,
+    extension: &str,
+) -> CmdResult<Option<PathBuf>> {
+    let name = save::file_name(file_name, extension)?;
+    let chosen = app
+        .dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter(kind, &[extension])
+        .blocking_save_file();
+    chosen
+        .map(|p| {
+            p.into_path()
+                .map_err(|e| ErrorPayload::from(contactmoment_core::Error::Internal(e.to_string())))
+        })
+        .transpose()
 }

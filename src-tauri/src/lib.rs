@@ -5,6 +5,7 @@
 //! drive the real command table on Tauri's mock runtime.
 
 pub mod commands;
+pub mod save;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ pub struct AppState {
 /// Registers the state and the command table on a builder of any runtime.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -29,10 +31,17 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::delete_contact,
             commands::restore_contact,
             commands::recent_contacts,
-            commands::weekly_stats,
             commands::load_demo,
             commands::get_settings,
             commands::save_settings,
+            commands::review,
+            commands::review_by_staff,
+            commands::review_contacts,
+            commands::review_facets,
+            commands::set_follow_up_done,
+            commands::export_contacts_csv,
+            commands::export_weekly_csv,
+            commands::export_png,
         ])
 }
 
@@ -134,11 +143,30 @@ mod tests {
         .unwrap();
         let recent = invoke(&h, "recent_contacts", json!({ "limit": 10 })).unwrap();
         assert_eq!(recent.as_array().unwrap().len(), 1);
-        let report = invoke(&h, "weekly_stats", json!({ "query": {} })).unwrap();
-        let weeks = report["weeks"].as_array().unwrap();
+        let review = invoke(&h, "review", json!({ "query": {} })).unwrap();
+        let weeks = review["weeks"].as_array().unwrap();
         assert_eq!(weeks.len(), 12);
         assert_eq!(weeks[11]["n"], 1);
         assert_eq!(weeks[11]["emotional_positive"], 1);
+        assert_eq!(weeks[11]["emotional_ratings"], json!([0, 0, 0, 0, 1]));
+        assert_eq!(review["current"]["quadrants"]["solved_welcome"], 1);
+        let staff = invoke(
+            &h,
+            "review_by_staff",
+            json!({ "query": { "staff": ["Anna"] } }),
+        )
+        .unwrap();
+        assert_eq!(staff[0]["staff"], "Anna");
+        let listed = invoke(
+            &h,
+            "review_contacts",
+            json!({ "query": { "week": "2026-W47", "quadrant": "solved_welcome" } }),
+        )
+        .unwrap();
+        assert_eq!(listed["total"], 1);
+        assert_eq!(listed["contacts"][0]["id"], saved["id"]);
+        let facets = invoke(&h, "review_facets", json!({})).unwrap();
+        assert_eq!(facets["staff"], json!(["Anna"]));
         assert_eq!(
             invoke(&h, "app_info", json!({})).unwrap()["journal"],
             "test-journal"
@@ -162,6 +190,18 @@ mod tests {
         assert_eq!(missing["code"], "not_found");
         let recent = invoke(&h, "recent_contacts", json!({ "limit": 10 })).unwrap();
         assert_eq!(recent, json!([]), "a refused contact is not written");
+        let bad_week =
+            invoke(&h, "review_contacts", json!({ "query": { "week": "W47" } })).unwrap_err();
+        assert_eq!(bad_week["field"], "week");
+        let not_png = invoke(
+            &h,
+            "export_png",
+            json!({ "png": [60, 115, 118, 103], "fileName": "chart" }),
+        )
+        .unwrap_err();
+        assert_eq!(not_png["field"], "png");
+        // The dialog plugin serves the shell only: the web view is not granted its commands.
+        assert!(invoke(&h, "plugin:dialog|save", json!({ "options": {} })).is_err());
     }
 
     #[test]
@@ -224,10 +264,17 @@ mod tests {
             "delete_contact",
             "restore_contact",
             "recent_contacts",
-            "weekly_stats",
             "load_demo",
             "get_settings",
             "save_settings",
+            "review",
+            "review_by_staff",
+            "review_contacts",
+            "review_facets",
+            "set_follow_up_done",
+            "export_contacts_csv",
+            "export_weekly_csv",
+            "export_png",
         ];
         let expected: Vec<String> = commands
             .iter()

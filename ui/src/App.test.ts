@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setLanguage } from './lib/i18n/index.svelte';
-import { fakeBackend, report, week } from './test/ipc';
+import { facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
 import App from './App.svelte';
 
 vi.mock('./lib/chart/uplot', () => ({
@@ -13,9 +13,12 @@ describe('the app shell', () => {
   it('starts on the log screen in the saved language and switches screens with Ctrl+digit', async () => {
     setLanguage('en');
     fakeBackend({
-      get_settings: () => ({ display_name: 'Sanne', language: 'nl' }),
+      get_settings: () => settings({ display_name: 'Sanne', language: 'nl' }),
       recent_contacts: () => [],
-      weekly_stats: () => report([week('2026-W47', '2026-11-16')]),
+      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+      review_by_staff: () => [],
+      review_facets: () => facets(),
+      review_contacts: () => page([]),
       app_info: () => ({ version: '0.1.0', journal: '/data/journal.sqlite' }),
     });
     const user = userEvent.setup();

@@ -295,7 +295,7 @@ fn export_gives_every_field_as_csv_and_json() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,occurred_at,local_date,iso_week,logged_at,updated_at,staff,channel,functional,emotional,topic,customer_ref,note,follow_up"
+        "id,occurred_at,local_date,iso_week,logged_at,updated_at,staff,channel,functional,emotional,topic,customer_ref,note,follow_up,follow_up_done_at,follow_up_done_by"
     );
     assert!(csv.contains(id.trim()));
     assert!(

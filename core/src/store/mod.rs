@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::{Channel, Contact};
+use crate::stats::{Axis, Quadrant};
 
 /// Which contacts to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,24 +22,84 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
-/// The contacts the weekly figures count (local dates, both ends included).
+/// The contacts the weekly figures count (local dates, both ends included). An empty staff
+/// list means everyone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsFilter {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub staff: Option<String>,
+    pub staff: Vec<String>,
     pub channel: Option<Channel>,
+    pub topic: Option<String>,
 }
 
 /// Raw counts of one ISO week, from which [`crate::stats`] derives shares and intervals.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WeekCounts {
     pub iso_week: String,
     pub n: u32,
-    pub functional_positive: u32,
-    pub functional_sum: u64,
-    pub emotional_positive: u32,
-    pub emotional_sum: u64,
+    /// Contacts rated 4 or 5 on both axes.
+    pub both_positive: u32,
+    /// How many contacts were rated 1, 2, 3, 4 and 5 on each axis.
+    pub functional: [u32; 5],
+    pub emotional: [u32; 5],
+}
+
+impl WeekCounts {
+    /// The counts of one contact (its week, staff and channel are the caller's to keep).
+    pub fn of(c: &Contact) -> Self {
+        let mut k = Self {
+            n: 1,
+            both_positive: u32::from(c.functional >= 4 && c.emotional >= 4),
+            ..Self::default()
+        };
+        k.functional[usize::from(c.functional.clamp(1, 5)) - 1] = 1;
+        k.emotional[usize::from(c.emotional.clamp(1, 5)) - 1] = 1;
+        k
+    }
+
+    pub fn ratings(&self, axis: Axis) -> &[u32; 5] {
+        match axis {
+            Axis::Functional => &self.functional,
+            Axis::Emotional => &self.emotional,
+        }
+    }
+
+    /// Contacts rated 4 or 5 on this axis.
+    pub fn positive(&self, axis: Axis) -> u32 {
+        let r = self.ratings(axis);
+        r[3] + r[4]
+    }
+
+    pub fn sum(&self, axis: Axis) -> u64 {
+        (1..=5u64)
+            .zip(self.ratings(axis))
+            .map(|(rating, &k)| rating * u64::from(k))
+            .sum()
+    }
+
+    /// Adds another group's counts (another week, staff member or channel).
+    pub fn add(&mut self, other: &WeekCounts) {
+        self.n += other.n;
+        self.both_positive += other.both_positive;
+        for i in 0..5 {
+            self.functional[i] += other.functional[i];
+            self.emotional[i] += other.emotional[i];
+        }
+    }
+}
+
+/// Which contacts a drill-down lists: those the filter counts, narrowed to one ISO week,
+/// one quadrant, one rating on one axis, or the open follow-ups, in any combination.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactQuery {
+    pub filter: StatsFilter,
+    pub quadrant: Option<Quadrant>,
+    pub rating: Option<(Axis, u8)>,
+    /// Flagged for follow-up or rated 2 or lower on the emotional axis, and not yet done.
+    pub open_follow_ups: bool,
+    pub limit: u32,
+    pub offset: u32,
 }
 
 /// What a bulk write does with an id that is already in the journal.
@@ -72,6 +133,18 @@ pub trait Store: Send + Sync {
     /// Live contacts, newest first.
     async fn list(&self, query: &ListQuery) -> Result<Vec<Contact>>;
 
+    /// How many live contacts match, and a page of them, newest first.
+    async fn contacts(&self, query: &ContactQuery) -> Result<(u64, Vec<Contact>)>;
+
+    /// Records a follow-up as done (when, by whom) or, with `None`, as open again.
+    /// [`crate::Error::NotFound`] when the contact is missing or deleted.
+    async fn set_follow_up_done(&self, id: Uuid, done: Option<(DateTime<Utc>, &str)>)
+        -> Result<()>;
+
+    /// Every staff name and every topic among the live contacts, sorted, and the oldest
+    /// contact's local date.
+    async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)>;
+
     /// Counts per ISO week of live contacts; weeks without contacts are absent.
     async fn week_counts(&self, filter: &StatsFilter) -> Result<Vec<WeekCounts>>;
 
@@ -81,7 +154,8 @@ pub trait Store: Send + Sync {
 
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 
-    async fn put_setting(&self, key: &str, value: Option<&str>) -> Result<()>;
+    /// Sets (`Some`) or removes (`None`) settings, all in one transaction.
+    async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()>;
 
     /// Flushes and closes; later calls fail.
     async fn close(&self);

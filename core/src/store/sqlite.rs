@@ -7,6 +7,7 @@
 //!   when the app and the CLI write at once); `busy_timeout` makes other processes wait.
 //! - Reads use their own small pool and never block the writer.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,9 +20,10 @@ use sqlx::sqlite::{
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
-use super::{Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use super::{ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
+use crate::stats::{Axis, Quadrant};
 use crate::week;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -58,7 +60,9 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(BUSY_TIMEOUT * 2)
-            .connect_with(options.clone())
+            // A larger page cache keeps the indexes of a big import in memory between
+            // statements (the default is 2 MB).
+            .connect_with(options.clone().pragma("cache_size", "-65536"))
             .await?;
         MIGRATOR.run(&writer).await?;
         let reader = SqlitePoolOptions::new()
@@ -70,8 +74,9 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// Counts per ISO week, or per staff member and week. Whole ISO weeks come from the
-    /// rollup (a few rows per week); other ranges are counted from the contacts themselves.
+    /// Counts per ISO week, or per staff member and week. Whole ISO weeks without a topic
+    /// come from the rollup (a few rows per week); anything else is counted from the contacts
+    /// themselves, through the covering index of its most selective filter.
     async fn counts(&self, f: &StatsFilter, by_staff: bool) -> Result<Vec<(String, WeekCounts)>> {
         let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
         // Grouping by a constant would cost the rollup its key order, so the team-wide query
@@ -81,10 +86,11 @@ impl SqliteStore {
         } else {
             ("''", "iso_week")
         };
-        let mut sql: QueryBuilder<Sqlite> = if whole_weeks {
+        let mut sql: QueryBuilder<Sqlite> = if whole_weeks && f.topic.is_none() {
             let mut sql = QueryBuilder::new(format!(
-                "SELECT {select}, iso_week, SUM(n), SUM(functional_positive), SUM(functional_sum), \
-                 SUM(emotional_positive), SUM(emotional_sum) \
+                "SELECT {select}, iso_week, SUM(n), SUM(both_positive), \
+                 SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \
+                 SUM(e1), SUM(e2), SUM(e3), SUM(e4), SUM(e5) \
                  FROM week_rollup WHERE iso_week BETWEEN "
             ));
             sql.push_bind(week::label(f.from))
@@ -93,41 +99,75 @@ impl SqliteStore {
             sql
         } else {
             let mut sql = QueryBuilder::new(format!(
-                "SELECT {select}, iso_week, COUNT(*), SUM(functional >= 4), SUM(functional), \
-                 SUM(emotional >= 4), SUM(emotional) \
+                "SELECT {select}, iso_week, {COUNT_COLUMNS} \
                  FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN "
             ));
             sql.push_bind(f.from.to_string())
                 .push(" AND ")
                 .push_bind(f.to.to_string());
+            push_topic(&mut sql, f);
             sql
         };
-        if let Some(staff) = &f.staff {
-            sql.push(" AND staff = ").push_bind(staff.clone());
-        }
-        if let Some(channel) = f.channel {
-            sql.push(" AND channel = ").push_bind(channel.as_str());
-        }
+        push_staff_channel(&mut sql, f);
         sql.push(format!(" GROUP BY {group} ORDER BY {group}"));
-        let rows: Vec<(String, String, i64, i64, i64, i64, i64)> =
-            sql.build_query_as().fetch_all(&self.reader).await?;
+        let rows: Vec<CountRow> = sql.build_query_as().fetch_all(&self.reader).await?;
         rows.into_iter()
             // Rollup rows of contacts since deleted or edited away sum to zero.
             .filter(|row| row.2 > 0)
-            .map(|(staff, iso_week, n, fp, fs, ep, es)| {
-                let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
-                let sum = |v: i64| u64::try_from(v).map_err(|_| corrupt("sum", &v.to_string()));
-                let counts = WeekCounts {
-                    iso_week,
-                    n: count(n)?,
-                    functional_positive: count(fp)?,
-                    functional_sum: sum(fs)?,
-                    emotional_positive: count(ep)?,
-                    emotional_sum: sum(es)?,
-                };
-                Ok((staff, counts))
-            })
+            .map(into_counts)
             .collect()
+    }
+}
+
+/// staff, iso_week, n, both positive, then the counts of functional 1–5 and emotional 1–5.
+type CountRow = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+fn into_counts(row: CountRow) -> Result<(String, WeekCounts)> {
+    let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
+    let (staff, iso_week, n, both, f1, f2, f3, f4, f5, e1, e2, e3, e4, e5) = row;
+    let counts = WeekCounts {
+        iso_week,
+        n: count(n)?,
+        both_positive: count(both)?,
+        functional: [count(f1)?, count(f2)?, count(f3)?, count(f4)?, count(f5)?],
+        emotional: [count(e1)?, count(e2)?, count(e3)?, count(e4)?, count(e5)?],
+    };
+    Ok((staff, counts))
+}
+
+/// Narrows a query on `contacts` or `week_rollup` to the filter's staff and channel.
+fn push_staff_channel(sql: &mut QueryBuilder<'_, Sqlite>, f: &StatsFilter) {
+    if !f.staff.is_empty() {
+        sql.push(" AND staff IN (");
+        let mut names = sql.separated(", ");
+        for name in &f.staff {
+            names.push_bind(name.clone());
+        }
+        sql.push(")");
+    }
+    if let Some(channel) = f.channel {
+        sql.push(" AND channel = ").push_bind(channel.as_str());
+    }
+}
+
+fn push_topic(sql: &mut QueryBuilder<'_, Sqlite>, f: &StatsFilter) {
+    if let Some(topic) = &f.topic {
+        sql.push(" AND topic = ").push_bind(topic.clone());
     }
 }
 
@@ -148,6 +188,8 @@ struct ContactRow {
     customer_ref: Option<String>,
     note: Option<String>,
     follow_up: bool,
+    follow_up_done_at: Option<String>,
+    follow_up_done_by: Option<String>,
 }
 
 fn corrupt(what: &str, value: &str) -> Error {
@@ -180,10 +222,30 @@ impl ContactRow {
             customer_ref: self.customer_ref,
             note: self.note,
             follow_up: self.follow_up,
+            follow_up_done_at: self
+                .follow_up_done_at
+                .as_deref()
+                .map(|t| utc(t, "follow_up_done_at"))
+                .transpose()?,
+            follow_up_done_by: self.follow_up_done_by,
         };
         Ok((contact, self.deleted_at.is_some()))
     }
 }
+
+/// The rollup's counts of a group of contacts, in the order of its columns.
+const COUNT_COLUMNS: &str = "COUNT(*), SUM(functional >= 4 AND emotional >= 4), \
+    SUM(functional = 1), SUM(functional = 2), SUM(functional = 3), SUM(functional = 4), \
+    SUM(functional = 5), SUM(emotional = 1), SUM(emotional = 2), SUM(emotional = 3), \
+    SUM(emotional = 4), SUM(emotional = 5)";
+
+/// Adds new counts to a rollup row that exists already.
+const ROLLUP_UPSERT: &str = " ON CONFLICT (iso_week, staff, channel) DO UPDATE SET \
+    n = n + excluded.n, both_positive = both_positive + excluded.both_positive, \
+    f1 = f1 + excluded.f1, f2 = f2 + excluded.f2, f3 = f3 + excluded.f3, \
+    f4 = f4 + excluded.f4, f5 = f5 + excluded.f5, \
+    e1 = e1 + excluded.e1, e2 = e2 + excluded.e2, e3 = e3 + excluded.e3, \
+    e4 = e4 + excluded.e4, e5 = e5 + excluded.e5";
 
 /// The columns an edit may change, in the order [`bind_mutable`] binds them.
 const MUTABLE_COLUMNS: &str = "occurred_at, occurred_ms, local_date, iso_week, updated_at, staff, \
@@ -209,18 +271,21 @@ fn bind_mutable<'q>(query: Query<'q>, c: &'q Contact) -> Query<'q> {
         .bind(c.follow_up)
 }
 
-/// Many rows per INSERT statement: far fewer round trips through the driver, and 15 values a
+/// Many rows per INSERT statement: far fewer round trips through the driver, and 17 values a
 /// row stays well below SQLite's limit of 32,766 bound values per statement.
 const ROWS_PER_STATEMENT: usize = 1000;
 
 fn insert_sql(rows: usize, existing: Existing) -> String {
-    let row = format!("(?, ?, {MUTABLE_PLACEHOLDERS})");
+    let row = format!("(?, ?, ?, ?, {MUTABLE_PLACEHOLDERS})");
     let values = vec![row.as_str(); rows].join(", ");
     let on_conflict = match existing {
         Existing::Fail => "",
         Existing::Skip => " ON CONFLICT (id) DO NOTHING",
     };
-    format!("INSERT INTO contacts (id, logged_at, {MUTABLE_COLUMNS}) VALUES {values}{on_conflict}")
+    format!(
+        "INSERT INTO contacts (id, logged_at, follow_up_done_at, follow_up_done_by, \
+         {MUTABLE_COLUMNS}) VALUES {values}{on_conflict}"
+    )
 }
 
 fn rfc3339_utc(t: DateTime<Utc>) -> String {
@@ -237,24 +302,30 @@ impl Store for SqliteStore {
 
     async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        // With one writer at a time, the rows this transaction adds are the ones past the
-        // current end of the table; they are folded into the weekly rollup below.
-        let first_new_rowid: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) + 1 FROM contacts")
-                .fetch_one(&mut *tx)
-                .await?;
         let mut inserted = 0;
+        // New contacts are counted into the weekly rollup here, in the same transaction:
+        // in memory when a whole statement went in, which is the common case.
+        let mut fold: HashMap<(&str, &str, Channel), WeekCounts> = HashMap::new();
         for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+            // With one writer at a time, the rows a statement adds are those past the end.
+            let first_rowid: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) + 1 FROM contacts")
+                    .fetch_one(&mut *tx)
+                    .await?;
             let sql = insert_sql(chunk.len(), existing);
             let mut query = sqlx::query(&sql);
             for c in chunk {
                 query = bind_mutable(
-                    query.bind(c.id.to_string()).bind(rfc3339_utc(c.logged_at)),
+                    query
+                        .bind(c.id.to_string())
+                        .bind(rfc3339_utc(c.logged_at))
+                        .bind(c.follow_up_done_at.map(rfc3339_utc))
+                        .bind(&c.follow_up_done_by),
                     c,
                 );
             }
-            match query.execute(&mut *tx).await {
-                Ok(done) => inserted += done.rows_affected(),
+            let added = match query.execute(&mut *tx).await {
+                Ok(done) => done.rows_affected(),
                 // Dropping `tx` rolls back: nothing of this batch is written.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     let which = match chunk {
@@ -264,25 +335,41 @@ impl Store for SqliteStore {
                     return Err(Error::Conflict(which));
                 }
                 Err(e) => return Err(e.into()),
+            };
+            inserted += added;
+            if added == chunk.len() as u64 {
+                for c in chunk {
+                    fold.entry((c.iso_week.as_str(), c.staff.as_str(), c.channel))
+                        .or_default()
+                        .add(&WeekCounts::of(c));
+                }
+            } else if added > 0 {
+                // Some ids were present already: count what the table now holds past the end.
+                sqlx::query(&format!(
+                    "INSERT INTO week_rollup SELECT iso_week, staff, channel, {COUNT_COLUMNS} \
+                     FROM contacts WHERE rowid >= ? AND deleted_at IS NULL \
+                     GROUP BY iso_week, staff, channel {ROLLUP_UPSERT}"
+                ))
+                .bind(first_rowid)
+                .execute(&mut *tx)
+                .await?;
             }
         }
-        if inserted > 0 {
-            sqlx::query(
-                "INSERT INTO week_rollup \
-                 SELECT iso_week, staff, channel, COUNT(*), SUM(functional >= 4), \
-                        SUM(functional), SUM(emotional >= 4), SUM(emotional) \
-                 FROM contacts WHERE rowid >= ? AND deleted_at IS NULL \
-                 GROUP BY iso_week, staff, channel \
-                 ON CONFLICT (iso_week, staff, channel) DO UPDATE SET \
-                     n = n + excluded.n, \
-                     functional_positive = functional_positive + excluded.functional_positive, \
-                     functional_sum = functional_sum + excluded.functional_sum, \
-                     emotional_positive = emotional_positive + excluded.emotional_positive, \
-                     emotional_sum = emotional_sum + excluded.emotional_sum",
-            )
-            .bind(first_new_rowid)
-            .execute(&mut *tx)
-            .await?;
+        let groups: Vec<_> = fold.into_iter().collect();
+        for part in groups.chunks(ROWS_PER_STATEMENT) {
+            let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO week_rollup ");
+            sql.push_values(part, |mut row, ((iso_week, staff, channel), k)| {
+                row.push_bind(*iso_week)
+                    .push_bind(*staff)
+                    .push_bind(channel.as_str())
+                    .push_bind(i64::from(k.n))
+                    .push_bind(i64::from(k.both_positive));
+                for v in k.functional.iter().chain(&k.emotional) {
+                    row.push_bind(i64::from(*v));
+                }
+            });
+            sql.push(ROLLUP_UPSERT);
+            sql.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(inserted)
@@ -349,6 +436,120 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn contacts(&self, q: &ContactQuery) -> Result<(u64, Vec<Contact>)> {
+        let f = &q.filter;
+        // Without statistics SQLite cannot know the partial index of open follow-ups holds
+        // only a few rows, so it is named.
+        let source = if q.open_follow_ups {
+            "contacts INDEXED BY contacts_open_follow_ups"
+        } else {
+            "contacts"
+        };
+        let filtered = |select: &str| {
+            let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+                "SELECT {select} FROM {source} WHERE deleted_at IS NULL AND local_date BETWEEN "
+            ));
+            sql.push_bind(f.from.to_string())
+                .push(" AND ")
+                .push_bind(f.to.to_string());
+            push_topic(&mut sql, f);
+            push_staff_channel(&mut sql, f);
+            if let Some(quadrant) = q.quadrant {
+                sql.push(match quadrant {
+                    Quadrant::SolvedWelcome => " AND functional >= 4 AND emotional >= 4",
+                    Quadrant::SolvedNotWelcome => " AND functional >= 4 AND emotional < 4",
+                    Quadrant::WelcomeNotSolved => " AND functional < 4 AND emotional >= 4",
+                    Quadrant::Neither => " AND functional < 4 AND emotional < 4",
+                });
+            }
+            if let Some((axis, rating)) = q.rating {
+                sql.push(match axis {
+                    Axis::Functional => " AND functional = ",
+                    Axis::Emotional => " AND emotional = ",
+                })
+                .push_bind(i64::from(rating));
+            }
+            if q.open_follow_ups {
+                // Spelled exactly as in the partial index, so SQLite can use it.
+                sql.push(" AND follow_up_done_at IS NULL AND (follow_up = 1 OR emotional <= 2)");
+            }
+            sql
+        };
+        let total: i64 = filtered("COUNT(*)")
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await?;
+        let mut page = filtered("*");
+        // Newest first by local date, which the date indexes deliver in order, so only the
+        // contacts of one day are sorted by time and the scan stops at the page's end.
+        page.push(" ORDER BY local_date DESC, occurred_ms DESC, logged_at DESC LIMIT ")
+            .push_bind(i64::from(q.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(q.offset));
+        let contacts = page
+            .build_query_as::<ContactRow>()
+            .fetch_all(&self.reader)
+            .await?
+            .into_iter()
+            .map(|r| r.into_contact().map(|(c, _)| c))
+            .collect::<Result<_>>()?;
+        Ok((u64::try_from(total).unwrap_or(0), contacts))
+    }
+
+    async fn set_follow_up_done(
+        &self,
+        id: Uuid,
+        done: Option<(DateTime<Utc>, &str)>,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let done = sqlx::query(
+            "UPDATE contacts SET follow_up_done_at = ?, follow_up_done_by = ? \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(done.map(|(at, _)| rfc3339_utc(at)))
+        .bind(done.map(|(_, by)| by))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)> {
+        // DISTINCT would read a whole index; hopping from each value to the next one is a
+        // seek per distinct value, through the same covering indexes the filters use.
+        let distinct = |column: &str| {
+            format!(
+                "WITH RECURSIVE v(x) AS ( \
+                     SELECT MIN({column}) FROM contacts \
+                     WHERE deleted_at IS NULL AND {column} IS NOT NULL \
+                     UNION ALL \
+                     SELECT (SELECT MIN({column}) FROM contacts \
+                             WHERE deleted_at IS NULL AND {column} IS NOT NULL \
+                               AND {column} > v.x) \
+                     FROM v WHERE v.x IS NOT NULL) \
+                 SELECT x FROM v WHERE x IS NOT NULL"
+            )
+        };
+        let staff = sqlx::query_scalar(&distinct("staff"))
+            .fetch_all(&self.reader)
+            .await?;
+        let topics = sqlx::query_scalar(&distinct("topic"))
+            .fetch_all(&self.reader)
+            .await?;
+        let first: Option<String> =
+            sqlx::query_scalar("SELECT MIN(local_date) FROM contacts WHERE deleted_at IS NULL")
+                .fetch_one(&self.reader)
+                .await?;
+        let first = first
+            .map(|d| NaiveDate::from_str(&d).map_err(|_| corrupt("local_date", &d)))
+            .transpose()?;
+        Ok((staff, topics, first))
+    }
+
     async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
         Ok(self
             .counts(f, false)
@@ -371,24 +572,26 @@ impl Store for SqliteStore {
         )
     }
 
-    async fn put_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+    async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        match value {
-            Some(v) => {
-                sqlx::query(
-                    "INSERT INTO settings (key, value) VALUES (?, ?) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                )
-                .bind(key)
-                .bind(v)
-                .execute(&mut *tx)
-                .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM settings WHERE key = ?")
+        for &(key, value) in values {
+            match value {
+                Some(v) => {
+                    sqlx::query(
+                        "INSERT INTO settings (key, value) VALUES (?, ?) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )
                     .bind(key)
+                    .bind(v)
                     .execute(&mut *tx)
                     .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM settings WHERE key = ?")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
         }
         tx.commit().await?;

@@ -2,8 +2,10 @@
 //! when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
 
 use contactmoment_core::{
-    AppInfo, Channel, Contact, ContactInput, ErrorCode, ErrorPayload, Language, Settings,
-    SettingsInput, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
+    stats::{AxisSummary, Quadrants, ReviewWeek},
+    AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, ErrorCode,
+    ErrorPayload, Facets, Language, PeriodStats, Quadrant, Review, Settings, SettingsInput,
+    StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
 };
 use ts_rs::TS;
 
@@ -20,6 +22,17 @@ fn generated() -> String {
         WeekStats::decl(),
         WeeklyReport::decl(),
         StaffWeeks::decl(),
+        Axis::decl(),
+        Quadrant::decl(),
+        Quadrants::decl(),
+        AxisSummary::decl(),
+        PeriodStats::decl(),
+        ReviewWeek::decl(),
+        Review::decl(),
+        StaffReview::decl(),
+        ContactsQuery::decl(),
+        ContactPage::decl(),
+        Facets::decl(),
         ErrorCode::decl(),
         ValidationKind::decl(),
         ErrorPayload::decl(),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bindings;
+mod review;
 mod store;
 mod support;
 mod weekly;

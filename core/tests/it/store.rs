@@ -146,6 +146,7 @@ async fn story(f: &Fixture) {
         .save_settings(&SettingsInput {
             display_name: " Bram ".into(),
             language: Some("nl".into()),
+            ..SettingsInput::default()
         })
         .await
         .unwrap();
@@ -154,14 +155,16 @@ async fn story(f: &Fixture) {
     assert!(j
         .save_settings(&SettingsInput {
             display_name: "".into(),
-            language: None
+            language: None,
+            ..SettingsInput::default()
         })
         .await
         .is_err());
     assert!(j
         .save_settings(&SettingsInput {
             display_name: "C".into(),
-            language: Some("fr".into())
+            language: Some("fr".into()),
+            ..SettingsInput::default()
         })
         .await
         .is_err());

@@ -23,7 +23,7 @@ pub async fn sqlite_at(now: &str) -> Fixture {
     journal
         .save_settings(&SettingsInput {
             display_name: "Anna".into(),
-            language: None,
+            ..SettingsInput::default()
         })
         .await
         .unwrap();

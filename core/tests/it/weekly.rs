@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use contactmoment_core::{
-    demo::DemoSpec, Channel, ContactInput, StatsFilter, WeekStats, WeeklyQuery,
+    demo::DemoSpec, Axis, Channel, ContactInput, StatsFilter, WeekStats, WeeklyQuery,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -192,7 +192,7 @@ async fn filters_by_staff_and_channel_and_ignores_deleted() {
     )
     .await;
     let week = |mut query: WeeklyQuery, staff: Option<&str>, channel: Option<Channel>| {
-        query.staff = staff.map(Into::into);
+        query.staff = staff.into_iter().map(Into::into).collect();
         query.channel = channel;
         query
     };
@@ -299,7 +299,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         (Some("Citlali"), Some(Channel::Chat)),
     ] {
         let query = WeeklyQuery {
-            staff: who.map(Into::into),
+            staff: who.into_iter().map(Into::into).collect(),
             channel: via,
             ..q("2026-08-31", "2026-11-22")
         };
@@ -345,6 +345,70 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         }
     }
 
+    // The distribution and the quadrants of the review, from the rollup, and a topic with
+    // several staff members, counted from the contacts, match a direct count as well.
+    let mut demo_staff: Vec<&str> = contacts
+        .iter()
+        .filter(|c| c.topic.is_some())
+        .map(|c| c.staff.as_str())
+        .collect();
+    demo_staff.sort_unstable();
+    demo_staff.dedup();
+    for (who, topic) in [
+        (vec![], None),
+        (vec!["Bram", "Citlali"], None),
+        (vec![], Some("factuur")),
+        (demo_staff[..2].to_vec(), Some("storing")),
+    ] {
+        let query = WeeklyQuery {
+            staff: who.iter().map(|s| (*s).to_owned()).collect(),
+            topic: topic.map(Into::into),
+            ..q("2026-08-31", "2026-11-22")
+        };
+        let review = j.review(&query).await.unwrap();
+        assert_eq!(review.weeks.len(), 12);
+        let mut total = 0;
+        for w in &review.weeks {
+            let mine: Vec<_> = contacts
+                .iter()
+                .filter(|c| c.iso_week == w.stats.week)
+                .filter(|c| who.is_empty() || who.contains(&c.staff.as_str()))
+                .filter(|c| topic.is_none() || c.topic.as_deref() == topic)
+                .collect();
+            total += mine.len() as u32;
+            let ratings = |f: fn(&contactmoment_core::Contact) -> u8| {
+                let mut r = [0u32; 5];
+                for c in &mine {
+                    r[usize::from(f(c)) - 1] += 1;
+                }
+                r
+            };
+            let quadrant = |solved: bool, welcome: bool| {
+                mine.iter()
+                    .filter(|c| (c.functional >= 4) == solved && (c.emotional >= 4) == welcome)
+                    .count() as u32
+            };
+            let label = format!("{} {who:?} {topic:?}", w.stats.week);
+            assert_eq!(w.stats.n, mine.len() as u32, "{label}");
+            assert_eq!(w.functional_ratings, ratings(|c| c.functional), "{label}");
+            assert_eq!(w.emotional_ratings, ratings(|c| c.emotional), "{label}");
+            assert_eq!(w.quadrants.solved_welcome, quadrant(true, true), "{label}");
+            assert_eq!(
+                w.quadrants.solved_not_welcome,
+                quadrant(true, false),
+                "{label}"
+            );
+            assert_eq!(
+                w.quadrants.welcome_not_solved,
+                quadrant(false, true),
+                "{label}"
+            );
+            assert_eq!(w.quadrants.neither, quadrant(false, false), "{label}");
+        }
+        assert_eq!(review.current.n, total, "{who:?} {topic:?}");
+        assert!(total > 0, "{who:?} {topic:?} selects contacts");
+    }
+
     // Everyone at once gives what asking per staff member gives (the journal asks for whole
     // weeks, which the rollup answers)...
     for channel in [None, Some(Channel::Chat)] {
@@ -369,7 +433,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         );
         for one in &everyone {
             let alone = WeeklyQuery {
-                staff: Some(one.staff.clone()),
+                staff: vec![one.staff.clone()],
                 ..query.clone()
             };
             assert_eq!(one.report, j.weekly(&alone).await.unwrap(), "{}", one.staff);
@@ -380,8 +444,9 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
     let filter = StatsFilter {
         from,
         to,
-        staff: None,
+        staff: Vec::new(),
         channel: None,
+        topic: None,
     };
     let mut got = f.store.week_counts_by_staff(&filter).await.unwrap();
     got.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
@@ -401,8 +466,12 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         .into_iter()
         .map(|(s, c)| {
             (
-                (s, c.iso_week),
-                (c.n, c.functional_positive, c.emotional_positive),
+                (s, c.iso_week.clone()),
+                (
+                    c.n,
+                    c.positive(Axis::Functional),
+                    c.positive(Axis::Emotional),
+                ),
             )
         })
         .collect();

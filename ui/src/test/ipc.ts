@@ -1,7 +1,17 @@
 // A recording fake of the Rust side for component tests: each command answers from a
 // handler, and every call is kept so a test can assert what the UI sent.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { Contact, ErrorPayload, WeeklyReport, WeekStats } from '../lib/ipc';
+import type {
+  AxisSummary,
+  Contact,
+  ContactPage,
+  ErrorPayload,
+  Facets,
+  PeriodStats,
+  Review,
+  ReviewWeek,
+  Settings,
+} from '../lib/ipc';
 
 export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
 
@@ -39,11 +49,17 @@ export function contact(over: Partial<Contact> = {}): Contact {
     customer_ref: null,
     note: null,
     follow_up: false,
+    follow_up_done_at: null,
+    follow_up_done_by: null,
     ...over,
   };
 }
 
-export function week(weekLabel: string, start: string, over: Partial<WeekStats> = {}): WeekStats {
+export function settings(over: Partial<Settings> = {}): Settings {
+  return { display_name: 'Anna', language: null, target_functional: null, target_emotional: null, ...over };
+}
+
+export function reviewWeek(weekLabel: string, start: string, over: Partial<ReviewWeek> = {}): ReviewWeek {
   return {
     week: weekLabel,
     week_start: start,
@@ -58,10 +74,41 @@ export function week(weekLabel: string, start: string, over: Partial<WeekStats> 
     emotional_ci_low: null,
     emotional_ci_high: null,
     emotional_mean: null,
+    functional_ratings: [0, 0, 0, 0, 0],
+    emotional_ratings: [0, 0, 0, 0, 0],
+    quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },
     ...over,
   };
 }
 
-export function report(weeks: WeekStats[]): WeeklyReport {
-  return { from: weeks[0]!.week_start, to: '2026-11-22', min_n: 5, weeks };
+const noAxis = (): AxisSummary => ({ positive: 0, share: null, ci_low: null, ci_high: null, ratings: [0, 0, 0, 0, 0] });
+
+export function period(from: string, to: string, over: Partial<PeriodStats> = {}): PeriodStats {
+  return {
+    from,
+    to,
+    n: 0,
+    functional: noAxis(),
+    emotional: noAxis(),
+    quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },
+    ...over,
+  };
+}
+
+export function reviewOf(weeks: ReviewWeek[], over: Partial<Review> = {}): Review {
+  return {
+    min_n: 5,
+    weeks,
+    current: period(weeks[0]!.week_start, '2026-11-22'),
+    previous: period('2026-08-31', '2026-09-06'),
+    ...over,
+  };
+}
+
+export function facets(over: Partial<Facets> = {}): Facets {
+  return { staff: ['Anna', 'Bram'], topics: ['factuur'], first_day: '2026-01-05', ...over };
+}
+
+export function page(contacts: Contact[], total = contacts.length): ContactPage {
+  return { total, contacts };
 }

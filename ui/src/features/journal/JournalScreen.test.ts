@@ -3,11 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import { contact, fakeBackend, report, week } from '../../test/ipc';
+import { contact, fakeBackend, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
 import JournalScreen from './JournalScreen.svelte';
 
 beforeEach(() => {
-  app.settings = { display_name: 'Anna', language: null };
+  app.settings = settings();
   setLanguage('en');
 });
 
@@ -56,7 +56,10 @@ describe('the journal', () => {
     let live = [c];
     const backend = fakeBackend({
       recent_contacts: () => live,
-      weekly_stats: () => report([week('2026-W47', '2026-11-16', { n: live.length })]),
+      review: () =>
+        reviewOf([reviewWeek('2026-W47', '2026-11-16', { n: live.length })], {
+          current: period('2026-11-16', '2026-11-22', { n: live.length }),
+        }),
       delete_contact: () => { live = []; return null; },
       restore_contact: () => { live = [c]; return c; },
     });
@@ -67,7 +70,7 @@ describe('the journal', () => {
     await user.click(screen.getByTestId('restore'));
     await screen.findAllByTestId('journal-row');
     expect(backend.calls.map((x) => x.cmd)).toEqual([
-      'recent_contacts', 'delete_contact', 'recent_contacts', 'weekly_stats', 'restore_contact', 'recent_contacts',
+      'recent_contacts', 'delete_contact', 'recent_contacts', 'review', 'restore_contact', 'recent_contacts',
     ]);
     expect(screen.getByTestId('journal-status').textContent).toContain('Contact restored.');
   });

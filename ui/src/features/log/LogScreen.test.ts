@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import { contact, fakeBackend, refusal } from '../../test/ipc';
+import { contact, fakeBackend, refusal, settings } from '../../test/ipc';
 import LogScreen from './LogScreen.svelte';
 
 const radio = (axis: string, r: number) => screen.getByTestId(`rating-${axis}-${r}`) as HTMLInputElement;
@@ -11,7 +11,7 @@ const checked = (axis: string) =>
   [1, 2, 3, 4, 5].filter((r) => radio(axis, r).checked);
 
 beforeEach(() => {
-  app.settings = { display_name: 'Anna', language: null };
+  app.settings = settings();
   setLanguage('en');
 });
 

@@ -3,13 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { language, setLanguage } from '../../lib/i18n/index.svelte';
-import { fakeBackend, refusal } from '../../test/ipc';
+import { fakeBackend, refusal, settings } from '../../test/ipc';
 import SettingsScreen from './SettingsScreen.svelte';
 
 const info = () => ({ version: '0.1.0', journal: '/data/journal.sqlite' });
 
 beforeEach(() => {
-  app.settings = { display_name: 'Anna', language: null };
+  app.settings = settings();
   setLanguage('en');
 });
 
@@ -18,8 +18,13 @@ describe('settings', () => {
     const backend = fakeBackend({
       app_info: info,
       save_settings: (args) => {
-        const input = args.input as { display_name: string; language: string };
-        return { display_name: input.display_name.trim(), language: input.language === 'system' ? null : input.language };
+        const input = args.input as { display_name: string; language: string; target_functional: number | null; target_emotional: number | null };
+        return settings({
+          display_name: input.display_name.trim(),
+          language: input.language === 'system' ? null : (input.language as 'nl'),
+          target_functional: input.target_functional,
+          target_emotional: input.target_emotional,
+        });
       },
     });
     const user = userEvent.setup();
@@ -29,12 +34,13 @@ describe('settings', () => {
     await user.clear(name);
     await user.type(name, 'Sanne de Wit ');
     await user.selectOptions(screen.getByTestId('settings-language'), 'nl');
+    await user.type(screen.getByTestId('settings-target-emotional'), '45');
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Instellingen opgeslagen.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toEqual({
-      input: { display_name: 'Sanne de Wit ', language: 'nl' },
+      input: { display_name: 'Sanne de Wit ', language: 'nl', target_functional: null, target_emotional: 45 },
     });
-    expect(app.settings).toEqual({ display_name: 'Sanne de Wit', language: 'nl' });
+    expect(app.settings).toEqual(settings({ display_name: 'Sanne de Wit', language: 'nl', target_emotional: 45 }));
     expect(language()).toBe('nl');
     expect(screen.getByText('/data/journal.sqlite')).toBeTruthy();
   });
@@ -47,6 +53,17 @@ describe('settings', () => {
     await user.click(screen.getByTestId('settings-save'));
     expect((await screen.findByRole('alert')).textContent).toBe('“Your name” needs an answer.');
     expect(document.activeElement).toBe(screen.getByTestId('settings-name'));
-    expect(app.settings).toEqual({ display_name: 'Anna', language: null });
+    expect(app.settings).toEqual(settings());
+  });
+
+  it('refuses a target out of range at the field, keeping the old settings', async () => {
+    fakeBackend({ app_info: info, save_settings: () => { throw refusal('target_functional', 'out_of_range'); } });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    await user.type(screen.getByTestId('settings-target-functional'), '120');
+    await user.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('“Target for solved” is out of range.');
+    expect(document.activeElement).toBe(screen.getByTestId('settings-target-functional'));
+    expect(app.settings).toEqual(settings());
   });
 });

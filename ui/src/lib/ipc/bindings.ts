@@ -23,7 +23,15 @@ functional: number,
 /**
  * Did the customer feel welcome? 1–5.
  */
-emotional: number, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, };
+emotional: number, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, 
+/**
+ * When a follow-up (flagged, or an emotional rating of 2 or lower) was marked done.
+ */
+follow_up_done_at: string | null, 
+/**
+ * Who marked it done.
+ */
+follow_up_done_by: string | null, };
 
 export type ContactInput = { 
 /**
@@ -53,9 +61,21 @@ display_name: string,
 /**
  * `null` follows the system locale.
  */
-language: Language | null, };
+language: Language | null, 
+/**
+ * The team's own target for the share of contacts solved (rated 4–5), in percent.
+ */
+target_functional: number | null, 
+/**
+ * The team's own target for the share of customers who felt welcome, in percent.
+ */
+target_emotional: number | null, };
 
-export type SettingsInput = { display_name: string, language: string | null, };
+export type SettingsInput = { display_name: string, language: string | null, 
+/**
+ * Percent, 1–100; empty for no target.
+ */
+target_functional: number | null, target_emotional: number | null, };
 
 export type AppInfo = { version: string, 
 /**
@@ -63,7 +83,7 @@ export type AppInfo = { version: string,
  */
 journal: string, };
 
-export type WeeklyQuery = { from: string | null, to: string | null, staff: string | null, channel: Channel | null, };
+export type WeeklyQuery = { from: string | null, to: string | null, staff: Array<string>, channel: Channel | null, topic: string | null, };
 
 export type WeekStats = { week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
 
@@ -82,6 +102,56 @@ to: string,
 min_n: number, weeks: Array<WeekStats>, };
 
 export type StaffWeeks = { staff: string, report: WeeklyReport, };
+
+export type Axis = "functional" | "emotional";
+
+export type Quadrant = "solved_welcome" | "solved_not_welcome" | "welcome_not_solved" | "neither";
+
+export type Quadrants = { solved_welcome: number, solved_not_welcome: number, welcome_not_solved: number, neither: number, };
+
+export type AxisSummary = { positive: number, share: number | null, ci_low: number | null, ci_high: number | null, ratings: [number, number, number, number, number], };
+
+export type PeriodStats = { 
+/**
+ * The Monday of the first week.
+ */
+from: string, 
+/**
+ * The Sunday of the last week.
+ */
+to: string, n: number, functional: AxisSummary, emotional: AxisSummary, quadrants: Quadrants, };
+
+export type ReviewWeek = { functional_ratings: [number, number, number, number, number], emotional_ratings: [number, number, number, number, number], quadrants: Quadrants, week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
+
+export type Review = { min_n: number, weeks: Array<ReviewWeek>, current: PeriodStats, previous: PeriodStats, };
+
+export type StaffReview = { staff: string, weeks: Array<WeekStats>, current: PeriodStats, previous: PeriodStats, };
+
+export type ContactsQuery = { filter: WeeklyQuery, 
+/**
+ * One ISO week, e.g. `2026-W47`.
+ */
+week: string | null, quadrant: Quadrant | null, 
+/**
+ * With `rating`: only contacts given that rating on this axis.
+ */
+axis: Axis | null, rating: number | null, 
+/**
+ * Only follow-ups not yet done: flagged, or rated 2 or lower on the emotional axis.
+ */
+open_follow_ups: boolean, 
+/**
+ * At most [`PAGE_MAX`]; default 100.
+ */
+limit: number | null, offset: number, };
+
+export type ContactPage = { total: number, contacts: Array<Contact>, };
+
+export type Facets = { staff: Array<string>, topics: Array<string>, 
+/**
+ * The local date of the oldest contact, for the range "all"; `null` in an empty journal.
+ */
+first_day: string | null, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "internal";
 

@@ -6,11 +6,15 @@ import type {
   AppInfo,
   Contact,
   ContactInput,
+  ContactPage,
+  ContactsQuery,
   ErrorPayload,
+  Facets,
+  Review,
   Settings,
   SettingsInput,
+  StaffReview,
   WeeklyQuery,
-  WeeklyReport,
 } from './bindings';
 
 export type * from './bindings';
@@ -47,7 +51,18 @@ export const api = {
   deleteContact: (id: string) => call<null>('delete_contact', { id }),
   restoreContact: (id: string) => call<Contact>('restore_contact', { id }),
   recentContacts: (limit: number) => call<Contact[]>('recent_contacts', { limit }),
-  weeklyStats: (query: WeeklyQuery) => call<WeeklyReport>('weekly_stats', { query }),
+  review: (query: WeeklyQuery) => call<Review>('review', { query }),
+  reviewByStaff: (query: WeeklyQuery) => call<StaffReview[]>('review_by_staff', { query }),
+  reviewContacts: (query: ContactsQuery) => call<ContactPage>('review_contacts', { query }),
+  reviewFacets: () => call<Facets>('review_facets'),
+  setFollowUpDone: (id: string, done: boolean) => call<Contact>('set_follow_up_done', { id, done }),
+  /** Each export asks where to save in a native dialog; resolves to the path, or null if cancelled. */
+  exportContactsCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
+    call<string | null>('export_contacts_csv', { query, fileName, semicolons }),
+  exportWeeklyCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
+    call<string | null>('export_weekly_csv', { query, fileName, semicolons }),
+  exportPng: (png: Uint8Array, fileName: string) =>
+    call<string | null>('export_png', { png: Array.from(png), fileName }),
   /** Fills an empty journal with demo contacts; resolves to how many were added. */
   loadDemo: () => call<number>('load_demo'),
   getSettings: () => call<Settings>('get_settings'),

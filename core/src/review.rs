@@ -1,0 +1,48 @@
+//! What the team lead's review asks for beyond the weekly figures: the contacts behind a
+//! number (a week, a quadrant, a rating, the open follow-ups) and the names to filter on.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::Contact;
+use crate::stats::{Axis, Quadrant, WeeklyQuery};
+
+/// How many contacts a drill-down returns at most per page.
+pub const PAGE_MAX: u32 = 500;
+
+/// The contacts behind a figure: those the filter counts, narrowed by any of the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ContactsQuery {
+    pub filter: WeeklyQuery,
+    /// One ISO week, e.g. `2026-W47`.
+    pub week: Option<String>,
+    pub quadrant: Option<Quadrant>,
+    /// With `rating`: only contacts given that rating on this axis.
+    pub axis: Option<Axis>,
+    pub rating: Option<i32>,
+    /// Only follow-ups not yet done: flagged, or rated 2 or lower on the emotional axis.
+    pub open_follow_ups: bool,
+    /// At most [`PAGE_MAX`]; default 100.
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// A page of contacts, newest first, and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContactPage {
+    #[ts(type = "number")]
+    pub total: u64,
+    pub contacts: Vec<Contact>,
+}
+
+/// The values the review's filters offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Facets {
+    pub staff: Vec<String>,
+    pub topics: Vec<String>,
+    /// The local date of the oldest contact, for the range "all"; `null` in an empty journal.
+    #[ts(type = "string | null")]
+    pub first_day: Option<NaiveDate>,
+}

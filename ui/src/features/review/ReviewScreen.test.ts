@@ -1,0 +1,286 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AlignedData } from 'uplot';
+import { app } from '../../lib/state.svelte';
+import { setLanguage } from '../../lib/i18n/index.svelte';
+import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
+import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
+import { axisData } from './axisChart';
+import ReviewScreen from './ReviewScreen.svelte';
+
+// jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
+const chart = vi.hoisted(() => ({ create: vi.fn(), update: vi.fn() }));
+vi.mock('../../lib/chart/uplot', () => ({
+  createChart: (_el: HTMLElement, _opts: unknown, data: AlignedData) => {
+    chart.create(data);
+    return { update: chart.update, destroy: vi.fn() };
+  },
+}));
+
+const sample = reviewOf(
+  [
+    reviewWeek('2026-W45', '2026-11-02'),
+    reviewWeek('2026-W46', '2026-11-09', {
+      n: 3, functional_positive: 3, functional_share: 1, functional_ci_low: 0.44, functional_ci_high: 1,
+      emotional_positive: 1, emotional_share: 1 / 3, emotional_ci_low: 0.06, emotional_ci_high: 0.79,
+      functional_ratings: [0, 0, 0, 1, 2], emotional_ratings: [1, 1, 0, 1, 0],
+    }),
+    reviewWeek('2026-W47', '2026-11-16', {
+      n: 10, functional_positive: 7, functional_share: 0.7, functional_ci_low: 0.397, functional_ci_high: 0.892,
+      emotional_positive: 4, emotional_share: 0.4, emotional_ci_low: 0.168, emotional_ci_high: 0.687,
+      functional_ratings: [1, 1, 1, 4, 3], emotional_ratings: [2, 2, 2, 2, 2],
+    }),
+  ],
+  {
+    current: period('2026-11-02', '2026-11-22', {
+      n: 13,
+      functional: { positive: 10, share: 10 / 13, ci_low: 0.497, ci_high: 0.918, ratings: [1, 1, 1, 5, 5] },
+      emotional: { positive: 5, share: 5 / 13, ci_low: 0.177, ci_high: 0.645, ratings: [3, 3, 2, 3, 2] },
+      quadrants: { solved_welcome: 4, solved_not_welcome: 6, welcome_not_solved: 1, neither: 2 },
+    }),
+    previous: period('2026-10-12', '2026-11-01', {
+      n: 20,
+      functional: { positive: 12, share: 0.6, ci_low: 0.387, ci_high: 0.781, ratings: [2, 2, 4, 6, 6] },
+      emotional: { positive: 10, share: 0.5, ci_low: 0.299, ci_high: 0.701, ratings: [2, 4, 4, 5, 5] },
+    }),
+  },
+);
+
+function staffReview(name: string, n: number, emoNow: number, emoThen: number): StaffReview {
+  return {
+    staff: name,
+    weeks: sample.weeks.map((w) => ({ ...w })),
+    current: period('2026-11-02', '2026-11-22', {
+      n,
+      emotional: { positive: Math.round(n * emoNow), share: emoNow, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
+    }),
+    previous: period('2026-10-12', '2026-11-01', {
+      n,
+      emotional: { positive: Math.round(n * emoThen), share: emoThen, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
+    }),
+  };
+}
+
+function backend(over: Record<string, (a: Record<string, unknown>) => unknown> = {}) {
+  return fakeBackend({
+    review: () => sample,
+    review_by_staff: () => [staffReview('Anna', 40, 0.5, 0.3), staffReview('Bram', 60, 0.2, 0.6), staffReview('Citlali', 10, 0.9, 0.8)],
+    review_facets: () => facets({ staff: ['Anna', 'Bram', 'Citlali'], topics: ['factuur', 'storing'] }),
+    review_contacts: (a) => {
+      const q = a.query as ContactsQuery;
+      return q.open_follow_ups ? page([contact({ follow_up: true, note: 'call back' })]) : page([contact({ staff: 'Bram' })], 1);
+    },
+    ...over,
+  });
+}
+
+const queries = (calls: { cmd: string; args: Record<string, unknown> }[], cmd: string) =>
+  calls.filter((c) => c.cmd === cmd).map((c) => c.args.query as WeeklyQuery & ContactsQuery);
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(2026, 10, 22, 12, 0));
+  app.settings = settings();
+  setLanguage('en');
+  chart.create.mockClear();
+  chart.update.mockClear();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the review screen', () => {
+  it('lists every week newest first with n, shares and intervals as the charts’ table', async () => {
+    backend();
+    render(ReviewScreen);
+    const rows = await screen.findAllByTestId('week-row');
+    expect(rows.map((r) => r.dataset.week)).toEqual(['2026-W47', '2026-W46', '2026-W45']);
+    const [w47, w46, w45] = rows.map((r) => within(r));
+    const text = (w: typeof w47, id: string) => w!.getByTestId(id).textContent!.replace(/\s+/g, ' ').trim();
+    expect(w47!.getByTestId('week-n').textContent).toBe('10');
+    expect(text(w47, 'week-functional')).toBe('70% 7 of 10 95% interval 40–89%');
+    expect(text(w47, 'week-emotional')).toBe('40% 4 of 10 95% interval 17–69%');
+    expect(text(w46, 'week-functional')).toBe('not enough data 3 of 3');
+    expect(text(w45, 'week-emotional')).toBe('no contacts');
+    expect(w45!.queryByTestId('week-contacts')).toBeNull();
+    expect(screen.getByTestId('review-summary').textContent).toContain('13 contacts in 2026-W45 – 2026-W47');
+  });
+
+  it('plots only weeks with enough data, in percent, with their bands, one chart per axis', async () => {
+    backend();
+    render(ReviewScreen);
+    await screen.findAllByTestId('week-row');
+    await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
+    expect(axisData(sample, 'functional')).toEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
+    expect(axisData(sample, 'emotional')[1]).toEqual([null, null, 40]);
+  });
+
+  it('compares each axis with the previous period, intervals included', async () => {
+    backend();
+    render(ReviewScreen);
+    const f = await screen.findByTestId('compare-functional');
+    expect(within(f).getByTestId('compare-functional-now').textContent).toBe('77%');
+    expect(within(f).getByTestId('compare-functional-then').textContent).toBe('60%');
+    expect(f.textContent).toContain('10 of 13');
+    expect(f.textContent).toContain('95% interval 50–92%');
+    expect(f.textContent).toContain('95% interval 39–78%');
+    expect(within(f).getByTestId('compare-functional-change').textContent!.trim()).toBe('+17 percentage points');
+    expect(screen.getByTestId('compare-emotional-change').textContent!.trim()).toBe('−12 percentage points');
+  });
+
+  it('labels the national figures and the team’s own targets with their source', async () => {
+    app.settings = settings({ target_functional: 80, target_emotional: 45 });
+    backend();
+    render(ReviewScreen);
+    const refs = await screen.findByTestId('references');
+    const items = within(refs).getAllByRole('listitem').map((li) => li.textContent!.trim());
+    expect(items).toEqual([
+      'Solved: team target 80%',
+      'Welcome: team target 45%',
+      'Welcome: national: about 1 in 3 contacts felt as positive (Nationaal Klantbelevingsonderzoek)',
+      'Welcome: national: at most about 75% feel welcome (Nationaal Klantbelevingsonderzoek)',
+    ]);
+  });
+
+  it('sends every filter to every query: range, several staff, channel, topic', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    await screen.findAllByTestId('week-row');
+    const first = queries(b.calls, 'review')[0]!;
+    expect(first).toEqual({ from: '2026-08-31', to: '2026-11-22', staff: [], channel: null, topic: null });
+
+    await fireEvent.change(screen.getByTestId('filter-range'), { target: { value: 'year' } });
+    await fireEvent.change(screen.getByTestId('filter-channel'), { target: { value: 'chat' } });
+    await fireEvent.change(screen.getByTestId('filter-topic'), { target: { value: 'storing' } });
+    const options = screen.getAllByTestId('filter-staff-option');
+    await fireEvent.click(options.find((o) => o.dataset.name === 'Anna')!);
+    await fireEvent.click(options.find((o) => o.dataset.name === 'Citlali')!);
+    const want = { from: '2025-11-24', to: '2026-11-22', staff: ['Anna', 'Citlali'], channel: 'chat', topic: 'storing' };
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toEqual(want));
+    expect(queries(b.calls, 'review_by_staff').at(-1)).toEqual(want);
+    await waitFor(() => expect(queries(b.calls, 'review_contacts').at(-1)?.filter).toEqual(want));
+    expect(screen.getByTestId('filter-staff-summary').textContent).toBe('2 staff members');
+
+    await fireEvent.change(screen.getByTestId('filter-range'), { target: { value: 'all' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.from).toBe('2026-01-05'));
+    await fireEvent.change(screen.getByTestId('filter-range'), { target: { value: 'custom' } });
+    await fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2026-03-02' } });
+    await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2026-03-29' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-03-02', to: '2026-03-29' }));
+    await fireEvent.click(screen.getByTestId('filter-staff-clear'));
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual([]));
+  });
+
+  it('drills into a week with the filters applied, pages, and closes with Esc', async () => {
+    const c1 = contact({ staff: 'Bram', note: '<img src=x onerror=alert(1)>' });
+    const c2 = contact({ staff: 'Anna' });
+    const b = backend({
+      review_contacts: (a) => {
+        const q = a.query as ContactsQuery;
+        if (q.open_follow_ups) return page([]);
+        return q.offset === 0 ? page([c1], 2) : page([c2], 2);
+      },
+    });
+    const user = userEvent.setup({ advanceTimers: () => {} });
+    render(ReviewScreen);
+    await screen.findAllByTestId('week-row');
+    await fireEvent.change(screen.getByTestId('filter-channel'), { target: { value: 'email' } });
+    const w47 = (await screen.findAllByTestId('week-row'))[0]!;
+    const button = within(w47).getByTestId('week-contacts');
+    button.focus();
+    await user.click(button);
+
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('heading').textContent).toBe('Contacts of 2026-W47');
+    await within(dialog).findByText('1 of 2 contacts, newest first.');
+    const drill = queries(b.calls, 'review_contacts').filter((q) => !q.open_follow_ups);
+    expect(drill.at(-1)).toMatchObject({ week: '2026-W47', quadrant: null, offset: 0, filter: { channel: 'email' } });
+    expect(within(dialog).getByText('<img src=x onerror=alert(1)>')).toBeTruthy();
+    expect(dialog.querySelector('img')).toBeNull();
+
+    await user.click(within(dialog).getByTestId('drill-more'));
+    await within(dialog).findByText('2 of 2 contacts, newest first.');
+    expect(within(dialog).getAllByTestId('contact-row').map((r) => r.children[1]!.textContent)).toEqual(['Bram', 'Anna']);
+    expect(within(dialog).queryByTestId('drill-more')).toBeNull();
+
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('drills into a quadrant and into one rating of one week', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    const cold = await screen.findByTestId('quadrant-solved_not_welcome');
+    expect(cold.textContent).toContain('Cold competence');
+    expect(cold.textContent).toContain('46%');
+    expect(cold.textContent).toContain('6 of 13');
+    expect(screen.getByTestId('quadrant-welcome_not_solved').textContent).toContain('Warm failure');
+    await fireEvent.click(cold);
+    expect((await screen.findByRole('dialog')).textContent).toContain('Contacts: Cold competence');
+    await waitFor(() =>
+      expect(queries(b.calls, 'review_contacts').at(-1)).toMatchObject({ quadrant: 'solved_not_welcome', week: null }),
+    );
+    await fireEvent.click(screen.getByTestId('drill-close'));
+
+    const table = screen.getByTestId('dist-table');
+    const w47 = within(table).getAllByRole('row')[1]!;
+    expect(w47.textContent).toContain('2026-W47');
+    // Solved 1–5 then welcome 1–5: the first welcome count of W47 is its two 1s.
+    const welcomeOnes = within(w47).getAllByRole('button')[5]!;
+    await fireEvent.click(welcomeOnes);
+    expect((await screen.findByRole('dialog')).textContent).toContain('Contacts of 2026-W47 rated 1 on “Welcome”');
+    await waitFor(() =>
+      expect(queries(b.calls, 'review_contacts').at(-1)).toMatchObject({ week: '2026-W47', axis: 'emotional', rating: 1 }),
+    );
+    expect(screen.getAllByTestId('dist-seg').filter((s) => s.dataset.week === '2026-W47')).toHaveLength(10);
+  });
+
+  it('sorts the small multiples and filters to one person from them', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    const names = async () => (await screen.findAllByTestId('staff-card')).map((c) => c.dataset.staff);
+    expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
+    await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_low' } });
+    expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
+    await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_high' } });
+    expect(await names()).toEqual(['Citlali', 'Anna', 'Bram']);
+    await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'change_down' } });
+    expect(await names()).toEqual(['Bram', 'Citlali', 'Anna']);
+    const rows = within(screen.getByTestId('staff-table')).getAllByTestId('staff-row');
+    expect(rows[0]!.textContent).toContain('−40');
+    await fireEvent.click(within(screen.getAllByTestId('staff-card')[2]!).getByRole('button'));
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
+  });
+
+  it('lists open follow-ups and records one as done, with undo', async () => {
+    const open = contact({ follow_up: true, note: 'call back' });
+    let done = false;
+    const b = backend({
+      review_contacts: (a) => ((a.query as ContactsQuery).open_follow_ups ? page(done ? [] : [open]) : page([])),
+      set_follow_up_done: (a) => {
+        done = a.done as boolean;
+        return { ...open, follow_up_done_at: done ? '2026-11-22T11:00:00Z' : null };
+      },
+    });
+    render(ReviewScreen);
+    const list = await screen.findByTestId('follow-ups');
+    await within(list).findByText('⚑ call back');
+    expect(within(list).getByTestId('follow-total').textContent).toContain('1 open');
+    await fireEvent.click(within(list).getByTestId('follow-done'));
+    await waitFor(() => expect(within(list).queryByText('⚑ call back')).toBeNull());
+    expect(b.calls.find((c) => c.cmd === 'set_follow_up_done')?.args).toEqual({ id: open.id, done: true });
+    expect(within(list).getByRole('status').textContent).toContain('Marked done');
+    await fireEvent.click(within(list).getByTestId('follow-undo'));
+    await within(list).findByText('⚑ call back');
+    expect(b.calls.filter((c) => c.cmd === 'set_follow_up_done').at(-1)?.args).toEqual({ id: open.id, done: false });
+  });
+
+  it('offers demo data on an empty journal', async () => {
+    backend({ review_facets: () => facets({ staff: [], topics: [], first_day: null }) });
+    render(ReviewScreen);
+    expect(await screen.findByText('Load demo data')).toBeTruthy();
+  });
+});

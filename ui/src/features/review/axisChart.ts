@@ -1,0 +1,112 @@
+// One axis of the review as a uPlot chart: the weekly share positive as a line, its 95%
+// Wilson interval as a band, nothing for weeks below the minimum n, and the reference lines
+// (team target, national figures) drawn across with their labels.
+import type uPlot from 'uplot';
+import type { AlignedData, Options } from 'uplot';
+import type { Review } from '../../lib/ipc';
+import type { AxisName, Reference } from './references';
+
+export const COLORS: Record<AxisName, { line: string; band: string }> = {
+  functional: { line: '#2563eb', band: 'rgba(37, 99, 235, 0.14)' },
+  emotional: { line: '#d97706', band: 'rgba(217, 119, 6, 0.16)' },
+};
+const REFERENCE_COLORS = { target: '#0f766e', national: '#6b7280' };
+
+const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+
+export function axisData(review: Review, axis: AxisName): AlignedData {
+  const shown = review.weeks.map((w) => w.n >= review.min_n);
+  const col = (pick: (i: number) => number | null) => review.weeks.map((_, i) => (shown[i] ? pct(pick(i)) : null));
+  const w = (i: number) => review.weeks[i]!;
+  return [
+    review.weeks.map((_, i) => i),
+    col((i) => w(i)[`${axis}_share`]),
+    col((i) => w(i)[`${axis}_ci_low`]),
+    col((i) => w(i)[`${axis}_ci_high`]),
+  ];
+}
+
+/** Draws each reference as a dashed horizontal line with its label at the right end. */
+function drawReferences(refs: { value: number; kind: Reference['kind']; text: string }[]) {
+  return (u: uPlot) => {
+    const ctx = u.ctx;
+    const { left, width } = u.bbox;
+    ctx.save();
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'bottom';
+    for (const r of refs) {
+      const y = Math.round(u.valToPos(r.value, 'y', true));
+      ctx.strokeStyle = REFERENCE_COLORS[r.kind];
+      ctx.fillStyle = REFERENCE_COLORS[r.kind];
+      ctx.lineWidth = devicePixelRatio;
+      ctx.setLineDash(r.kind === 'target' ? [8 * devicePixelRatio, 4 * devicePixelRatio] : [3 * devicePixelRatio, 3 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+      ctx.fillText(r.text, left + width - 4 * devicePixelRatio, y - 2 * devicePixelRatio);
+    }
+    ctx.restore();
+  };
+}
+
+export function axisOptions(
+  review: Review,
+  axis: AxisName,
+  label: string,
+  refs: { value: number; kind: Reference['kind']; text: string }[],
+  onWeek: (index: number) => void,
+  height = 240,
+): Options {
+  // Long ranges label every few weeks so the ticks stay readable.
+  const step = Math.max(1, Math.ceil(review.weeks.length / 16));
+  const ticks = review.weeks.map((w, i) => (i % step === 0 ? `${w.week.slice(2)}\nn=${w.n}` : ''));
+  const bound = { stroke: 'transparent', width: 0, points: { show: false } };
+  const color = COLORS[axis];
+  return {
+    width: 600,
+    height,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 9 } },
+    scales: {
+      x: { time: false, range: [-0.5, review.weeks.length - 0.5] },
+      y: { range: [0, 100] },
+    },
+    axes: [
+      {
+        splits: () => review.weeks.map((_, i) => i),
+        values: (_u, splits) => splits.map((i) => ticks[i] ?? ''),
+        size: 44,
+        gap: 4,
+        grid: { show: false },
+        font: '11px sans-serif',
+      },
+      {
+        splits: () => [0, 25, 50, 75, 100],
+        values: (_u, splits) => splits.map((v) => `${v}%`),
+        size: 44,
+        grid: { stroke: '#e5e7eb', width: 1 },
+        font: '11px sans-serif',
+      },
+    ],
+    series: [
+      {},
+      { label, stroke: color.line, width: 2.5, points: { size: review.weeks.length > 40 ? 3 : 6, fill: color.line } },
+      { ...bound, label: `${label} low` },
+      { ...bound, label: `${label} high` },
+    ],
+    bands: [{ series: [3, 2], fill: color.band }],
+    hooks: {
+      draw: [drawReferences(refs)],
+      ready: [
+        (u) => {
+          u.over.addEventListener('click', () => {
+            const i = u.cursor.idx;
+            if (i !== null && i !== undefined) onWeek(i);
+          });
+        },
+      ],
+    },
+  };
+}

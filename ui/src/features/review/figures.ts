@@ -1,0 +1,33 @@
+// How a share is written on the review: the percentage with its 95% interval from the
+// minimum n, the bare counts below it (counts are facts at any n).
+import type { AxisSummary, PeriodStats } from '../../lib/ipc';
+import type { AxisName } from './references';
+
+export interface ShareText {
+  main: string | null;
+  interval: string | null;
+  count: string;
+}
+
+export const pctText = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)}%`);
+
+export function share(a: AxisSummary, n: number, minN: number): { pct: string | null; interval: string | null } {
+  if (n < minN || a.share === null) return { pct: null, interval: null };
+  return {
+    pct: pctText(a.share),
+    interval: `${Math.round((a.ci_low ?? 0) * 100)}–${Math.round((a.ci_high ?? 0) * 100)}%`,
+  };
+}
+
+/** Percentage points from then to now; null when either period has too little data. */
+export function change(now: PeriodStats, then: PeriodStats, axis: AxisName, minN: number): number | null {
+  const a = now[axis].share;
+  const b = then[axis].share;
+  if (a === null || b === null || now.n < minN || then.n < minN) return null;
+  return Math.round((a - b) * 100);
+}
+
+export function signed(points: number | null): string {
+  if (points === null) return '–';
+  return points > 0 ? `+${points}` : points < 0 ? `−${Math.abs(points)}` : '±0';
+}

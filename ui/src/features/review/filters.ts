@@ -1,0 +1,57 @@
+// The review's filters and how they become the query the core answers. Ranges are whole ISO
+// weeks ending with the current week; the core snaps any date to its week.
+import type { Channel, WeeklyQuery } from '../../lib/ipc';
+
+export type Preset = '12w' | 'quarter' | 'year' | 'all' | 'custom';
+export const PRESETS: readonly Preset[] = ['12w', 'quarter', 'year', 'all', 'custom'];
+const PRESET_WEEKS: Record<'12w' | 'quarter' | 'year', number> = { '12w': 12, quarter: 13, year: 52 };
+
+export interface Filters {
+  preset: Preset;
+  /** Only used with the custom preset (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  staff: string[];
+  channel: Channel | null;
+  topic: string | null;
+}
+
+export function defaultFilters(): Filters {
+  return { preset: '12w', from: '', to: '', staff: [], channel: null, topic: null };
+}
+
+/** Today's date on this computer's clock, as YYYY-MM-DD. */
+export function today(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The Monday of the ISO week holding a date. */
+export function monday(isoDate: string): string {
+  const day = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
+  return addDays(isoDate, -((day + 6) % 7));
+}
+
+/** The query for these filters; `firstDay` is the oldest contact's date (for "all"). */
+export function toQuery(f: Filters, todayDate: string, firstDay: string | null): WeeklyQuery {
+  let from: string | null;
+  let to: string | null = todayDate;
+  switch (f.preset) {
+    case 'all':
+      from = firstDay && firstDay < todayDate ? firstDay : todayDate;
+      break;
+    case 'custom':
+      from = f.from || null;
+      to = f.to || todayDate;
+      break;
+    default:
+      from = addDays(monday(todayDate), -7 * (PRESET_WEEKS[f.preset] - 1));
+  }
+  return { from, to, staff: [...f.staff], channel: f.channel, topic: f.topic };
+}
