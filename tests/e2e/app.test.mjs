@@ -1,5 +1,5 @@
 // A frontline staff member's first minutes, in the real app: set a name, log two contacts
-// with the keyboard alone, find them in the journal, and see the week table count them.
+// with the keyboard alone, find them in the journal, and see the review's week table count them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
@@ -87,16 +87,21 @@ test('log two contacts by keyboard, see them in the journal and the week', async
   assert.deepEqual(ratings, [['2', '4'], ['4', '5']]);
   shots.push(await screenshot(s, 'journal'));
 
-  // The week: n = 2; solved 1 of 2 (a 4 and a 2), welcome 2 of 2 (a 5 and a 4); too few for a share.
+  // The review's weekly table: n = 2; solved 1 of 2 (a 4 and a 2), welcome 2 of 2 (a 5 and a
+  // 4); too few for a share.
   await chord(s, Key.CONTROL, '3');
+  const toggle = await s.wait(until.elementLocated(byTestId('week-table-toggle')), 5000);
+  await toggle.click();
   const first = await s.wait(until.elementLocated(byTestId('week-row')), 5000);
   assert.equal(await first.findElement(byTestId('week-n')).getText(), '2');
   assert.equal(await first.findElement(byTestId('week-functional-count')).getText(), '1 of 2');
   assert.equal(await first.findElement(byTestId('week-emotional-count')).getText(), '2 of 2');
   assert.match(await first.findElement(byTestId('week-functional')).getText(), /not enough data/);
   assert.equal((await s.findElements(byTestId('week-row'))).length, 12);
-  assert.ok(await s.findElement(By.css('[data-testid="week-chart"] canvas')), 'the chart is drawn');
-  shots.push(await screenshot(s, 'week'));
+  for (const axis of ['functional', 'emotional']) {
+    assert.ok(await s.findElement(By.css(`[data-testid="chart-${axis}"] canvas`)), `the ${axis} chart is drawn`);
+  }
+  shots.push(await screenshot(s, 'review-two-contacts'));
 
   // What the app said it saved is in the journal file, under the chosen name.
   const stored = cliList(run.journal);

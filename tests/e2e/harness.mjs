@@ -68,8 +68,9 @@ async function waitFor(check, ms, what) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Launches tauri-driver and a WebDriver session on the app with a fresh journal. */
-export async function launch({ app, driver }) {
+/** Launches tauri-driver and a WebDriver session on the app with a fresh journal, or with
+ * the given journal file (which is left in place). */
+export async function launch({ app, driver }, { journal } = {}) {
   for (const port of [DRIVER_PORT, NATIVE_PORT]) {
     // An orphaned WebKitWebDriver would make the new tauri-driver drive an old app.
     if (!(await portFree(port))) throw new Error(`port ${port} is busy: a previous WebDriver did not stop`);
@@ -77,7 +78,7 @@ export async function launch({ app, driver }) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-e2e-'));
   const env = {
     ...process.env,
-    CONTACTMOMENT_DB: path.join(home, 'journal.sqlite'),
+    CONTACTMOMENT_DB: journal ?? path.join(home, 'journal.sqlite'),
     // Keep WebKit's caches and any app data away from the user's own.
     XDG_DATA_HOME: path.join(home, 'data'),
     XDG_CACHE_HOME: path.join(home, 'cache'),
@@ -105,7 +106,7 @@ export async function launch({ app, driver }) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       await waitFor(async () => (await portFree(NATIVE_PORT)) && (await portFree(DRIVER_PORT)), 10000, 'WebDriver ports to close');
-      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
     driverLog: () => log,
   };

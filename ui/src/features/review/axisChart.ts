@@ -61,7 +61,7 @@ export function axisOptions(
 ): Options {
   // Long ranges label every few weeks so the ticks stay readable.
   const step = Math.max(1, Math.ceil(review.weeks.length / 16));
-  const ticks = review.weeks.map((w, i) => (i % step === 0 ? `${w.week.slice(2)}\nn=${w.n}` : ''));
+  const ticks = review.weeks.map((w, i) => (i % step === 0 ? `${w.week.slice(5)}\nn=${w.n}` : ''));
   const bound = { stroke: 'transparent', width: 0, points: { show: false } };
   const color = COLORS[axis];
   return {

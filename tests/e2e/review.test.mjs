@@ -1,0 +1,126 @@
+// A team lead's review in the real app: load the demo data into an empty journal, filter to
+// one agent, drill into a week and see that agent's contacts listed; along the way the time
+// from a filter change to the redrawn charts is read from the app's own measurements.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { By, Key, until } from 'selenium-webdriver';
+import { launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+
+const pre = prerequisites();
+let run;
+
+before(async () => {
+  if (pre.missing.length === 0) run = await launch(pre);
+});
+
+after(async () => {
+  await run?.stop();
+});
+
+const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+const AGENT = 'Eva de Vries';
+
+async function chord(session, modifier, key) {
+  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
+}
+
+/** The last filter-change measurement the review made, in ms, once it is newer than `seen`. */
+async function lastUpdate(s, seen) {
+  let out;
+  await s.wait(async () => {
+    const all = await s.executeScript(
+      "return performance.getEntriesByName('review-update', 'measure').map((m) => m.duration);",
+    );
+    if (all.length > seen) out = all;
+    return all.length > seen;
+  }, 10000, `a review-update measurement after ${seen}`);
+  return out;
+}
+
+test('load demo data, filter to one agent, drill into a week, see the contacts', async (t) => {
+  if (!requireOrSkip(t, pre.missing)) return;
+  const s = run.session;
+  await s.wait(until.elementLocated(byTestId('rating-functional-1')), 20000);
+
+  await s.findElement(byTestId('nav-settings')).click();
+  const name = await s.wait(until.elementLocated(byTestId('settings-name')), 5000);
+  await name.clear();
+  await name.sendKeys(AGENT);
+  await s.findElement(byTestId('settings-language')).sendKeys('English');
+  await s.findElement(byTestId('settings-target-emotional')).sendKeys('45');
+  await s.findElement(byTestId('settings-save')).click();
+  await s.wait(until.elementTextIs(s.findElement(By.css('.settings-form [role=status]')), 'Settings saved.'), 5000);
+
+  // An empty journal offers the demo; afterwards the review shows the team's weeks.
+  await chord(s, Key.CONTROL, '3');
+  const load = await s.wait(until.elementLocated(byTestId('load-demo')), 5000);
+  await load.click();
+  const summary = await s.wait(until.elementLocated(byTestId('review-summary')), 30000);
+  await s.wait(async () => !(await summary.getText()).startsWith('0 '), 10000, 'the demo in the summary');
+  const teamText = await summary.getText();
+  const team = Number(/^(\d+) contacts/.exec(teamText)?.[1]);
+  assert.ok(team > 500, `the demo fills the last 12 weeks: ${teamText}`);
+  assert.match(await s.findElement(byTestId('references')).getText(), /team target 45%/);
+  assert.match(await s.findElement(byTestId('references')).getText(), /Nationaal Klantbelevingsonderzoek/);
+  const before = (await s.findElements(byTestId('staff-card'))).length;
+  assert.ok(before >= 8, `one small chart per agent (${before})`);
+  await screenshot(s, 'review');
+  for (const [id, shot] of [['comparison', 'review-compare'], ['multiples', 'review-staff'], ['follow-ups', 'review-follow-ups']]) {
+    await s.executeScript(`document.querySelector('[data-testid="${id}"]').scrollIntoView()`);
+    await screenshot(s, shot);
+  }
+  await s.executeScript('window.scrollTo(0, 0)');
+
+  // Filter to one agent: the staff list, the summary and the small multiples follow.
+  const timings = [];
+  let seen = 0;
+  await s.findElement(byTestId('filter-staff-summary')).click();
+  await s.findElement(By.css(`[data-testid="filter-staff-option"][data-name="${AGENT}"]`)).click();
+  let all = await lastUpdate(s, seen);
+  seen = all.length;
+  timings.push(all.at(-1));
+  await s.wait(async () => (await s.findElements(byTestId('staff-card'))).length === 1, 10000, 'one small chart');
+  assert.equal(await s.findElement(byTestId('filter-staff-summary')).getText(), AGENT);
+  const mine = Number(/^(\d+) contacts/.exec(await s.findElement(byTestId('review-summary')).getText())?.[1]);
+  assert.ok(mine > 0 && mine < team, `the agent's contacts are a part of the team's (${mine} of ${team})`);
+  await s.findElement(byTestId('filter-staff-summary')).click();
+
+  // A few more filter changes, each timed by the app from input to painted charts.
+  // Lists are stepped with the arrow keys: all channels to phone, 12 weeks to the quarter, and
+  // back to all channels.
+  for (const [id, value] of [['filter-channel', Key.ARROW_DOWN], ['filter-range', Key.ARROW_DOWN], ['filter-channel', Key.ARROW_UP]]) {
+    await s.findElement(byTestId(id)).sendKeys(value);
+    all = await lastUpdate(s, seen);
+    seen = all.length;
+    timings.push(all.at(-1));
+  }
+  assert.equal((await s.findElements(byTestId('week-row'))).length, 13, 'a quarter is 13 weeks');
+  t.diagnostic(`filter change to redrawn charts (performance.measure in the app): ${timings.map((d) => d.toFixed(1)).join(' ms, ')} ms`);
+
+  // Drill into the latest week with contacts through the weekly table.
+  await s.findElement(byTestId('week-table-toggle')).click();
+  const rows = await s.findElements(byTestId('week-row'));
+  let week;
+  for (const row of rows) {
+    const buttons = await row.findElements(byTestId('week-contacts'));
+    if (buttons.length > 0) {
+      week = await row.getAttribute('data-week');
+      await buttons[0].click();
+      break;
+    }
+  }
+  assert.ok(week, 'some week has contacts');
+  const dialog = await s.wait(until.elementLocated(byTestId('drill')), 5000);
+  assert.equal(await dialog.findElement(By.css('h2')).getText(), `Contacts of ${week}`);
+  await s.wait(async () => (await dialog.findElements(byTestId('contact-row'))).length > 0, 10000, 'contacts listed');
+  const listed = await dialog.findElements(byTestId('contact-row'));
+  for (const row of listed) {
+    const cells = await row.findElements(By.css('td'));
+    assert.equal(await cells[1].getText(), AGENT, 'only the filtered agent’s contacts');
+  }
+  const total = await dialog.findElement(byTestId('drill-total')).getText();
+  assert.match(total, new RegExp(`^${listed.length} of \\d+ contacts`));
+  await screenshot(s, 'review-drill');
+  await s.actions({ async: true }).sendKeys(Key.ESCAPE).perform();
+  await s.wait(async () => (await s.findElements(byTestId('drill'))).length === 0, 5000);
+});
