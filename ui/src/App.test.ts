@@ -30,7 +30,7 @@ describe('the app shell', () => {
     await user.keyboard('{Control>}2{/Control}');
     expect(await screen.findByTestId('journal-empty')).toBeTruthy();
     await user.keyboard('{Control>}3{/Control}');
-    expect(await screen.findByTestId('week-table')).toBeTruthy();
+    expect(await screen.findByTestId('review-summary')).toBeTruthy();
     await user.keyboard('{Control>}4{/Control}');
     expect(await screen.findByText('/data/journal.sqlite')).toBeTruthy();
     expect(screen.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');

@@ -2,7 +2,7 @@
 //! when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
 
 use contactmoment_core::{
-    stats::{AxisSummary, Quadrants, ReviewWeek},
+    stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
     AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, ErrorCode,
     ErrorPayload, Facets, Language, PeriodStats, Quadrant, Review, Settings, SettingsInput,
     StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
@@ -29,6 +29,7 @@ fn generated() -> String {
         PeriodStats::decl(),
         ReviewWeek::decl(),
         Review::decl(),
+        StaffWeek::decl(),
         StaffReview::decl(),
         ContactsQuery::decl(),
         ContactPage::decl(),

@@ -50,7 +50,7 @@ const sample = reviewOf(
 function staffReview(name: string, n: number, emoNow: number, emoThen: number): StaffReview {
   return {
     staff: name,
-    weeks: sample.weeks.map((w) => ({ ...w })),
+    weeks: sample.weeks.map((w) => ({ n: w.n, functional_share: w.functional_share, emotional_share: w.emotional_share })),
     current: period('2026-11-02', '2026-11-22', {
       n,
       emotional: { positive: Math.round(n * emoNow), share: emoNow, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
@@ -75,6 +75,15 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
   });
 }
 
+/** Opens every "show as table" toggle, as a keyboard or screen-reader user would. */
+async function openTables(): Promise<void> {
+  await screen.findAllByText('Show as table');
+  for (const d of document.querySelectorAll('details.table-alt')) {
+    (d as HTMLDetailsElement).open = true;
+    await fireEvent(d, new Event('toggle'));
+  }
+}
+
 const queries = (calls: { cmd: string; args: Record<string, unknown> }[], cmd: string) =>
   calls.filter((c) => c.cmd === cmd).map((c) => c.args.query as WeeklyQuery & ContactsQuery);
 
@@ -95,6 +104,7 @@ describe('the review screen', () => {
   it('lists every week newest first with n, shares and intervals as the charts’ table', async () => {
     backend();
     render(ReviewScreen);
+    await openTables();
     const rows = await screen.findAllByTestId('week-row');
     expect(rows.map((r) => r.dataset.week)).toEqual(['2026-W47', '2026-W46', '2026-W45']);
     const [w47, w46, w45] = rows.map((r) => within(r));
@@ -111,6 +121,7 @@ describe('the review screen', () => {
   it('plots only weeks with enough data, in percent, with their bands, one chart per axis', async () => {
     backend();
     render(ReviewScreen);
+    await openTables();
     await screen.findAllByTestId('week-row');
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
     expect(axisData(sample, 'functional')).toEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
@@ -147,6 +158,7 @@ describe('the review screen', () => {
   it('sends every filter to every query: range, several staff, channel, topic', async () => {
     const b = backend();
     render(ReviewScreen);
+    await openTables();
     await screen.findAllByTestId('week-row');
     const first = queries(b.calls, 'review')[0]!;
     expect(first).toEqual({ from: '2026-08-31', to: '2026-11-22', staff: [], channel: null, topic: null });
@@ -185,6 +197,7 @@ describe('the review screen', () => {
     });
     const user = userEvent.setup({ advanceTimers: () => {} });
     render(ReviewScreen);
+    await openTables();
     await screen.findAllByTestId('week-row');
     await fireEvent.change(screen.getByTestId('filter-channel'), { target: { value: 'email' } });
     const w47 = (await screen.findAllByTestId('week-row'))[0]!;
@@ -213,6 +226,7 @@ describe('the review screen', () => {
   it('drills into a quadrant and into one rating of one week', async () => {
     const b = backend();
     render(ReviewScreen);
+    await openTables();
     const cold = await screen.findByTestId('quadrant-solved_not_welcome');
     expect(cold.textContent).toContain('Cold competence');
     expect(cold.textContent).toContain('46%');
@@ -243,6 +257,7 @@ describe('the review screen', () => {
     render(ReviewScreen);
     const names = async () => (await screen.findAllByTestId('staff-card')).map((c) => c.dataset.staff);
     expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
+    await openTables();
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_low' } });
     expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_high' } });

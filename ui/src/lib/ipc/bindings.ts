@@ -125,7 +125,9 @@ export type ReviewWeek = { functional_ratings: [number, number, number, number, 
 
 export type Review = { min_n: number, weeks: Array<ReviewWeek>, current: PeriodStats, previous: PeriodStats, };
 
-export type StaffReview = { staff: string, weeks: Array<WeekStats>, current: PeriodStats, previous: PeriodStats, };
+export type StaffWeek = { n: number, functional_share: number | null, emotional_share: number | null, };
+
+export type StaffReview = { staff: string, weeks: Array<StaffWeek>, current: PeriodStats, previous: PeriodStats, };
 
 export type ContactsQuery = { filter: WeeklyQuery, 
 /**
