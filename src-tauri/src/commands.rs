@@ -118,18 +118,13 @@ pub async fn export_contacts_csv<R: Runtime>(
     let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
         return Ok(None);
     };
-    let style = if semicolons {
-        CsvStyle::SPREADSHEET_NL
-    } else {
-        CsvStyle::PLAIN_BOM
-    };
+    let style = csv_style(semicolons);
     let mut out = Vec::new();
     state
         .journal
         .export_contacts(&query, &mut out, style)
         .await?;
-    save::write(&path, &out)?;
-    Ok(Some(path.display().to_string()))
+    saved(&path, &out)
 }
 
 /// Saves the review's weekly table (figures, rating counts, quadrants) as CSV.
@@ -144,16 +139,11 @@ pub async fn export_weekly_csv<R: Runtime>(
     let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
         return Ok(None);
     };
-    let style = if semicolons {
-        CsvStyle::SPREADSHEET_NL
-    } else {
-        CsvStyle::PLAIN_BOM
-    };
+    let style = csv_style(semicolons);
     let review = state.journal.review(&query).await?;
     let mut out = Vec::new();
     export::csv_styled(&mut out, &export::review_rows(&review), style)?;
-    save::write(&path, &out)?;
-    Ok(Some(path.display().to_string()))
+    saved(&path, &out)
 }
 
 /// Saves a chart the web view drew as a PNG file.
@@ -167,7 +157,21 @@ pub async fn export_png<R: Runtime>(
     let Some(path) = save_dialog(&app, &file_name, "PNG", "png")? else {
         return Ok(None);
     };
-    save::write(&path, &png)?;
+    saved(&path, &png)
+}
+
+/// Semicolons for a spreadsheet set to Dutch, commas otherwise; a byte-order mark either way.
+fn csv_style(semicolons: bool) -> CsvStyle {
+    if semicolons {
+        CsvStyle::SPREADSHEET_NL
+    } else {
+        CsvStyle::PLAIN_BOM
+    }
+}
+
+/// Writes the file and answers with where it went.
+fn saved(path: &std::path::Path, bytes: &[u8]) -> CmdResult<Option<String>> {
+    save::write(path, bytes)?;
     Ok(Some(path.display().to_string()))
 }
 

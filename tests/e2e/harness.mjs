@@ -68,6 +68,25 @@ async function waitFor(check, ms, what) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Removes a test home once nothing runs in it any more. The app can outlive its WebDriver
+ * session (and keep writing WebKit's caches there), so the processes started with this home
+ * in their environment are stopped first; nothing else is touched. */
+async function removeHome(home) {
+  const mine = (pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`XDG_CACHE_HOME=${path.join(home, 'cache')}`);
+    } catch {
+      return false;
+    }
+  };
+  const left = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && mine(p));
+  for (const pid of left()) {
+    try { process.kill(Number(pid), 'SIGTERM'); } catch { /* already gone */ }
+  }
+  await waitFor(async () => left().length === 0, 10000, 'the app to exit');
+  fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}
+
 /** Launches tauri-driver and a WebDriver session on the app with a fresh journal, or with
  * the given journal file (which is left in place). */
 export async function launch({ app, driver }, { journal } = {}) {
@@ -106,7 +125,7 @@ export async function launch({ app, driver }, { journal } = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       await waitFor(async () => (await portFree(NATIVE_PORT)) && (await portFree(DRIVER_PORT)), 10000, 'WebDriver ports to close');
-      fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      await removeHome(home);
     },
     driverLog: () => log,
   };

@@ -62,6 +62,8 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   assert.ok(team > 500, `the demo fills the last 12 weeks: ${teamText}`);
   assert.match(await s.findElement(byTestId('references')).getText(), /team target 45%/);
   assert.match(await s.findElement(byTestId('references')).getText(), /Nationaal Klantbelevingsonderzoek/);
+  // The small multiples are drawn after the charts.
+  await s.wait(async () => (await s.findElements(byTestId('staff-card'))).length > 0, 10000, 'small multiples');
   const before = (await s.findElements(byTestId('staff-card'))).length;
   assert.ok(before >= 8, `one small chart per agent (${before})`);
   await screenshot(s, 'review');

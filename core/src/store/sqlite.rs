@@ -74,6 +74,17 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// Runs an UPDATE of one contact in its own write transaction; [`Error::NotFound`] when
+    /// it matched no row.
+    async fn update_one(&self, id: Uuid, query: Query<'_>) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        if query.execute(&mut *tx).await?.rows_affected() == 0 {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Counts per ISO week, or per staff member and week. Whole ISO weeks without a topic
     /// come from the rollup (a few rows per week); anything else is counted from the contacts
     /// themselves, through the covering index of its most selective filter.
@@ -197,6 +208,11 @@ fn corrupt(what: &str, value: &str) -> Error {
 }
 
 impl ContactRow {
+    /// A row selected with `deleted_at IS NULL`, as the contact alone.
+    fn into_live(self) -> Result<Contact> {
+        self.into_contact().map(|(c, _)| c)
+    }
+
     fn into_contact(self) -> Result<(Contact, bool)> {
         let utc = |s: &str, what| {
             DateTime::parse_from_rfc3339(s)
@@ -376,20 +392,15 @@ impl Store for SqliteStore {
     }
 
     async fn update(&self, c: &Contact) -> Result<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let sql = format!(
             "UPDATE contacts SET ({MUTABLE_COLUMNS}) = ({MUTABLE_PLACEHOLDERS}) \
              WHERE id = ? AND deleted_at IS NULL"
         );
-        let done = bind_mutable(sqlx::query(&sql), c)
-            .bind(c.id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound(c.id.to_string()));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.update_one(
+            c.id,
+            bind_mutable(sqlx::query(&sql), c).bind(c.id.to_string()),
+        )
+        .await
     }
 
     async fn get(&self, id: Uuid) -> Result<Option<(Contact, bool)>> {
@@ -402,17 +413,10 @@ impl Store for SqliteStore {
     }
 
     async fn set_deleted(&self, id: Uuid, deleted_at: Option<DateTime<Utc>>) -> Result<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
+        let query = sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
             .bind(deleted_at.map(rfc3339_utc))
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound(id.to_string()));
-        }
-        tx.commit().await?;
-        Ok(())
+            .bind(id.to_string());
+        self.update_one(id, query).await
     }
 
     async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {
@@ -432,7 +436,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await?
             .into_iter()
-            .map(|r| r.into_contact().map(|(c, _)| c))
+            .map(ContactRow::into_live)
             .collect()
     }
 
@@ -491,7 +495,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await?
             .into_iter()
-            .map(|r| r.into_contact().map(|(c, _)| c))
+            .map(ContactRow::into_live)
             .collect::<Result<_>>()?;
         Ok((u64::try_from(total).unwrap_or(0), contacts))
     }
@@ -501,21 +505,14 @@ impl Store for SqliteStore {
         id: Uuid,
         done: Option<(DateTime<Utc>, &str)>,
     ) -> Result<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query(
+        let query = sqlx::query(
             "UPDATE contacts SET follow_up_done_at = ?, follow_up_done_by = ? \
              WHERE id = ? AND deleted_at IS NULL",
         )
         .bind(done.map(|(at, _)| rfc3339_utc(at)))
         .bind(done.map(|(_, by)| by))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::NotFound(id.to_string()));
-        }
-        tx.commit().await?;
-        Ok(())
+        .bind(id.to_string());
+        self.update_one(id, query).await
     }
 
     async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)> {
