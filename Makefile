@@ -52,15 +52,18 @@ e2e: build
 bindings:
 	UPDATE_BINDINGS=1 cargo test --workspace -- typescript_bindings
 
-# The app's figures are taken on a demo journal of 1,000,000 contacts, made once by the CLI.
+# The app's figures are taken with the release build (what people install) on a demo journal
+# of 1,000,000 contacts, made once by the CLI. One cargo selection for both release binaries.
 BENCH_JOURNAL := target/bench/journal-1m.sqlite
 
 bench: build
 	cargo bench -p contactmoment-core --bench store
+	cargo build --release -p contactmoment-cli -p contactmoment-app
 	@test -f $(BENCH_JOURNAL) || { mkdir -p $(dir $(BENCH_JOURNAL)) && \
-		cargo run --release -q -p contactmoment-cli -- --db $(BENCH_JOURNAL) \
+		target/release/contactmoment --db $(BENCH_JOURNAL) \
 		demo --contacts 1000000 --staff 200 --weeks 104 --seed 42; }
-	cd tests/e2e && BENCH_JOURNAL=$(abspath $(BENCH_JOURNAL)) $(XVFB) node bench.mjs
+	cd tests/e2e && BENCH_JOURNAL=$(abspath $(BENCH_JOURNAL)) \
+		CONTACTMOMENT_APP=$(abspath target/release/contactmoment-app) $(XVFB) node bench.mjs
 
 package: setup ui
 	ui/node_modules/.bin/tauri build --bundles deb

@@ -299,9 +299,9 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            bar.set_message("checking");
+            bar.set_message("importing");
             let report = journal
-                .import(&bytes, skip_invalid, &mut |done| bar.set_position(done))
+                .import(bytes, skip_invalid, &mut |done| bar.set_position(done))
                 .await;
             bar.finish_and_clear();
             let report = report?;

@@ -229,7 +229,7 @@ async fn main() {
     let (other, target) = open(&dir.path().join("import.sqlite")).await;
     let t = Instant::now();
     let report = target
-        .import(&csv, false, &mut |_| {})
+        .import(csv, false, &mut |_| {})
         .await
         .expect("import");
     println!(

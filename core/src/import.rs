@@ -79,12 +79,13 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// The valid contacts of a file and what was wrong with the rest.
+/// What reading a file found: how many rows were valid, and what was wrong with the rest.
+/// The valid contacts themselves went to the caller in batches while reading.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub contacts: Vec<Contact>,
     /// Data rows read (the header not counted).
     pub rows: u64,
+    pub valid_rows: u64,
     pub invalid_rows: u64,
     pub errors: Vec<RowError>,
     pub unlisted_errors: u64,
@@ -132,13 +133,26 @@ fn separator(text: &str) -> u8 {
     }
 }
 
+/// Valid contacts are handed on in batches of this many, so writing can start while the rest
+/// of the file is read.
+pub const BATCH_ROWS: usize = 10_000;
+
+/// About how many data rows a file has (its line count; quoted line breaks make it an
+/// overestimate), known before reading it.
+pub fn row_estimate(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// Reads and validates a whole file. File-level problems (empty, not UTF-8, missing columns)
-/// are an error; row-level problems are collected in the result. `progress` is told how many
-/// bytes have been read.
+/// are an error; row-level problems are collected in the result. Valid contacts go to `sink`
+/// in batches with how many bytes have been read; once a row is invalid and `skip_invalid` is
+/// off, no more batches go out (the file will be refused) but reading goes on to list every
+/// problem. When `sink` returns `false` (the writer has failed), reading stops.
 pub fn parse(
     bytes: &[u8],
     clock: &dyn Clock,
-    progress: &mut dyn FnMut(u64),
+    skip_invalid: bool,
+    sink: &mut dyn FnMut(Vec<Contact>, u64) -> bool,
 ) -> Result<Parsed, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -173,6 +187,7 @@ pub fn parse(
     let mut parsed = Parsed::default();
     let mut seen: HashMap<Uuid, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
     loop {
         let row = parsed.rows + 2;
         match reader.read_record(&mut record) {
@@ -193,8 +208,12 @@ pub fn parse(
             }
         }
         parsed.rows += 1;
-        if parsed.rows % 10_000 == 0 {
-            progress(record.position().map_or(0, |p| p.byte()));
+        if batch.len() == BATCH_ROWS {
+            let read = record.position().map_or(0, |p| p.byte());
+            if !sink(std::mem::take(&mut batch), read) {
+                return Ok(parsed);
+            }
+            batch.reserve(BATCH_ROWS);
         }
         if record.len() != headers.len() {
             parsed.invalid_rows += 1;
@@ -215,7 +234,10 @@ pub fn parse(
                     parsed.invalid_rows += 1;
                     parsed.refuse(row, Some("id"), format!("duplicate of row {first}"));
                 } else {
-                    parsed.contacts.push(contact);
+                    parsed.valid_rows += 1;
+                    if skip_invalid || parsed.invalid_rows == 0 {
+                        batch.push(contact);
+                    }
                 }
             }
             Err((column, reason)) => {
@@ -224,7 +246,9 @@ pub fn parse(
             }
         }
     }
-    progress(bytes.len() as u64);
+    if skip_invalid || parsed.invalid_rows == 0 {
+        sink(batch, bytes.len() as u64);
+    }
     Ok(parsed)
 }
 
@@ -336,8 +360,18 @@ mod tests {
         FixedClock::at("2026-11-22T10:00:00+01:00")
     }
 
+    /// What was read, with every contact handed on.
+    fn read(s: &str, skip_invalid: bool) -> Result<(Parsed, Vec<Contact>), Error> {
+        let mut contacts = Vec::new();
+        let parsed = parse(s.as_bytes(), &clock(), skip_invalid, &mut |batch, _| {
+            contacts.extend(batch);
+            true
+        })?;
+        Ok((parsed, contacts))
+    }
+
     fn parse_str(s: &str) -> Result<Parsed, Error> {
-        parse(s.as_bytes(), &clock(), &mut |_| {})
+        read(s, true).map(|(parsed, _)| parsed)
     }
 
     fn problems(s: &str) -> Vec<String> {
@@ -352,9 +386,13 @@ mod tests {
 
     #[test]
     fn export_writes_exactly_the_documented_columns() {
-        let p = parse_str(&format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\n")).unwrap();
+        let (_, contacts) = read(
+            &format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\n"),
+            false,
+        )
+        .unwrap();
         let mut out = Vec::new();
-        crate::export::csv(&mut out, &p.contacts).unwrap();
+        crate::export::csv(&mut out, &contacts).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().next().unwrap(), COLUMNS.join(","));
         assert!(REQUIRED.iter().all(|c| COLUMNS.contains(c)));
@@ -365,11 +403,11 @@ mod tests {
         let comma = format!("{HEAD}2026-11-20T10:00:00+01:00,Anna,4,5,\"two\nlines, quoted\"\n");
         let semi = "\u{feff}occurred_at;staff;functional;emotional;note\n2026-11-20T10:00:00+01:00;Anna;4;5;\"two\nlines, quoted\"\n";
         for text in [comma.as_str(), semi] {
-            let p = parse_str(text).unwrap();
-            assert_eq!(p.rows, 1);
+            let (p, contacts) = read(text, false).unwrap();
+            assert_eq!((p.rows, p.valid_rows), (1, 1));
             assert!(p.errors.is_empty(), "{:?}", p.errors);
-            assert_eq!(p.contacts[0].note.as_deref(), Some("two\nlines, quoted"));
-            assert_eq!(p.contacts[0].functional, 4);
+            assert_eq!(contacts[0].note.as_deref(), Some("two\nlines, quoted"));
+            assert_eq!(contacts[0].functional, 4);
         }
     }
 
@@ -417,6 +455,49 @@ mod tests {
              {id},2026-11-20T11:00:00+01:00,Anna,3,5\n"
         );
         assert_eq!(problems(&text), ["row 3, column id: duplicate of row 2"]);
+    }
+
+    #[test]
+    fn hands_on_batches_and_stops_handing_on_once_the_file_will_be_refused() {
+        let row = "2026-11-20T10:00:00+01:00,Anna,4,5,\n";
+        let mut text = HEAD.to_owned();
+        for _ in 0..BATCH_ROWS + 5 {
+            text.push_str(row);
+        }
+        let mut sizes = Vec::new();
+        let mut ends = Vec::new();
+        let p = parse(text.as_bytes(), &clock(), false, &mut |batch, read| {
+            sizes.push(batch.len());
+            ends.push(read);
+            true
+        })
+        .unwrap();
+        assert_eq!(sizes, [BATCH_ROWS, 5]);
+        assert_eq!(ends.last(), Some(&(text.len() as u64)));
+        assert!(ends[0] < ends[1]);
+        assert_eq!(p.valid_rows, BATCH_ROWS as u64 + 5);
+
+        // A bad row in the second batch: the first went out, nothing after it does, yet every
+        // problem is still listed.
+        let mut bad = text.clone();
+        bad.push_str("2026-11-20T10:00:00+01:00,Anna,9,5,\n");
+        bad.push_str(row);
+        bad.push_str("2026-11-20T10:00:00+01:00,Anna,4,0,\n");
+        let (p, contacts) = read(&bad, false).unwrap();
+        assert_eq!(contacts.len(), BATCH_ROWS);
+        assert_eq!((p.invalid_rows, p.errors.len()), (2, 2));
+        let (p, contacts) = read(&bad, true).unwrap();
+        assert_eq!(contacts.len(), BATCH_ROWS + 6);
+        assert_eq!(p.valid_rows, BATCH_ROWS as u64 + 6);
+
+        // A writer that gives up stops the reading.
+        let mut calls = 0;
+        parse(text.as_bytes(), &clock(), true, &mut |_, _| {
+            calls += 1;
+            false
+        })
+        .unwrap();
+        assert_eq!(calls, 1);
     }
 
     #[test]

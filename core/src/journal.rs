@@ -317,27 +317,45 @@ impl Journal {
         })
     }
 
-    /// Imports a CSV file (see [`crate::import`]). With `skip_invalid` the valid rows are
-    /// written and the rest reported; without it any invalid row rejects the whole file.
-    /// Rows whose id is already in the journal are left as they are.
+    /// Imports a CSV file (the columns of `export`). The file is read on another thread while
+    /// its valid rows are written, all in one transaction: with `skip_invalid` off, one bad row
+    /// leaves the journal as it was; with it, the valid rows are written and the rest
+    /// reported. Rows whose id is already in the journal are left as they are. `progress`
+    /// hears how many bytes of the file have been written.
     pub async fn import(
         &self,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         skip_invalid: bool,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ImportReport> {
-        let parsed = import::parse(bytes, self.clock.as_ref(), progress)?;
+        let mut bulk = self
+            .store
+            .bulk(Existing::Skip, import::row_estimate(&bytes))
+            .await?;
+        let (send, mut batches) = tokio::sync::mpsc::channel(2);
+        let clock = Arc::clone(&self.clock);
+        let reader = tokio::task::spawn_blocking(move || {
+            import::parse(&bytes, clock.as_ref(), skip_invalid, &mut |batch, read| {
+                send.blocking_send((batch, read)).is_ok()
+            })
+        });
+        let mut imported = 0;
+        while let Some((batch, read)) = batches.recv().await {
+            // Returning drops the receiver, which stops the reader, and the transaction.
+            imported += bulk.write(&batch).await?;
+            progress(read);
+        }
+        let parsed = reader
+            .await
+            .map_err(|e| Error::Internal(format!("reading the file failed: {e}")))??;
         if parsed.invalid_rows > 0 && !skip_invalid {
             return Err(Error::Import(parsed.rejection()));
         }
-        let imported = self
-            .store
-            .insert_many(&parsed.contacts, Existing::Skip)
-            .await?;
+        bulk.commit().await?;
         Ok(ImportReport {
             rows: parsed.rows,
             imported,
-            already_present: parsed.contacts.len() as u64 - imported,
+            already_present: parsed.valid_rows - imported,
             skipped_invalid: parsed.invalid_rows,
             errors: parsed.errors,
             unlisted_errors: parsed.unlisted_errors,

@@ -111,6 +111,19 @@ pub enum Existing {
     Skip,
 }
 
+/// One transaction that writes new contacts batch by batch (an import, while the file is still
+/// being read). Nothing is visible to readers until [`BulkWrite::commit`]; dropping it
+/// uncommitted writes nothing.
+#[async_trait]
+pub trait BulkWrite: Send {
+    /// Writes a batch; returns how many were written (with [`Existing::Skip`], ids already
+    /// present are not).
+    async fn write(&mut self, contacts: &[Contact]) -> Result<u64>;
+
+    /// Makes every batch durable at once.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Writes a new contact durably; returns only after the commit is on disk.
@@ -119,7 +132,15 @@ pub trait Store: Send + Sync {
 
     /// Writes many new contacts in one transaction: all of them or, on any error, none.
     /// Returns how many were written (with [`Existing::Skip`], ids already present are not).
-    async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64>;
+    async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64> {
+        let mut bulk = self.bulk(existing, contacts.len() as u64).await?;
+        let written = bulk.write(contacts).await?;
+        bulk.commit().await?;
+        Ok(written)
+    }
+
+    /// Starts a transaction for about `expected` new contacts arriving in batches.
+    async fn bulk(&self, existing: Existing, expected: u64) -> Result<Box<dyn BulkWrite>>;
 
     /// Replaces a live contact; [`crate::Error::NotFound`] when it is missing or deleted.
     async fn update(&self, contact: &Contact) -> Result<()>;

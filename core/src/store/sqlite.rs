@@ -20,7 +20,7 @@ use sqlx::sqlite::{
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
-use super::{ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use super::{BulkWrite, ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
 use crate::stats::{Axis, Quadrant};
@@ -98,11 +98,17 @@ impl SqliteStore {
             ("''", "iso_week")
         };
         let mut sql: QueryBuilder<Sqlite> = if whole_weeks && f.topic.is_none() {
+            // The whole team has a rollup of its own, a few rows per week.
+            let rollup = if by_staff || !f.staff.is_empty() {
+                "week_rollup"
+            } else {
+                "week_team_rollup"
+            };
             let mut sql = QueryBuilder::new(format!(
                 "SELECT {select}, iso_week, SUM(n), SUM(both_positive), \
                  SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \
                  SUM(e1), SUM(e2), SUM(e3), SUM(e4), SUM(e5) \
-                 FROM week_rollup WHERE iso_week BETWEEN "
+                 FROM {rollup} WHERE iso_week BETWEEN "
             ));
             sql.push_bind(week::label(f.from))
                 .push(" AND ")
@@ -308,27 +314,33 @@ fn rfc3339_utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn insert(&self, c: &Contact) -> Result<()> {
-        self.insert_many(std::slice::from_ref(c), Existing::Fail)
-            .await
-            .map(|_| ())
-    }
+/// Below this many rows a bulk write keeps the indexes up to date as it goes.
+const BULK_REBUILD_MIN: u64 = 100_000;
 
-    async fn insert_many(&self, contacts: &[Contact], existing: Existing) -> Result<u64> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+struct SqliteBulk {
+    tx: sqlx::Transaction<'static, Sqlite>,
+    existing: Existing,
+    /// New contacts counted per week, staff and channel, written to the rollup at commit.
+    rollup: HashMap<(String, String, Channel), WeekCounts>,
+    /// The indexes dropped for this write, to be built again at commit.
+    rebuild: Vec<(String, String)>,
+}
+
+#[async_trait]
+impl BulkWrite for SqliteBulk {
+    async fn write(&mut self, contacts: &[Contact]) -> Result<u64> {
+        let tx = &mut self.tx;
         let mut inserted = 0;
-        // New contacts are counted into the weekly rollup here, in the same transaction:
-        // in memory when a whole statement went in, which is the common case.
+        // New contacts are counted into the weekly rollup in the same transaction: in memory
+        // when a whole statement went in, which is the common case.
         let mut fold: HashMap<(&str, &str, Channel), WeekCounts> = HashMap::new();
         for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
             // With one writer at a time, the rows a statement adds are those past the end.
             let first_rowid: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) + 1 FROM contacts")
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
-            let sql = insert_sql(chunk.len(), existing);
+            let sql = insert_sql(chunk.len(), self.existing);
             let mut query = sqlx::query(&sql);
             for c in chunk {
                 query = bind_mutable(
@@ -340,9 +352,9 @@ impl Store for SqliteStore {
                     c,
                 );
             }
-            let added = match query.execute(&mut *tx).await {
+            let added = match query.execute(&mut **tx).await {
                 Ok(done) => done.rows_affected(),
-                // Dropping `tx` rolls back: nothing of this batch is written.
+                // Dropping the transaction rolls back: nothing of this write is kept.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     let which = match chunk {
                         [one] => format!("a contact with id {} exists", one.id),
@@ -367,16 +379,32 @@ impl Store for SqliteStore {
                      GROUP BY iso_week, staff, channel {ROLLUP_UPSERT}"
                 ))
                 .bind(first_rowid)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
         }
-        let groups: Vec<_> = fold.into_iter().collect();
+        for ((iso_week, staff, channel), counts) in fold {
+            self.rollup
+                .entry((iso_week.to_owned(), staff.to_owned(), channel))
+                .or_default()
+                .add(&counts);
+        }
+        Ok(inserted)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<()> {
+        let Self {
+            mut tx,
+            rollup,
+            rebuild,
+            ..
+        } = *self;
+        let groups: Vec<_> = rollup.into_iter().collect();
         for part in groups.chunks(ROWS_PER_STATEMENT) {
             let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO week_rollup ");
             sql.push_values(part, |mut row, ((iso_week, staff, channel), k)| {
-                row.push_bind(*iso_week)
-                    .push_bind(*staff)
+                row.push_bind(iso_week.as_str())
+                    .push_bind(staff.as_str())
                     .push_bind(channel.as_str())
                     .push_bind(i64::from(k.n))
                     .push_bind(i64::from(k.both_positive));
@@ -387,8 +415,52 @@ impl Store for SqliteStore {
             sql.push(ROLLUP_UPSERT);
             sql.build().execute(&mut *tx).await?;
         }
+        for (_, create) in &rebuild {
+            sqlx::query(create).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
-        Ok(inserted)
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, c: &Contact) -> Result<()> {
+        self.insert_many(std::slice::from_ref(c), Existing::Fail)
+            .await
+            .map(|_| ())
+    }
+
+    async fn bulk(&self, existing: Existing, expected: u64) -> Result<Box<dyn BulkWrite>> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        // Building an index once over sorted rows beats updating it row by row when a write
+        // at least doubles the journal: the secondary indexes are dropped inside the
+        // transaction and built again before it commits (or come back with a rollback).
+        let mut rebuild = Vec::new();
+        if expected >= BULK_REBUILD_MIN {
+            let present: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM contacts")
+                .fetch_one(&mut *tx)
+                .await?;
+            if i64::try_from(expected).unwrap_or(i64::MAX) >= present {
+                rebuild = sqlx::query_as::<_, (String, String)>(
+                    "SELECT name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (name, _) in &rebuild {
+                    sqlx::query(&format!("DROP INDEX \"{name}\""))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(Box::new(SqliteBulk {
+            tx,
+            existing,
+            rollup: HashMap::new(),
+            rebuild,
+        }))
     }
 
     async fn update(&self, c: &Contact) -> Result<()> {

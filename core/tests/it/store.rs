@@ -213,5 +213,71 @@ async fn sqlite_file_is_durable_by_configuration() {
             .fetch_all(&mut conn)
             .await
             .unwrap();
-    assert_eq!(tables, vec!["contacts", "settings", "week_rollup"]);
+    assert_eq!(
+        tables,
+        vec!["contacts", "settings", "week_rollup", "week_team_rollup"]
+    );
+}
+
+/// The indexes of the contacts table as (name, definition), read from the file itself.
+async fn contact_indexes(path: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master \
+         WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+}
+
+/// A write expected to at least double the journal drops the secondary indexes and builds
+/// them again at commit; a write that is given up leaves them, and the rows, as they were.
+#[tokio::test]
+async fn a_large_bulk_write_builds_its_indexes_again() {
+    let f = sqlite_at(NOW).await;
+    let path = f.dir.path().join("j.sqlite");
+    let before = contact_indexes(&path).await;
+    assert!(before.len() >= 5, "{before:?}");
+    let clock = contactmoment_core::FixedClock::at(NOW);
+    let batch: Vec<_> = (0..3)
+        .map(|i| validate::contact(&rated(1 + i, 2, NOW), Some("Anna"), &clock).unwrap())
+        .collect();
+
+    let mut given_up = f.store.bulk(Existing::Skip, 100_000).await.unwrap();
+    assert_eq!(given_up.write(&batch).await.unwrap(), 3);
+    assert!(
+        f.journal
+            .list(&ListQuery::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "readers do not see an uncommitted write"
+    );
+    drop(given_up);
+    assert!(f
+        .journal
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(contact_indexes(&path).await, before);
+
+    let mut bulk = f.store.bulk(Existing::Skip, 100_000).await.unwrap();
+    assert_eq!(bulk.write(&batch).await.unwrap(), 3);
+    bulk.commit().await.unwrap();
+    assert_eq!(contact_indexes(&path).await, before);
+    assert_eq!(
+        f.journal.list(&ListQuery::default()).await.unwrap().len(),
+        3
+    );
+    // The open follow-ups (emotional 2) are read through their index by name.
+    let open = contactmoment_core::ContactsQuery {
+        open_follow_ups: true,
+        ..contactmoment_core::ContactsQuery::default()
+    };
+    assert_eq!(f.journal.contacts(&open).await.unwrap().total, 3);
 }

@@ -7,6 +7,7 @@ import { setLanguage } from '../../lib/i18n/index.svelte';
 import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
 import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
 import { axisData } from './axisChart';
+import { segmentAt, segments } from './distribution';
 import ReviewScreen from './ReviewScreen.svelte';
 
 // jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
@@ -126,6 +127,17 @@ describe('the review screen', () => {
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
     expect(axisData(sample, 'functional')).toEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
     expect(axisData(sample, 'emotional')[1]).toEqual([null, null, 40]);
+  });
+
+  it('hands a filter change to the charts it already has instead of building new ones', async () => {
+    const chat = reviewOf([reviewWeek('2026-W47', '2026-11-16', { n: 5, functional_positive: 5, functional_share: 1, emotional_share: 0.2 })]);
+    backend({ review: (a) => ((a.query as WeeklyQuery).channel === 'chat' ? chat : sample) });
+    render(ReviewScreen);
+    await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
+    await fireEvent.change(await screen.findByTestId('filter-channel'), { target: { value: 'chat' } });
+    await waitFor(() => expect(chart.update).toHaveBeenCalledWith(axisData(chat, 'emotional')));
+    expect(chart.update).toHaveBeenCalledWith(axisData(chat, 'functional'));
+    expect(chart.create).toHaveBeenCalledTimes(2);
   });
 
   it('compares each axis with the previous period, intervals included', async () => {
@@ -249,7 +261,26 @@ describe('the review screen', () => {
     await waitFor(() =>
       expect(queries(b.calls, 'review_contacts').at(-1)).toMatchObject({ week: '2026-W47', axis: 'emotional', rating: 1 }),
     );
-    expect(screen.getAllByTestId('dist-seg').filter((s) => s.dataset.week === '2026-W47')).toHaveLength(10);
+  });
+
+  it('stacks each week’s ratings from 1 at the bottom, scaled to the busiest week, and finds the one clicked', () => {
+    // 99 px for three weeks, 90 px high; W47 (n = 10) fills the height, W46 (n = 3) 27 px.
+    const all = segments(sample.weeks, 'emotional', 99, 90);
+    expect(all.map((s) => [s.week, s.rating, s.count])).toEqual([
+      ['2026-W46', 1, 1], ['2026-W46', 2, 1], ['2026-W46', 4, 1],
+      ...sample.weeks[2]!.emotional_ratings.map((k, r) => ['2026-W47', r + 1, k]).filter(([, , k]) => k !== 0),
+    ]);
+    const w46 = all.filter((s) => s.week === '2026-W46');
+    expect(w46.map((s) => Math.round(s.y + s.h))).toEqual([90, 81, 72]);
+    expect(w46.reduce((h, s) => h + s.h, 0)).toBeCloseTo(27);
+    expect(w46[0]).toMatchObject({ x: 34, w: 31 });
+    const w47 = all.filter((s) => s.week === '2026-W47');
+    expect(w47[0]!.y + w47[0]!.h).toBe(90);
+    expect(w47.at(-1)!.y).toBeCloseTo(0);
+    expect(segmentAt(all, 40, 85)).toMatchObject({ week: '2026-W46', rating: 1 });
+    expect(segmentAt(all, 40, 70)).toMatchObject({ week: '2026-W46', rating: 4 });
+    expect(segmentAt(all, 40, 60)).toBeUndefined();
+    expect(segmentAt(all, 10, 85)).toBeUndefined();
   });
 
   it('sorts the small multiples and filters to one person from them', async () => {

@@ -27,7 +27,7 @@ export function axisData(review: Review, axis: AxisName): AlignedData {
 }
 
 /** Draws each reference as a dashed horizontal line with its label at the right end. */
-function drawReferences(refs: { value: number; kind: Reference['kind']; text: string }[]) {
+function drawReferences(refs: () => AxisView['refs']) {
   return (u: uPlot) => {
     const ctx = u.ctx;
     const { left, width } = u.bbox;
@@ -35,7 +35,7 @@ function drawReferences(refs: { value: number; kind: Reference['kind']; text: st
     ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'bottom';
-    for (const r of refs) {
+    for (const r of refs()) {
       const y = Math.round(u.valToPos(r.value, 'y', true));
       ctx.strokeStyle = REFERENCE_COLORS[r.kind];
       ctx.fillStyle = REFERENCE_COLORS[r.kind];
@@ -51,17 +51,31 @@ function drawReferences(refs: { value: number; kind: Reference['kind']; text: st
   };
 }
 
+/** What a chart shows right now; its options read it, so new data needs no new chart. */
+export interface AxisView {
+  review: Review;
+  refs: { value: number; kind: Reference['kind']; text: string }[];
+}
+
 export function axisOptions(
-  review: Review,
+  view: () => AxisView,
   axis: AxisName,
   label: string,
-  refs: { value: number; kind: Reference['kind']; text: string }[],
   onWeek: (index: number) => void,
   height = 240,
 ): Options {
-  // Long ranges label every few weeks so the ticks stay readable.
-  const step = Math.max(1, Math.ceil(review.weeks.length / 16));
-  const ticks = review.weeks.map((w, i) => (i % step === 0 ? `${w.week.slice(5)}\nn=${w.n}` : ''));
+  const weeks = () => view().review.weeks;
+  // Long ranges label every few weeks, as many as fit side by side: a label is about as wide
+  // as its longest line, "n=" and the week's count, at some 6 px a character.
+  const ticks = (u: uPlot, splits: number[]) => {
+    const chars = Math.max(3, ...weeks().map((w) => `n=${w.n}`.length));
+    const room = u.bbox.width / devicePixelRatio / (chars * 6 + 4);
+    const step = Math.max(1, Math.ceil(weeks().length / Math.max(1, room)));
+    return splits.map((i) => {
+      const w = weeks()[i];
+      return w && i % step === 0 ? `${w.week.slice(5)}\nn=${w.n}` : '';
+    });
+  };
   const bound = { stroke: 'transparent', width: 0, points: { show: false } };
   const color = COLORS[axis];
   return {
@@ -70,13 +84,13 @@ export function axisOptions(
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 9 } },
     scales: {
-      x: { time: false, range: [-0.5, review.weeks.length - 0.5] },
+      x: { time: false, range: () => [-0.5, weeks().length - 0.5] },
       y: { range: [0, 100] },
     },
     axes: [
       {
-        splits: () => review.weeks.map((_, i) => i),
-        values: (_u, splits) => splits.map((i) => ticks[i] ?? ''),
+        splits: () => weeks().map((_, i) => i),
+        values: ticks,
         size: 44,
         gap: 4,
         grid: { show: false },
@@ -92,13 +106,13 @@ export function axisOptions(
     ],
     series: [
       {},
-      { label, stroke: color.line, width: 2.5, points: { size: review.weeks.length > 40 ? 3 : 6, fill: color.line } },
+      { label, stroke: color.line, width: 2.5, points: { size: 5, fill: color.line } },
       { ...bound, label: `${label} low` },
       { ...bound, label: `${label} high` },
     ],
     bands: [{ series: [3, 2], fill: color.band }],
     hooks: {
-      draw: [drawReferences(refs)],
+      draw: [drawReferences(() => view().refs)],
       ready: [
         (u) => {
           u.over.addEventListener('click', () => {

@@ -4,26 +4,25 @@ import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export interface ChartHandle {
-  update(data: AlignedData, options?: Options): void;
+  /** New data for the same chart; options that read changing state are re-read. */
+  update(data: AlignedData): void;
   destroy(): void;
 }
 
 export function createChart(el: HTMLElement, options: Options, data: AlignedData): ChartHandle {
   const width = () => Math.max(320, el.clientWidth);
-  let plot = new uPlot({ ...options, width: width() }, data, el);
+  const plot = new uPlot({ ...options, width: width() }, data, el);
   const resize = new ResizeObserver(() => {
     if (plot.width !== width()) plot.setSize({ width: width(), height: plot.height });
   });
   resize.observe(el);
   return {
-    update(next, nextOptions) {
-      if (nextOptions) {
-        // Axis labels and series names change with the data (n per week, language).
-        plot.destroy();
-        plot = new uPlot({ ...nextOptions, width: width() }, next, el);
-      } else {
+    update(next) {
+      // Tick labels carry n per week, which can change while the scales stay the same.
+      plot.batch(() => {
         plot.setData(next);
-      }
+        plot.redraw(false, true);
+      });
     },
     destroy() {
       resize.disconnect();

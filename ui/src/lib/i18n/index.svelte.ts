@@ -25,9 +25,17 @@ export function setLanguage(lang: Language | null): void {
   if (typeof document !== 'undefined') document.documentElement.lang = state.lang;
 }
 
+const numbers: Record<Language, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat('en-GB'),
+  nl: new Intl.NumberFormat('nl-NL'),
+};
+
+/** The text for `key` with its `{placeholders}` filled in; numbers are written the way the
+ * language writes them ("325,974" in English, "325.974" in Dutch). */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   const text: string = dictionaries[state.lang][key];
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  const fill = (v: string | number) => (typeof v === 'number' ? numbers[state.lang].format(v) : v);
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? fill(vars[name]!) : m));
 }
 
 /** Looks up a key built at run time (a channel, a field), falling back to the raw value. */
