@@ -161,6 +161,12 @@ impl Demo {
 impl Iterator for Demo {
     type Item = Contact;
 
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left =
+            usize::try_from(self.spec.contacts.saturating_sub(self.next)).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+
     fn next(&mut self) -> Option<Contact> {
         if self.next >= self.spec.contacts {
             return None;

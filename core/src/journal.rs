@@ -362,8 +362,8 @@ impl Journal {
         })
     }
 
-    /// Writes generated demo contacts ending now, in batches; `progress` hears how many are
-    /// done. A seed already loaded adds nothing (its ids are already there). Returns how many
+    /// Writes generated demo contacts ending now, generated in batches and written in one
+    /// transaction; `progress` hears how many are written. A seed already loaded adds nothing (its ids are already there). Returns how many
     /// contacts were written.
     pub async fn load_demo(
         &self,
@@ -397,6 +397,11 @@ impl Journal {
 
     async fn write_demo(&self, demo: Demo, progress: &mut (dyn FnMut(u64) + Send)) -> Result<u64> {
         const BATCH: usize = 50_000;
+        // One transaction, like an import: a large demo builds its indexes once at the end.
+        let mut bulk = self
+            .store
+            .bulk(Existing::Skip, demo.size_hint().0 as u64)
+            .await?;
         // The next batch is generated on another thread while the store writes this one.
         let next = |mut demo: Demo| {
             tokio::task::spawn_blocking(move || {
@@ -412,11 +417,12 @@ impl Journal {
                 .await
                 .map_err(|e| Error::Internal(format!("demo generator failed: {e}")))?;
             if batch.is_empty() {
+                bulk.commit().await?;
                 return Ok(written);
             }
             pending = next(demo);
             done += batch.len() as u64;
-            written += self.store.insert_many(&batch, Existing::Skip).await?;
+            written += bulk.write(&batch).await?;
             progress(done);
         }
     }
