@@ -24,6 +24,9 @@ async function chord(session, modifier, key) {
   await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
 }
 
+/** The number of contacts a review summary names ("1,104 contacts in …" in English). */
+const contactsIn = (text) => Number(/^([\d,]+) contacts/.exec(text)?.[1]?.replaceAll(',', ''));
+
 /** The last filter-change measurement the review made, in ms, once it is newer than `seen`. */
 async function lastUpdate(s, seen) {
   let out;
@@ -58,7 +61,7 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   const summary = await s.wait(until.elementLocated(byTestId('review-summary')), 30000);
   await s.wait(async () => !(await summary.getText()).startsWith('0 '), 10000, 'the demo in the summary');
   const teamText = await summary.getText();
-  const team = Number(/^(\d+) contacts/.exec(teamText)?.[1]);
+  const team = contactsIn(teamText);
   assert.ok(team > 500, `the demo fills the last 12 weeks: ${teamText}`);
   assert.match(await s.findElement(byTestId('references')).getText(), /team target 45%/);
   assert.match(await s.findElement(byTestId('references')).getText(), /Nationaal Klantbelevingsonderzoek/);
@@ -83,7 +86,7 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   timings.push(all.at(-1));
   await s.wait(async () => (await s.findElements(byTestId('staff-card'))).length === 1, 10000, 'one small chart');
   assert.equal(await s.findElement(byTestId('filter-staff-summary')).getText(), AGENT);
-  const mine = Number(/^(\d+) contacts/.exec(await s.findElement(byTestId('review-summary')).getText())?.[1]);
+  const mine = contactsIn(await s.findElement(byTestId('review-summary')).getText());
   assert.ok(mine > 0 && mine < team, `the agent's contacts are a part of the team's (${mine} of ${team})`);
   await s.findElement(byTestId('filter-staff-summary')).click();
 
