@@ -3,17 +3,18 @@
 //! that reads an id back can rely on it.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use contactmoment_core::{
+    backup,
     demo::DemoSpec,
     export::{self, CsvStyle},
-    location, validate, Contact, ContactInput, Error, Journal, ListQuery, SystemClock,
-    ValidationKind, WeekStats, WeeklyQuery, MIN_N,
+    location, validate, Clock, Contact, ContactInput, Error, Journal, ListQuery, SqliteStore,
+    SystemClock, ValidationKind, WeekStats, WeeklyQuery, MIN_N,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -80,6 +81,14 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Checks the journal file's consistency; prints `ok`, or each problem and exits 1.
+    Check,
+    /// Makes a consistent snapshot of the journal: into FILE, or into the backups folder
+    /// beside the journal. Prints where it went.
+    Backup { file: Option<PathBuf> },
+    /// Replaces the journal with a backup, after checking the backup's integrity and version.
+    /// The journal as it was is kept in the backups folder first.
+    Restore { file: PathBuf },
     /// Share of positive ratings (4–5) per ISO week, with 95% Wilson intervals.
     Weekly {
         /// First date (its whole ISO week counts); default: 12 weeks before --to.
@@ -114,12 +123,13 @@ struct LogArgs {
     /// phone (default), email, chat, counter, social or visit.
     #[arg(long)]
     channel: Option<String>,
-    #[arg(long)]
+    // Free text may start with a dash ("-korting"): it is a value, not a flag.
+    #[arg(long, allow_hyphen_values = true)]
     topic: Option<String>,
     /// A customer reference (not a name).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     customer: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     note: Option<String>,
     /// Flag the contact for follow-up.
     #[arg(long)]
@@ -197,14 +207,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Some(db) => db,
         None => location::configured()?,
     };
+    // A backup is checked before the journal is even opened: a refused restore touches nothing.
+    if let Command::Restore { file } = &cli.command {
+        SqliteStore::inspect(file).await?;
+    }
     let store = location::open(&location).await?;
     let journal = Journal::new(store.clone(), Arc::new(SystemClock));
-    let result = execute(&journal, cli.command).await;
+    let result = execute(&journal, &location, cli.command).await;
     store.close().await;
     result
 }
 
-async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
+async fn execute(journal: &Journal, location: &str, command: Command) -> Result<(), Error> {
     let mut out = io::stdout().lock();
     match command {
         Command::Log(a) => {
@@ -238,7 +252,7 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
             match format {
                 Format::Table => writeln!(out, "{}", contacts_table(&contacts))?,
                 Format::Json => export::json(&mut out, &contacts)?,
-                Format::Csv => export::csv(&mut out, &contacts)?,
+                Format::Csv => export::contacts_csv(&mut out, &contacts, CsvStyle::PLAIN)?,
             }
         }
         Command::Export {
@@ -256,7 +270,7 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 bom,
             };
             match format {
-                ExportFormat::Csv => export::csv_styled(&mut out, &contacts, style)?,
+                ExportFormat::Csv => export::contacts_csv(&mut out, &contacts, style)?,
                 ExportFormat::Json => export::json(&mut out, &contacts)?,
             }
         }
@@ -318,6 +332,20 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
                 report.imported, report.rows, report.already_present, report.skipped_invalid
             )?;
         }
+        Command::Backup { file } => writeln!(out, "{}", backup(journal, location, file).await?)?,
+        Command::Restore { file } => writeln!(out, "{}", restore(journal, location, &file).await?)?,
+        Command::Check => {
+            let problems = journal.store().check().await?;
+            for p in &problems {
+                writeln!(out, "{p}")?;
+            }
+            if problems != ["ok"] {
+                return Err(Error::Internal(format!(
+                    "the journal is damaged ({} problems listed above); restore a backup",
+                    problems.len()
+                )));
+            }
+        }
         Command::Weekly {
             from,
             to,
@@ -359,6 +387,34 @@ async fn execute(journal: &Journal, command: Command) -> Result<(), Error> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Makes a backup; returns where it went.
+async fn backup(journal: &Journal, location: &str, file: Option<PathBuf>) -> Result<String, Error> {
+    let dest = match file {
+        Some(file) => {
+            backup::to_file(journal.store().as_ref(), &file).await?;
+            file
+        }
+        None => {
+            let path = location::file_path(location)?;
+            backup::make(journal.store().as_ref(), &path, SystemClock.now()).await?
+        }
+    };
+    Ok(dest.display().to_string())
+}
+
+/// Keeps the journal as it is in a backup, then restores `file`; returns what happened.
+async fn restore(journal: &Journal, location: &str, file: &Path) -> Result<String, Error> {
+    let path = location::file_path(location)?;
+    let store = journal.store().as_ref();
+    let kept = backup::make(store, &path, SystemClock.now()).await?;
+    let contacts = store.restore(file).await?;
+    Ok(format!(
+        "restored {contacts} contacts from {}; the journal as it was is kept in {}",
+        file.display(),
+        kept.display()
+    ))
 }
 
 fn contacts_table(contacts: &[Contact]) -> Table {
@@ -443,7 +499,7 @@ fn weekly_table(rows: &[(&str, &WeekStats)], min_n: u32) -> Table {
 /// out because the csv crate cannot flatten a nested struct.
 #[derive(serde::Serialize)]
 struct StaffRow<'a> {
-    staff: &'a str,
+    staff: export::Cell<'a>,
     week: &'a str,
     week_start: String,
     n: u32,
@@ -462,7 +518,7 @@ struct StaffRow<'a> {
 fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<StaffRow<'a>> {
     rows.iter()
         .map(|&(staff, w)| StaffRow {
-            staff,
+            staff: export::Cell(staff),
             week: &w.week,
             week_start: w.week_start.to_string(),
             n: w.n,

@@ -218,7 +218,7 @@ async fn main() {
     let mut all = journal.list(&ListQuery::default()).await.expect("list");
     all.reverse();
     let mut csv = Vec::new();
-    export::csv(&mut csv, &all).expect("csv");
+    export::contacts_csv(&mut csv, &all, export::CsvStyle::PLAIN).expect("csv");
     println!(
         "export {} contacts as CSV ({:.0} MB): {:.1} s",
         all.len(),

@@ -40,6 +40,9 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Import(crate::import::Rejection),
+    /// A journal or backup file that cannot be used, with what is wrong in words for people.
+    #[error("{0}")]
+    Unusable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -58,7 +61,9 @@ impl Error {
             Self::Validation { .. } | Self::Import(_) => ErrorCode::Validation,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
-            Self::Storage(_) | Self::Migrate(_) | Self::Io(_) => ErrorCode::Storage,
+            Self::Storage(_) | Self::Migrate(_) | Self::Io(_) | Self::Unusable(_) => {
+                ErrorCode::Storage
+            }
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -113,7 +118,7 @@ impl From<&Error> for ErrorPayload {
                 field: Some("file".to_owned()),
                 kind: None,
             },
-            Error::NotFound(_) | Error::Conflict(_) => Self {
+            Error::NotFound(_) | Error::Conflict(_) | Error::Unusable(_) => Self {
                 code: e.code(),
                 message: e.to_string(),
                 field: None,

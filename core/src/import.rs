@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::export;
 use crate::model::{Contact, ContactInput};
 use crate::validate;
 
@@ -295,20 +296,32 @@ fn contact_from(
             ))
         }
     };
+    // Free text as an export wrote it: formulas neutralised, or refused when they are not.
+    let text = |column: &str, value: Option<String>| {
+        value
+            .map(|v| match export::cell_text(&v) {
+                Ok(t) => Ok(t.to_owned()),
+                Err(reason) => Err((column.to_owned(), reason)),
+            })
+            .transpose()
+    };
     let input = ContactInput {
         id: get("id"),
         occurred_at: get("occurred_at"),
-        staff: get("staff"),
+        staff: text("staff", get("staff"))?,
         channel: get("channel"),
         functional: rating("functional")?,
         emotional: rating("emotional")?,
-        topic: get("topic"),
-        customer_ref: get("customer_ref"),
+        topic: text("topic", get("topic"))?,
+        customer_ref: text("customer_ref", get("customer_ref"))?,
         // Notes keep their inner line breaks and leading spaces.
-        note: index
-            .get("note")
-            .and_then(|&i| record.get(i))
-            .map(str::to_owned),
+        note: text(
+            "note",
+            index
+                .get("note")
+                .and_then(|&i| record.get(i))
+                .map(str::to_owned),
+        )?,
         follow_up,
     };
     if input.occurred_at.is_none() {
@@ -331,7 +344,7 @@ fn contact_from(
     contact.follow_up_done_at = stamp("follow_up_done_at")?;
     contact.follow_up_done_by = validate::short_text(
         "follow_up_done_by",
-        get("follow_up_done_by").as_deref(),
+        text("follow_up_done_by", get("follow_up_done_by"))?.as_deref(),
         validate::STAFF_MAX,
     )
     .map_err(refusal)?;
@@ -392,7 +405,7 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        crate::export::csv(&mut out, &contacts).unwrap();
+        crate::export::contacts_csv(&mut out, &contacts, crate::export::CsvStyle::PLAIN).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().next().unwrap(), COLUMNS.join(","));
         assert!(REQUIRED.iter().all(|c| COLUMNS.contains(c)));

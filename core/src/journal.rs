@@ -247,7 +247,7 @@ impl Journal {
         };
         let (_, mut all) = self.store.contacts(&everything).await?;
         all.reverse();
-        export::csv_styled(out, &all, style)?;
+        export::contacts_csv(out, &all, style)?;
         Ok(all.len() as u64)
     }
 

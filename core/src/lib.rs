@@ -6,6 +6,7 @@
 //! plain rows to a [`Store`]. Keeping it free of any UI lets `cargo test` cover every rule
 //! and lets a second storage engine (PostgreSQL for teams) slot in behind the same trait.
 
+pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -29,4 +30,6 @@ pub use stats::{
     Axis, PeriodStats, Quadrant, Review, StaffReview, StaffWeeks, WeekStats, WeeklyQuery,
     WeeklyReport, MIN_N,
 };
-pub use store::{sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts};
+pub use store::{
+    sqlite::FileCheck, sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts,
+};

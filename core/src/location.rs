@@ -3,6 +3,7 @@
 //! directory (`~/.local/share/contactmoment` on Linux).
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -26,6 +27,15 @@ pub fn configured() -> Result<String> {
         Ok(v) if !v.trim().is_empty() => Ok(v),
         _ => Ok(default_path()?.to_string_lossy().into_owned()),
     }
+}
+
+/// The file behind a location: the path itself, or the file a `sqlite:` URL names.
+pub fn file_path(location: &str) -> Result<PathBuf> {
+    if location.starts_with("sqlite:") {
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(location)?;
+        return Ok(options.get_filename().to_path_buf());
+    }
+    Ok(PathBuf::from(location))
 }
 
 /// Opens the journal at a path or `sqlite:` URL, creating it when missing.

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
@@ -44,7 +44,8 @@ pub fn contact(
         None => Uuid::now_v7(),
     };
     let local_date = occurred_at.date_naive();
-    let now = clock.now().with_timezone(&Utc);
+    // Stored to the millisecond: the contact a save returns is the one read back later.
+    let now = clock.now().with_timezone(&Utc).trunc_subsecs(3);
     Ok(Contact {
         id,
         occurred_at,

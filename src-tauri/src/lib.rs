@@ -9,7 +9,7 @@ pub mod save;
 
 use std::sync::Arc;
 
-use contactmoment_core::{location, Journal, SystemClock};
+use contactmoment_core::{backup, location, Clock, Journal, Store, SystemClock};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
 /// What every command can reach.
@@ -47,6 +47,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
 
 /// Opens the configured journal and runs the app until its window closes.
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    composite_only_with_a_gpu();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -57,6 +58,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let location = location::configured()?;
     let store = tauri::async_runtime::block_on(location::open(&location))
         .map_err(|e| format!("cannot open the journal at {location}: {e}"))?;
+    daily_backup(store.clone(), &location);
     let journal = Journal::new(store, Arc::new(SystemClock));
     let app = app_builder(tauri::Builder::default(), AppState { journal, location })
         .build(tauri::generate_context!())?;
@@ -67,6 +69,49 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     Ok(())
+}
+
+/// At most once a day, in the background so the window opens at once: a snapshot of the
+/// journal in `backups/` beside it, keeping the newest fourteen.
+fn daily_backup(store: Arc<dyn Store>, location: &str) {
+    let Ok(path) = location::file_path(location) else {
+        return;
+    };
+    tauri::async_runtime::spawn(async move {
+        let made = backup::daily(
+            store.as_ref(),
+            &path,
+            SystemClock.now(),
+            backup::KEEP_DEFAULT,
+        )
+        .await;
+        match made {
+            Ok(Some(file)) => tracing::info!(backup = %file.display(), "daily backup made"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "the daily backup failed"),
+        }
+    });
+}
+
+/// Without a GPU, WebKitGTK composites every frame through software GL on the CPU, which made
+/// a filter change on the review take up to half a second where drawing without compositing
+/// takes under 60 ms (README, "The review screen in the app"). The app draws flat 2D, so it
+/// loses nothing by drawing directly. Someone who sets the variable themselves keeps their
+/// choice. This runs first in `run`, before any thread exists that could read the environment.
+fn composite_only_with_a_gpu() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() && !has_render_node() {
+        std::env::set_var(VAR, "1");
+    }
+}
+
+/// A DRM render node (`/dev/dri/renderD128`, …) is how a Linux GPU offers hardware GL.
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ export function prerequisites() {
   if (!driver) missing.push('tauri-driver (cargo install tauri-driver --locked)');
   if (!native) missing.push('WebKitWebDriver (apt-get install webkit2gtk-driver)');
   if (!process.env.DISPLAY) missing.push('a display (run under xvfb-run)');
+  if (!which('import')) missing.push('ImageMagick (apt-get install imagemagick)');
   return { app, driver, missing };
 }
 
@@ -134,7 +135,13 @@ export async function launch({ app, driver }, { journal } = {}) {
 export async function screenshot(session, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   const file = path.join(artifacts, `${name}.png`);
-  fs.writeFileSync(file, Buffer.from(await session.takeScreenshot(), 'base64'));
+  // The display as a person sees it, taken by ImageMagick: WebKitWebDriver's own screenshot
+  // never returns when WebKit draws without compositing, as the app does without a GPU.
+  // Two frames first, so the picture shows the latest change.
+  await session.executeAsyncScript(
+    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+  );
+  execFileSync('import', ['-window', 'root', file]);
   return path.relative(root, file);
 }
 

@@ -46,6 +46,10 @@ fn seeded(dir: &Path) -> std::path::PathBuf {
             "1",
             "--channel",
             "counter",
+            "--topic",
+            "-korting",
+            "--note",
+            "=HYPERLINK(\"http://example.invalid\",\"klik\")",
             "--at",
             "2025-12-29T08:00:00+01:00",
         ],
@@ -72,6 +76,10 @@ fn export_and_import_round_trip_in_both_styles() {
     .unwrap();
     let dutch_bytes = std::fs::read(&dutch).unwrap();
     assert!(dutch_bytes.starts_with(b"\xEF\xBB\xBFid;occurred_at;local_date;"));
+    // A spreadsheet shows formula-like text as text: the cell starts with a quote.
+    let plain_text = std::fs::read_to_string(&plain).unwrap();
+    assert!(plain_text.contains(",'-korting,"), "{plain_text}");
+    assert!(plain_text.contains("\"'=HYPERLINK("), "{plain_text}");
 
     for file in [&plain, &dutch] {
         let target = dir.path().join(format!(
@@ -116,13 +124,38 @@ fn every_kind_of_bad_file_is_refused_with_its_row_and_changes_nothing() {
     let db = seeded(dir.path());
     let before = all(&db);
     let good = row(1, "2026-11-03T10:00:00+01:00", "4", "4");
-    let cases: Vec<(&str, String, &str)> = vec![
+    let huge_note = format!("{HEADER}\n{good}{}\n", "x".repeat(100 << 20));
+    let mut latin1 = format!("{HEADER}\n{good}caf").into_bytes();
+    latin1.extend(b"\xE9\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "formula cell",
+            format!("{HEADER}\n{good}\"=HYPERLINK(\"\"http://example.invalid\"\")\"\n").into(),
+            "row 2, column note: starts with '=', which a spreadsheet runs as a formula",
+        ),
+        (
+            "truncated file",
+            format!("{HEADER}\n{good}\n0193a5c2-7f00-7000-8000-000000000002,2026-11-0").into(),
+            "row 3: has 2 fields where the header has 7",
+        ),
+        (
+            "binary file",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe".to_vec(),
+            "row 1: the header is not UTF-8 text",
+        ),
+        ("wrong encoding", latin1, "row 2: is not UTF-8 text"),
+        (
+            "100 MB on one line",
+            huge_note.into(),
+            "row 2, column note: note is longer than 2000 characters",
+        ),
         (
             "bad rating",
             format!(
                 "{HEADER}\n{good}\n{}\n",
                 row(2, "2026-11-03T10:00:00+01:00", "6", "4")
-            ),
+            )
+            .into(),
             "row 3, column functional: functional rating must be 1–5, not 6",
         ),
         (
@@ -130,12 +163,13 @@ fn every_kind_of_bad_file_is_refused_with_its_row_and_changes_nothing() {
             format!(
                 "{HEADER}\n{}\n{good}\n",
                 row(2, "03-11-2026 10:00", "4", "4")
-            ),
+            )
+            .into(),
             "row 2, column occurred_at: time \"03-11-2026 10:00\" is not a date and time",
         ),
         (
             "missing column",
-            "id,occurred_at,staff,functional\n".to_owned() + "x,2026-11-03T10:00:00+01:00,Anna,4\n",
+            b"id,occurred_at,staff,functional\nx,2026-11-03T10:00:00+01:00,Anna,4\n".to_vec(),
             "row 1: missing column(s) emotional",
         ),
         (
@@ -144,15 +178,16 @@ fn every_kind_of_bad_file_is_refused_with_its_row_and_changes_nothing() {
                 "{}\n{}\n",
                 HEADER.replace(',', "\t"),
                 good.replace(',', "\t")
-            ),
+            )
+            .into(),
             "row 1: missing column(s) occurred_at, staff, functional, emotional",
         ),
         (
             "duplicate id",
-            format!("{HEADER}\n{good}\n{good}\n"),
+            format!("{HEADER}\n{good}\n{good}\n").into(),
             "row 3, column id: duplicate of row 2",
         ),
-        ("empty file", String::new(), "row 1: the file is empty"),
+        ("empty file", Vec::new(), "row 1: the file is empty"),
     ];
     for (what, text, expected) in cases {
         let file = dir.path().join("bad.csv");

@@ -3,6 +3,8 @@
 // Test helpers fail loudly; a panic with the value is the report we want.
 #![allow(clippy::unwrap_used)]
 
+mod backup;
 mod commands;
+mod durability;
 mod import;
 mod support;

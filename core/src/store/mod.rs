@@ -5,6 +5,8 @@
 
 pub mod sqlite;
 
+use std::path::Path;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -177,6 +179,18 @@ pub trait Store: Send + Sync {
 
     /// Sets (`Some`) or removes (`None`) settings, all in one transaction.
     async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()>;
+
+    /// The storage engine's own consistency check: `["ok"]`, or each problem it found.
+    async fn check(&self) -> Result<Vec<String>>;
+
+    /// Writes a consistent snapshot of the whole journal into the new file `dest`, while
+    /// others go on reading and writing.
+    async fn backup(&self, dest: &Path) -> Result<()>;
+
+    /// Replaces the whole journal with the backup in `file`, after checking that the file is
+    /// a sound journal of this or an earlier version; all at once or, on any error, not at
+    /// all. Returns how many contacts the journal now holds.
+    async fn restore(&self, file: &Path) -> Result<u64>;
 
     /// Flushes and closes; later calls fail.
     async fn close(&self);

@@ -17,7 +17,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::{Connection, FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::{BulkWrite, ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
@@ -30,6 +30,14 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const READERS: u32 = 4;
+
+/// What [`SqliteStore::inspect`] found in a journal file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileCheck {
+    /// The newest migration applied.
+    pub schema_version: i64,
+    pub contacts: u64,
+}
 
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -74,6 +82,67 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// Reads a journal file without changing it, and refuses one that is not a journal, is
+    /// damaged, or was written by a newer version: each with a message that says so.
+    pub async fn inspect(path: &Path) -> Result<FileCheck> {
+        let shown = path.display();
+        let unusable = |why: String| Error::Unusable(format!("{shown} {why}"));
+        if !path.is_file() {
+            return Err(unusable("does not exist".into()));
+        }
+        let options = SqliteConnectOptions::new().filename(path).read_only(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| unusable(format!("cannot be opened ({e})")))?;
+        let result = async {
+            let check: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
+                .fetch_all(&mut conn)
+                .await
+                .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+                    Some(code) if code == "26" => {
+                        unusable("is not a Contactmoment journal (not an SQLite database)".into())
+                    }
+                    _ => unusable(format!("is damaged ({e})")),
+                })?;
+            if check != ["ok"] {
+                return Err(unusable(format!(
+                    "is damaged: {}",
+                    check.first().map_or("", String::as_str)
+                )));
+            }
+            let not_journal = |_| unusable("is not a Contactmoment journal".into());
+            let version: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .map_err(not_journal)?;
+            let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+            if version > latest {
+                return Err(unusable(format!(
+                    "was written by a newer version of Contactmoment (schema {version}; this \
+                     version knows up to {latest}): update Contactmoment, or open a backup"
+                )));
+            }
+            let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+                .fetch_one(&mut conn)
+                .await
+                .map_err(not_journal)?;
+            Ok(FileCheck {
+                schema_version: version,
+                contacts: u64::try_from(contacts).unwrap_or(0),
+            })
+        }
+        .await;
+        let _ = conn.close().await;
+        result
+    }
+
+    async fn close_pools(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
     /// Runs an UPDATE of one contact in its own write transaction; [`Error::NotFound`] when
     /// it matched no row.
     async fn update_one(&self, id: Uuid, query: Query<'_>) -> Result<()> {
@@ -85,9 +154,9 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Counts per ISO week, or per staff member and week. Whole ISO weeks without a topic
-    /// come from the rollup (a few rows per week); anything else is counted from the contacts
-    /// themselves, through the covering index of its most selective filter.
+    /// Counts per ISO week, or per staff member and week. Whole ISO weeks come from a rollup
+    /// (a few rows per week), unless a topic is combined with staff; anything else is counted
+    /// from the contacts themselves, through the covering index of its most selective filter.
     async fn counts(&self, f: &StatsFilter, by_staff: bool) -> Result<Vec<(String, WeekCounts)>> {
         let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
         // Grouping by a constant would cost the rollup its key order, so the team-wide query
@@ -97,13 +166,15 @@ impl SqliteStore {
         } else {
             ("''", "iso_week")
         };
-        let mut sql: QueryBuilder<Sqlite> = if whole_weeks && f.topic.is_none() {
+        let team = !by_staff && f.staff.is_empty();
+        let rollup = match &f.topic {
             // The whole team has a rollup of its own, a few rows per week.
-            let rollup = if by_staff || !f.staff.is_empty() {
-                "week_rollup"
-            } else {
-                "week_team_rollup"
-            };
+            None if team => Some("week_team_rollup"),
+            None => Some("week_rollup"),
+            Some(_) if team => Some("week_topic_rollup"),
+            Some(_) => None,
+        };
+        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
             let mut sql = QueryBuilder::new(format!(
                 "SELECT {select}, iso_week, SUM(n), SUM(both_positive), \
                  SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \
@@ -122,9 +193,9 @@ impl SqliteStore {
             sql.push_bind(f.from.to_string())
                 .push(" AND ")
                 .push_bind(f.to.to_string());
-            push_topic(&mut sql, f);
             sql
         };
+        push_topic(&mut sql, f);
         push_staff_channel(&mut sql, f);
         sql.push(format!(" GROUP BY {group} ORDER BY {group}"));
         let rows: Vec<CountRow> = sql.build_query_as().fetch_all(&self.reader).await?;
@@ -134,6 +205,40 @@ impl SqliteStore {
             .map(into_counts)
             .collect()
     }
+}
+
+/// Replaces every contact and setting with those of the attached database `incoming` (at
+/// this schema version) and counts the rollups afresh, in one transaction.
+async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    for table in [
+        "week_rollup",
+        "week_team_rollup",
+        "week_topic_rollup",
+        "contacts",
+        "settings",
+    ] {
+        sqlx::query(&format!("DELETE FROM main.{table}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let restored = sqlx::query("INSERT INTO main.contacts SELECT * FROM incoming.contacts")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("INSERT INTO main.settings SELECT * FROM incoming.settings")
+        .execute(&mut *tx)
+        .await?;
+    for (table, key, condition) in ROLLUPS {
+        sqlx::query(&format!(
+            "INSERT INTO main.{table} SELECT {key}, {COUNT_COLUMNS} FROM main.contacts \
+             WHERE deleted_at IS NULL AND {condition} GROUP BY {key}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(restored)
 }
 
 /// staff, iso_week, n, both positive, then the counts of functional 1–5 and emotional 1–5.
@@ -261,13 +366,57 @@ const COUNT_COLUMNS: &str = "COUNT(*), SUM(functional >= 4 AND emotional >= 4), 
     SUM(functional = 5), SUM(emotional = 1), SUM(emotional = 2), SUM(emotional = 3), \
     SUM(emotional = 4), SUM(emotional = 5)";
 
-/// Adds new counts to a rollup row that exists already.
-const ROLLUP_UPSERT: &str = " ON CONFLICT (iso_week, staff, channel) DO UPDATE SET \
-    n = n + excluded.n, both_positive = both_positive + excluded.both_positive, \
-    f1 = f1 + excluded.f1, f2 = f2 + excluded.f2, f3 = f3 + excluded.f3, \
-    f4 = f4 + excluded.f4, f5 = f5 + excluded.f5, \
-    e1 = e1 + excluded.e1, e2 = e2 + excluded.e2, e3 = e3 + excluded.e3, \
-    e4 = e4 + excluded.e4, e5 = e5 + excluded.e5";
+/// Adds new counts to a rollup row that exists already; `key` is the rollup's primary key.
+fn rollup_upsert(key: &str) -> String {
+    format!(
+        " ON CONFLICT ({key}) DO UPDATE SET \
+         n = n + excluded.n, both_positive = both_positive + excluded.both_positive, \
+         f1 = f1 + excluded.f1, f2 = f2 + excluded.f2, f3 = f3 + excluded.f3, \
+         f4 = f4 + excluded.f4, f5 = f5 + excluded.f5, \
+         e1 = e1 + excluded.e1, e2 = e2 + excluded.e2, e3 = e3 + excluded.e3, \
+         e4 = e4 + excluded.e4, e5 = e5 + excluded.e5"
+    )
+}
+
+/// The rollups that new contacts are folded into, with the contact columns each is keyed by
+/// (in the table's column order) and the condition a contact must meet to count in it.
+const ROLLUPS: [(&str, &str, &str); 2] = [
+    ("week_rollup", "iso_week, staff, channel", "TRUE"),
+    (
+        "week_topic_rollup",
+        "iso_week, topic, channel",
+        "topic IS NOT NULL",
+    ),
+];
+
+/// New contacts counted per rollup row: the key's values, in the order of [`ROLLUPS`].
+type Fold = HashMap<(String, String, Channel), WeekCounts>;
+
+/// Writes counts folded in memory to `table`, adding to the rows that exist.
+async fn flush_rollup(
+    tx: &mut sqlx::SqliteConnection,
+    table: &str,
+    key: &str,
+    fold: Fold,
+) -> Result<()> {
+    let groups: Vec<_> = fold.into_iter().collect();
+    for part in groups.chunks(ROWS_PER_STATEMENT) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("INSERT INTO {table} "));
+        sql.push_values(part, |mut row, ((week, group, channel), k)| {
+            row.push_bind(week.as_str())
+                .push_bind(group.as_str())
+                .push_bind(channel.as_str())
+                .push_bind(i64::from(k.n))
+                .push_bind(i64::from(k.both_positive));
+            for v in k.functional.iter().chain(&k.emotional) {
+                row.push_bind(i64::from(*v));
+            }
+        });
+        sql.push(rollup_upsert(key));
+        sql.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
 
 /// The columns an edit may change, in the order [`bind_mutable`] binds them.
 const MUTABLE_COLUMNS: &str = "occurred_at, occurred_ms, local_date, iso_week, updated_at, staff, \
@@ -320,8 +469,9 @@ const BULK_REBUILD_MIN: u64 = 100_000;
 struct SqliteBulk {
     tx: sqlx::Transaction<'static, Sqlite>,
     existing: Existing,
-    /// New contacts counted per week, staff and channel, written to the rollup at commit.
-    rollup: HashMap<(String, String, Channel), WeekCounts>,
+    /// New contacts counted per week, staff and channel and per week, topic and channel,
+    /// written to the rollups at commit.
+    folds: [Fold; 2],
     /// The indexes dropped for this write, to be built again at commit.
     rebuild: Vec<(String, String)>,
 }
@@ -333,7 +483,8 @@ impl BulkWrite for SqliteBulk {
         let mut inserted = 0;
         // New contacts are counted into the weekly rollup in the same transaction: in memory
         // when a whole statement went in, which is the common case.
-        let mut fold: HashMap<(&str, &str, Channel), WeekCounts> = HashMap::new();
+        let mut by_staff: HashMap<(&str, &str, Channel), WeekCounts> = HashMap::new();
+        let mut by_topic: HashMap<(&str, &str, Channel), WeekCounts> = HashMap::new();
         for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
             // With one writer at a time, the rows a statement adds are those past the end.
             let first_rowid: i64 =
@@ -367,27 +518,39 @@ impl BulkWrite for SqliteBulk {
             inserted += added;
             if added == chunk.len() as u64 {
                 for c in chunk {
-                    fold.entry((c.iso_week.as_str(), c.staff.as_str(), c.channel))
+                    let counts = WeekCounts::of(c);
+                    by_staff
+                        .entry((c.iso_week.as_str(), c.staff.as_str(), c.channel))
                         .or_default()
-                        .add(&WeekCounts::of(c));
+                        .add(&counts);
+                    if let Some(topic) = &c.topic {
+                        by_topic
+                            .entry((c.iso_week.as_str(), topic.as_str(), c.channel))
+                            .or_default()
+                            .add(&counts);
+                    }
                 }
             } else if added > 0 {
                 // Some ids were present already: count what the table now holds past the end.
-                sqlx::query(&format!(
-                    "INSERT INTO week_rollup SELECT iso_week, staff, channel, {COUNT_COLUMNS} \
-                     FROM contacts WHERE rowid >= ? AND deleted_at IS NULL \
-                     GROUP BY iso_week, staff, channel {ROLLUP_UPSERT}"
-                ))
-                .bind(first_rowid)
-                .execute(&mut **tx)
-                .await?;
+                for (table, key, condition) in ROLLUPS {
+                    sqlx::query(&format!(
+                        "INSERT INTO {table} SELECT {key}, {COUNT_COLUMNS} \
+                         FROM contacts WHERE rowid >= ? AND deleted_at IS NULL AND {condition} \
+                         GROUP BY {key} {}",
+                        rollup_upsert(key)
+                    ))
+                    .bind(first_rowid)
+                    .execute(&mut **tx)
+                    .await?;
+                }
             }
         }
-        for ((iso_week, staff, channel), counts) in fold {
-            self.rollup
-                .entry((iso_week.to_owned(), staff.to_owned(), channel))
-                .or_default()
-                .add(&counts);
+        for (fold, counted) in self.folds.iter_mut().zip([by_staff, by_topic]) {
+            for ((iso_week, group, channel), counts) in counted {
+                fold.entry((iso_week.to_owned(), group.to_owned(), channel))
+                    .or_default()
+                    .add(&counts);
+            }
         }
         Ok(inserted)
     }
@@ -395,25 +558,12 @@ impl BulkWrite for SqliteBulk {
     async fn commit(self: Box<Self>) -> Result<()> {
         let Self {
             mut tx,
-            rollup,
+            folds,
             rebuild,
             ..
         } = *self;
-        let groups: Vec<_> = rollup.into_iter().collect();
-        for part in groups.chunks(ROWS_PER_STATEMENT) {
-            let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO week_rollup ");
-            sql.push_values(part, |mut row, ((iso_week, staff, channel), k)| {
-                row.push_bind(iso_week.as_str())
-                    .push_bind(staff.as_str())
-                    .push_bind(channel.as_str())
-                    .push_bind(i64::from(k.n))
-                    .push_bind(i64::from(k.both_positive));
-                for v in k.functional.iter().chain(&k.emotional) {
-                    row.push_bind(i64::from(*v));
-                }
-            });
-            sql.push(ROLLUP_UPSERT);
-            sql.build().execute(&mut *tx).await?;
+        for ((table, key, _), fold) in ROLLUPS.into_iter().zip(folds) {
+            flush_rollup(&mut tx, table, key, fold).await?;
         }
         for (_, create) in &rebuild {
             sqlx::query(create).execute(&mut *tx).await?;
@@ -458,7 +608,7 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteBulk {
             tx,
             existing,
-            rollup: HashMap::new(),
+            folds: [HashMap::new(), HashMap::new()],
             rebuild,
         }))
     }
@@ -665,6 +815,57 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn check(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    async fn backup(&self, dest: &Path) -> Result<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(dest.to_string_lossy().into_owned())
+            .execute(&self.reader)
+            .await?;
+        Ok(())
+    }
+
+    async fn restore(&self, file: &Path) -> Result<u64> {
+        SqliteStore::inspect(file).await?;
+        // A copy of the backup is brought up to this version first, so that a backup made by
+        // an older version restores as well; the journal itself then changes in one
+        // transaction, which readers (the app) see all at once or not at all.
+        let copy = file.with_extension("restoring");
+        let _ = std::fs::remove_file(&copy);
+        {
+            let original = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(SqliteConnectOptions::new().filename(file).read_only(true))
+                .await?;
+            let made = sqlx::query("VACUUM INTO ?")
+                .bind(copy.to_string_lossy().into_owned())
+                .execute(&original)
+                .await;
+            original.close().await;
+            made?;
+        }
+        let result = async {
+            SqliteStore::open(&copy).await?.close_pools().await;
+            let mut conn = self.writer.acquire().await?;
+            sqlx::query("ATTACH DATABASE ? AS incoming")
+                .bind(copy.to_string_lossy().into_owned())
+                .execute(&mut *conn)
+                .await?;
+            let replaced = replace_from_incoming(&mut conn).await;
+            sqlx::query("DETACH DATABASE incoming")
+                .execute(&mut *conn)
+                .await?;
+            replaced
+        }
+        .await;
+        let _ = std::fs::remove_file(&copy);
+        result
     }
 
     async fn close(&self) {

@@ -215,7 +215,13 @@ async fn sqlite_file_is_durable_by_configuration() {
             .unwrap();
     assert_eq!(
         tables,
-        vec!["contacts", "settings", "week_rollup", "week_team_rollup"]
+        vec![
+            "contacts",
+            "settings",
+            "week_rollup",
+            "week_team_rollup",
+            "week_topic_rollup"
+        ]
     );
 }
 

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use contactmoment_core::{
-    demo::DemoSpec, Axis, Channel, ContactInput, StatsFilter, WeekStats, WeeklyQuery,
+    demo::DemoSpec, export, validate, Axis, Channel, ContactInput, StatsFilter, WeekStats,
+    WeeklyQuery,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -266,6 +267,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         let input = ContactInput {
             staff: Some(staff[next(3) as usize].into()),
             channel: Some(channels[next(3) as usize].into()),
+            topic: [None, Some("factuur"), Some("storing")][next(3) as usize].map(Into::into),
             ..rated(1 + next(5) as i32, 1 + next(5) as i32, &at)
         };
         match next(10) {
@@ -287,6 +289,28 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
             _ => {}
         }
     }
+    // A bulk write in which some ids exist already (an import of an overlapping file) counts
+    // the new contacts from the table instead of from memory.
+    let clock = contactmoment_core::FixedClock::at("2026-11-22T12:00:00+01:00");
+    let mut batch = j
+        .list(&contactmoment_core::ListQuery::default())
+        .await
+        .unwrap();
+    batch.truncate(5);
+    for day in 0..5 {
+        let input = ContactInput {
+            topic: Some("factuur".into()),
+            ..rated(4, 2, &format!("2026-10-1{day}T10:00:00+02:00"))
+        };
+        let added = validate::contact(&input, Some("Bram"), &clock).unwrap();
+        live.push(added.id.to_string());
+        batch.push(added);
+    }
+    let mut csv = Vec::new();
+    export::contacts_csv(&mut csv, &batch, export::CsvStyle::PLAIN).unwrap();
+    let report = j.import(csv, false, &mut |_| {}).await.unwrap();
+    assert_eq!((report.imported, report.already_present), (5, 5));
+
     let contacts = j
         .list(&contactmoment_core::ListQuery::default())
         .await
@@ -345,7 +369,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         }
     }
 
-    // The distribution and the quadrants of the review, from the rollup, and a topic with
+    // The distribution and the quadrants of the review, from the rollups, and a topic with
     // several staff members, counted from the contacts, match a direct count as well.
     let mut demo_staff: Vec<&str> = contacts
         .iter()
@@ -354,15 +378,17 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         .collect();
     demo_staff.sort_unstable();
     demo_staff.dedup();
-    for (who, topic) in [
-        (vec![], None),
-        (vec!["Bram", "Citlali"], None),
-        (vec![], Some("factuur")),
-        (demo_staff[..2].to_vec(), Some("storing")),
+    for (who, topic, via) in [
+        (vec![], None, None),
+        (vec!["Bram", "Citlali"], None, None),
+        (vec![], Some("factuur"), None),
+        (vec![], Some("storing"), Some(Channel::Chat)),
+        (demo_staff[..2].to_vec(), Some("storing"), None),
     ] {
         let query = WeeklyQuery {
             staff: who.iter().map(|s| (*s).to_owned()).collect(),
             topic: topic.map(Into::into),
+            channel: via,
             ..q("2026-08-31", "2026-11-22")
         };
         let review = j.review(&query).await.unwrap();
@@ -374,6 +400,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                 .filter(|c| c.iso_week == w.stats.week)
                 .filter(|c| who.is_empty() || who.contains(&c.staff.as_str()))
                 .filter(|c| topic.is_none() || c.topic.as_deref() == topic)
+                .filter(|c| via.is_none_or(|ch| c.channel == ch))
                 .collect();
             total += mine.len() as u32;
             let ratings = |f: fn(&contactmoment_core::Contact) -> u8| {

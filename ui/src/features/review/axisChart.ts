@@ -66,10 +66,11 @@ export function axisOptions(
 ): Options {
   const weeks = () => view().review.weeks;
   // Long ranges label every few weeks, as many as fit side by side: a label is about as wide
-  // as its longest line, "n=" and the week's count, at some 6 px a character.
+  // as its longest line, "n=" and the week's count, at some 5.5 px a character of 10 px type,
+  // plus a gap that keeps neighbours apart.
   const ticks = (u: uPlot, splits: number[]) => {
     const chars = Math.max(3, ...weeks().map((w) => `n=${w.n}`.length));
-    const room = u.bbox.width / devicePixelRatio / (chars * 6 + 4);
+    const room = u.bbox.width / devicePixelRatio / (chars * 5.5 + 8);
     const step = Math.max(1, Math.ceil(weeks().length / Math.max(1, room)));
     return splits.map((i) => {
       const w = weeks()[i];
@@ -94,7 +95,7 @@ export function axisOptions(
         size: 44,
         gap: 4,
         grid: { show: false },
-        font: '11px sans-serif',
+        font: '10px sans-serif',
       },
       {
         splits: () => [0, 25, 50, 75, 100],

@@ -1,0 +1,107 @@
+//! Backups of the journal: consistent snapshots made by the storage engine (SQLite's
+//! `VACUUM INTO`, never a copy of a file that may be mid-write) in a `backups/` folder beside
+//! the journal, named by the time they were made so that names sort by age.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// How many backups are kept when no other number is set.
+pub const KEEP_DEFAULT: usize = 14;
+
+/// The folder the backups of the journal at `journal` go into.
+pub fn dir(journal: &Path) -> PathBuf {
+    journal
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("backups")
+}
+
+fn stem(journal: &Path) -> String {
+    journal
+        .file_stem()
+        .map_or_else(|| "journal".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// The backups of the journal at `journal`, oldest first.
+pub fn list(journal: &Path) -> Result<Vec<PathBuf>> {
+    let prefix = format!("{}-", stem(journal));
+    let mut found: Vec<PathBuf> = match std::fs::read_dir(dir(journal)) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".sqlite"))
+            })
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    found.sort();
+    Ok(found)
+}
+
+/// Makes a snapshot of the journal into `dest`, which must not exist yet. It is written under
+/// a temporary name first, so a backup that has its name is always complete.
+pub async fn to_file(store: &dyn Store, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::Unusable(format!(
+            "{} exists already; choose a new file name",
+            dest.display()
+        )));
+    }
+    let partial = dest.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    store.backup(&partial).await?;
+    std::fs::rename(&partial, dest)?;
+    Ok(())
+}
+
+/// Makes a backup in the backups folder now; returns its path.
+pub async fn make(
+    store: &dyn Store,
+    journal: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<PathBuf> {
+    let folder = dir(journal);
+    std::fs::create_dir_all(&folder)?;
+    let base = format!("{}-{}", stem(journal), now.format("%Y-%m-%dT%H%M%S"));
+    let mut dest = folder.join(format!("{base}.sqlite"));
+    // Two backups in one second (a backup, then a restore) each keep their own file.
+    let mut n = 1;
+    while dest.exists() {
+        n += 1;
+        dest = folder.join(format!("{base}-{n}.sqlite"));
+    }
+    to_file(store, &dest).await?;
+    Ok(dest)
+}
+
+/// The backup made when the app starts: at most one a day, keeping the newest `keep`.
+/// Returns the new backup's path, or `None` when today's exists already.
+pub async fn daily(
+    store: &dyn Store,
+    journal: &Path,
+    now: DateTime<FixedOffset>,
+    keep: usize,
+) -> Result<Option<PathBuf>> {
+    let today = format!("{}-{}", stem(journal), now.format("%Y-%m-%d"));
+    let existing = list(journal)?;
+    if existing.iter().any(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(&today))
+    }) {
+        return Ok(None);
+    }
+    let made = make(store, journal, now).await?;
+    let all = list(journal)?;
+    for old in all.iter().take(all.len().saturating_sub(keep.max(1))) {
+        std::fs::remove_file(old)?;
+    }
+    Ok(Some(made))
+}
