@@ -13,8 +13,8 @@ use contactmoment_core::{
     backup,
     demo::DemoSpec,
     export::{self, CsvStyle},
-    location, validate, Clock, Contact, ContactInput, Error, Journal, ListQuery, SqliteStore,
-    SystemClock, ValidationKind, WeekStats, WeeklyQuery, MIN_N,
+    location, validate, Clock, Contact, ContactInput, Error, Journal, ListQuery, SettingsInput,
+    SqliteStore, SystemClock, ValidationKind, WeekStats, WeeklyQuery, MIN_N,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -60,6 +60,28 @@ enum Command {
         /// CSV only: start with a UTF-8 byte-order mark so spreadsheets show accents right.
         #[arg(long)]
         bom: bool,
+        /// Only this customer's contacts, deleted ones too: an answer to a request to see
+        /// one's own data.
+        #[arg(long, value_name = "REF", allow_hyphen_values = true)]
+        customer: Option<String>,
+    },
+    /// Removes every contact of one customer for good and reports how many.
+    Erase {
+        #[arg(long, value_name = "REF", allow_hyphen_values = true)]
+        customer: String,
+    },
+    /// Erases what is older than the retention period (the journal's setting); --months or
+    /// --keep-all changes the setting first.
+    Retention {
+        /// Keep this many months; older notes are erased.
+        #[arg(long, conflicts_with = "keep_all")]
+        months: Option<i32>,
+        /// Erase whole contacts older than that, not only their notes.
+        #[arg(long, requires = "months")]
+        whole_contacts: bool,
+        /// Keep everything: retention off.
+        #[arg(long)]
+        keep_all: bool,
     },
     /// Add generated, realistic contacts for trying the app (the same seed, the same data).
     Demo {
@@ -259,9 +281,16 @@ async fn execute(journal: &Journal, location: &str, command: Command) -> Result<
             format,
             separator,
             bom,
+            customer,
         } => {
-            let mut contacts = journal.list(&ListQuery::default()).await?;
-            contacts.reverse();
+            let contacts = match customer {
+                Some(customer) => journal.customer_contacts(&customer).await?,
+                None => {
+                    let mut all = journal.list(&ListQuery::default()).await?;
+                    all.reverse();
+                    all
+                }
+            };
             let style = CsvStyle {
                 separator: match separator {
                     Separator::Comma => b',',
@@ -334,6 +363,32 @@ async fn execute(journal: &Journal, location: &str, command: Command) -> Result<
         }
         Command::Backup { file } => writeln!(out, "{}", backup(journal, location, file).await?)?,
         Command::Restore { file } => writeln!(out, "{}", restore(journal, location, &file).await?)?,
+        Command::Erase { customer } => {
+            let erased = journal.erase_customer(&customer).await?;
+            writeln!(out, "erased {erased} contacts of customer {customer}")?;
+        }
+        Command::Retention {
+            months,
+            whole_contacts,
+            keep_all,
+        } => {
+            if months.is_some() || keep_all {
+                let mut input = SettingsInput::from(&journal.settings().await?);
+                input.retention_months = months;
+                input.retention_whole_contacts = whole_contacts;
+                journal.save_settings(&input).await?;
+            }
+            let settings = journal.settings().await?;
+            match journal.apply_retention().await? {
+                None => writeln!(out, "retention is off: everything is kept")?,
+                Some((cutoff, n)) if settings.retention_whole_contacts => {
+                    writeln!(out, "erased {n} contacts from before {cutoff}")?;
+                }
+                Some((cutoff, n)) => {
+                    writeln!(out, "erased the notes of {n} contacts from before {cutoff}")?;
+                }
+            }
+        }
         Command::Check => {
             let problems = journal.store().check().await?;
             for p in &problems {

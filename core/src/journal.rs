@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{Days, Utc};
+use chrono::{Days, Months, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::backup;
 use crate::clock::Clock;
 use crate::demo::{Demo, DemoSpec, APP_DEMO};
 use crate::error::{Error, Result, ValidationKind as K};
@@ -23,6 +24,14 @@ const DISPLAY_NAME: &str = "display_name";
 const LANGUAGE: &str = "language";
 const TARGET_FUNCTIONAL: &str = "target_functional";
 const TARGET_EMOTIONAL: &str = "target_emotional";
+const RETENTION_MONTHS: &str = "retention_months";
+const RETENTION_WHOLE_CONTACTS: &str = "retention_whole_contacts";
+const BACKUPS_KEEP: &str = "backups_keep";
+
+/// The longest retention period that can be set: a hundred years.
+pub const RETENTION_MAX_MONTHS: u16 = 1200;
+/// The most daily backups that can be kept: a year's.
+pub const BACKUPS_KEEP_MAX: u16 = 365;
 
 /// A review filter may name at most this many staff members.
 pub const STAFF_FILTER_MAX: usize = 1000;
@@ -438,12 +447,62 @@ impl Journal {
             Some("en") => Some(Language::En),
             _ => None,
         };
+        let number = |v: Option<String>, max: u16| {
+            v.and_then(|v| v.parse::<u16>().ok())
+                .filter(|v| (1..=max).contains(v))
+        };
         Ok(Settings {
             display_name,
             language,
             target_functional: self.target(TARGET_FUNCTIONAL).await?,
             target_emotional: self.target(TARGET_EMOTIONAL).await?,
+            retention_months: number(
+                self.store.setting(RETENTION_MONTHS).await?,
+                RETENTION_MAX_MONTHS,
+            ),
+            retention_whole_contacts: self.store.setting(RETENTION_WHOLE_CONTACTS).await?
+                == Some("true".into()),
+            backups_keep: number(self.store.setting(BACKUPS_KEEP).await?, BACKUPS_KEEP_MAX)
+                .unwrap_or(backup::KEEP_DEFAULT as u16),
         })
+    }
+
+    /// Every contact of one customer, deleted ones too: what a request to see one's own
+    /// data (GDPR article 15) is answered with.
+    pub async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<Contact>> {
+        let customer_ref = customer(customer_ref)?;
+        Ok(self
+            .store
+            .customer_contacts(&customer_ref)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// Erases every contact of one customer for good (GDPR article 17); returns how many.
+    pub async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
+        let customer_ref = customer(customer_ref)?;
+        self.store.erase_customer(&customer_ref).await
+    }
+
+    /// Applies the retention setting now: erases the notes (or whole contacts) from before
+    /// the cut-off date. Returns the cut-off and how many contacts it touched, or `None`
+    /// when everything is kept.
+    pub async fn apply_retention(&self) -> Result<Option<(NaiveDate, u64)>> {
+        let settings = self.settings().await?;
+        let Some(months) = settings.retention_months else {
+            return Ok(None);
+        };
+        let today = self.clock.now().date_naive();
+        let cutoff = today
+            .checked_sub_months(Months::new(u32::from(months)))
+            .unwrap_or(NaiveDate::MIN);
+        let touched = self
+            .store
+            .erase_before(cutoff, settings.retention_whole_contacts)
+            .await?;
+        Ok(Some((cutoff, touched)))
     }
 
     async fn target(&self, key: &str) -> Result<Option<u8>> {
@@ -484,14 +543,48 @@ impl Journal {
         };
         let target_functional = target("target_functional", input.target_functional)?;
         let target_emotional = target("target_emotional", input.target_emotional)?;
+        let count = |field: &str, value: Option<i32>, max: u16, what: &str| match value {
+            None => Ok(None),
+            Some(v) if (1..=i32::from(max)).contains(&v) => Ok(u16::try_from(v).ok()),
+            Some(v) => Err(Error::validation(
+                field,
+                K::OutOfRange,
+                format!("{v} {what} is not between 1 and {max}"),
+            )),
+        };
+        let retention_months = count(
+            "retention_months",
+            input.retention_months,
+            RETENTION_MAX_MONTHS,
+            "months",
+        )?;
+        let backups_keep = count(
+            "backups_keep",
+            input.backups_keep,
+            BACKUPS_KEEP_MAX,
+            "backups",
+        )?
+        .unwrap_or(backup::KEEP_DEFAULT as u16);
         let text = |v: Option<u8>| v.map(|v| v.to_string());
         let (tf, te) = (text(target_functional), text(target_emotional));
+        let months = retention_months.map(|m| m.to_string());
+        let keep = backups_keep.to_string();
         self.store
             .put_settings(&[
                 (DISPLAY_NAME, Some(&display_name)),
                 (LANGUAGE, language.map(Language::as_str)),
                 (TARGET_FUNCTIONAL, tf.as_deref()),
                 (TARGET_EMOTIONAL, te.as_deref()),
+                (RETENTION_MONTHS, months.as_deref()),
+                (
+                    RETENTION_WHOLE_CONTACTS,
+                    Some(if input.retention_whole_contacts {
+                        "true"
+                    } else {
+                        "false"
+                    }),
+                ),
+                (BACKUPS_KEEP, Some(&keep)),
             ])
             .await?;
         Ok(Settings {
@@ -499,6 +592,9 @@ impl Journal {
             language,
             target_functional,
             target_emotional,
+            retention_months,
+            retention_whole_contacts: input.retention_whole_contacts,
+            backups_keep,
         })
     }
 
@@ -518,6 +614,19 @@ fn previous_from(filter: &StatsFilter) -> chrono::NaiveDate {
         .from
         .checked_sub_days(Days::new(u64::try_from(days).unwrap_or(0)))
         .unwrap_or(filter.from)
+}
+
+/// A customer reference to look up: required, and as valid as one that is stored.
+fn customer(customer_ref: &str) -> Result<String> {
+    validate::short_text("customer_ref", Some(customer_ref), validate::SHORT_MAX)?.ok_or_else(
+        || {
+            Error::validation(
+                "customer_ref",
+                K::Required,
+                "a customer reference is required",
+            )
+        },
+    )
 }
 
 fn parse_id(id: &str) -> Result<Uuid> {

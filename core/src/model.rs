@@ -150,6 +150,12 @@ pub struct Settings {
     pub target_functional: Option<u8>,
     /// The team's own target for the share of customers who felt welcome, in percent.
     pub target_emotional: Option<u8>,
+    /// Notes (or, with `retention_whole_contacts`, whole contacts) older than this many
+    /// months are erased; `null` keeps everything.
+    pub retention_months: Option<u16>,
+    pub retention_whole_contacts: bool,
+    /// How many daily backups the app keeps.
+    pub backups_keep: u16,
 }
 
 /// Settings as typed in the form, validated by the core.
@@ -161,6 +167,11 @@ pub struct SettingsInput {
     /// Percent, 1–100; empty for no target.
     pub target_functional: Option<i32>,
     pub target_emotional: Option<i32>,
+    /// Months, 1–1200; empty keeps everything.
+    pub retention_months: Option<i32>,
+    pub retention_whole_contacts: bool,
+    /// 1–365; empty for the default (14).
+    pub backups_keep: Option<i32>,
 }
 
 /// What the Settings screen shows about the installation.
@@ -176,6 +187,21 @@ impl AppInfo {
         Self {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             journal: journal.to_owned(),
+        }
+    }
+}
+
+impl From<&Settings> for SettingsInput {
+    /// The settings as a form would send them back unchanged.
+    fn from(s: &Settings) -> Self {
+        Self {
+            display_name: s.display_name.clone(),
+            language: s.language.map(|l| l.as_str().to_owned()),
+            target_functional: s.target_functional.map(i32::from),
+            target_emotional: s.target_emotional.map(i32::from),
+            retention_months: s.retention_months.map(i32::from),
+            retention_whole_contacts: s.retention_whole_contacts,
+            backups_keep: Some(i32::from(s.backups_keep)),
         }
     }
 }

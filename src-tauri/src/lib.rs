@@ -9,7 +9,7 @@ pub mod save;
 
 use std::sync::Arc;
 
-use contactmoment_core::{backup, location, Clock, Journal, Store, SystemClock};
+use contactmoment_core::{backup, location, Clock, Journal, SystemClock};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
 /// What every command can reach.
@@ -58,8 +58,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let location = location::configured()?;
     let store = tauri::async_runtime::block_on(location::open(&location))
         .map_err(|e| format!("cannot open the journal at {location}: {e}"))?;
-    daily_backup(store.clone(), &location);
     let journal = Journal::new(store, Arc::new(SystemClock));
+    housekeeping(journal.clone(), &location);
     let app = app_builder(tauri::Builder::default(), AppState { journal, location })
         .build(tauri::generate_context!())?;
     app.run(|handle, event| {
@@ -71,21 +71,24 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// At most once a day, in the background so the window opens at once: a snapshot of the
-/// journal in `backups/` beside it, keeping the newest fourteen.
-fn daily_backup(store: Arc<dyn Store>, location: &str) {
-    let Ok(path) = location::file_path(location) else {
-        return;
-    };
+/// On every start, in the background so the window opens at once: erase what the retention
+/// setting says is too old, then (at most once a day) a snapshot of the journal in
+/// `backups/` beside it, keeping as many as the settings say.
+fn housekeeping(journal: Journal, location: &str) {
+    let path = location::file_path(location);
     tauri::async_runtime::spawn(async move {
-        let made = backup::daily(
-            store.as_ref(),
-            &path,
-            SystemClock.now(),
-            backup::KEEP_DEFAULT,
-        )
-        .await;
-        match made {
+        match journal.apply_retention().await {
+            Ok(Some((cutoff, n))) => tracing::info!(%cutoff, contacts = n, "retention applied"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "retention could not be applied"),
+        }
+        let keep = match journal.settings().await {
+            Ok(s) => usize::from(s.backups_keep),
+            Err(_) => backup::KEEP_DEFAULT,
+        };
+        let Ok(path) = path else { return };
+        let store = journal.store().as_ref();
+        match backup::daily(store, &path, SystemClock.now(), keep).await {
             Ok(Some(file)) => tracing::info!(backup = %file.display(), "daily backup made"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "the daily backup failed"),

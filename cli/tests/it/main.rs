@@ -7,4 +7,5 @@ mod backup;
 mod commands;
 mod durability;
 mod import;
+mod privacy;
 mod support;

@@ -180,6 +180,18 @@ pub trait Store: Send + Sync {
     /// Sets (`Some`) or removes (`None`) settings, all in one transaction.
     async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()>;
 
+    /// Every contact, deleted or not, with this customer reference, oldest first, each with
+    /// whether it is deleted.
+    async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<(Contact, bool)>>;
+
+    /// Removes every contact, deleted or not, with this customer reference, for good: the
+    /// freed space is overwritten and the write-ahead log emptied. Returns how many.
+    async fn erase_customer(&self, customer_ref: &str) -> Result<u64>;
+
+    /// Erases what is older than `before` (a local date), for good: the notes, or with
+    /// `whole_contacts` the contacts themselves. Returns how many contacts it touched.
+    async fn erase_before(&self, before: NaiveDate, whole_contacts: bool) -> Result<u64>;
+
     /// The storage engine's own consistency check: `["ok"]`, or each problem it found.
     async fn check(&self) -> Result<Vec<String>>;
 

@@ -69,8 +69,14 @@ impl SqliteStore {
             .max_connections(1)
             .acquire_timeout(BUSY_TIMEOUT * 2)
             // A larger page cache keeps the indexes of a big import in memory between
-            // statements (the default is 2 MB).
-            .connect_with(options.clone().pragma("cache_size", "-65536"))
+            // statements (the default is 2 MB). Deleted and overwritten content is zeroed, so
+            // an erased note or customer cannot be read back from the file's free space.
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("cache_size", "-65536")
+                    .pragma("secure_delete", "ON"),
+            )
             .await?;
         MIGRATOR.run(&writer).await?;
         let reader = SqlitePoolOptions::new()
@@ -136,6 +142,18 @@ impl SqliteStore {
         .await;
         let _ = conn.close().await;
         result
+    }
+
+    /// Runs a DELETE or UPDATE that removes personal data, then empties the write-ahead log
+    /// into the file: with `secure_delete` on, the old text is overwritten in both.
+    async fn erase(&self, query: Query<'_>) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let erased = query.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await?;
+        Ok(erased)
     }
 
     async fn close_pools(&self) {
@@ -815,6 +833,32 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<(Contact, bool)>> {
+        sqlx::query_as::<_, ContactRow>(
+            "SELECT * FROM contacts WHERE customer_ref = ? ORDER BY occurred_ms, logged_at",
+        )
+        .bind(customer_ref)
+        .fetch_all(&self.reader)
+        .await?
+        .into_iter()
+        .map(ContactRow::into_contact)
+        .collect()
+    }
+
+    async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
+        let query = sqlx::query("DELETE FROM contacts WHERE customer_ref = ?").bind(customer_ref);
+        self.erase(query).await
+    }
+
+    async fn erase_before(&self, before: NaiveDate, whole_contacts: bool) -> Result<u64> {
+        let sql = if whole_contacts {
+            "DELETE FROM contacts WHERE local_date < ?"
+        } else {
+            "UPDATE contacts SET note = NULL WHERE note IS NOT NULL AND local_date < ?"
+        };
+        self.erase(sqlx::query(sql).bind(before.to_string())).await
     }
 
     async fn check(&self) -> Result<Vec<String>> {

@@ -26,9 +26,16 @@ fn writer() -> PathBuf {
     writer
 }
 
-/// Runs the writer once and kills it after `after`; returns the contacts it acknowledged
-/// (whole lines only: a line cut short by the kill was never a promise).
-fn run_and_kill(writer: &PathBuf, journal: &PathBuf, tag: &str, after: Duration) -> Vec<Contact> {
+/// Runs the writer once and kills it `after` its start or, with `writing`, after its first
+/// acknowledged contact; returns the contacts it acknowledged (whole lines only: a line cut
+/// short by the kill was never a promise).
+fn run_and_kill(
+    writer: &PathBuf,
+    journal: &PathBuf,
+    tag: &str,
+    after: Duration,
+    writing: bool,
+) -> Vec<Contact> {
     let mut child = Command::new(writer)
         .arg(journal)
         .arg(tag)
@@ -37,6 +44,7 @@ fn run_and_kill(writer: &PathBuf, journal: &PathBuf, tag: &str, after: Duration)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let (first, first_seen) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut lines = Vec::new();
         let mut out = BufReader::new(stdout);
@@ -44,11 +52,16 @@ fn run_and_kill(writer: &PathBuf, journal: &PathBuf, tag: &str, after: Duration)
         while out.read_line(&mut line).unwrap_or(0) > 0 {
             if line.ends_with('\n') {
                 lines.push(serde_json::from_str::<Contact>(&line).unwrap());
+                let _ = first.send(());
             }
             line.clear();
         }
         lines
     });
+    if writing {
+        // However slow the machine, this kill lands among commits.
+        let _ = first_seen.recv_timeout(Duration::from_secs(30));
+    }
     std::thread::sleep(after);
     // A writer that stopped on its own did so on an error, which the test must hear about.
     if let Some(status) = child.try_wait().unwrap() {
@@ -75,9 +88,16 @@ async fn every_acknowledged_contact_survives_sigkill() {
     let mut acknowledged: HashMap<uuid::Uuid, Contact> = HashMap::new();
     let mut rounds_with_writes = 0;
     for round in 0..kills {
-        // From killed at once (before or while the journal opens) to after dozens of commits.
-        let after = Duration::from_micros(rng.gen_range(0..40_000));
-        let saved = run_and_kill(&writer, &journal, &format!("r{round}"), after);
+        // Every other run is killed at a random moment from its start (before or while the
+        // journal opens), the others at a random moment among its commits.
+        let after = Duration::from_micros(rng.gen_range(0..30_000));
+        let saved = run_and_kill(
+            &writer,
+            &journal,
+            &format!("r{round}"),
+            after,
+            round % 2 == 1,
+        );
         rounds_with_writes += u32::from(!saved.is_empty());
         acknowledged.extend(saved.into_iter().map(|c| (c.id, c)));
     }

@@ -7,6 +7,7 @@
 mod backups;
 mod bindings;
 mod crash;
+mod privacy;
 mod review;
 mod store;
 mod support;

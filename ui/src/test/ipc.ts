@@ -56,7 +56,16 @@ export function contact(over: Partial<Contact> = {}): Contact {
 }
 
 export function settings(over: Partial<Settings> = {}): Settings {
-  return { display_name: 'Anna', language: null, target_functional: null, target_emotional: null, ...over };
+  return {
+    display_name: 'Anna',
+    language: null,
+    target_functional: null,
+    target_emotional: null,
+    retention_months: null,
+    retention_whole_contacts: false,
+    backups_keep: 14,
+    ...over,
+  };
 }
 
 export function reviewWeek(weekLabel: string, start: string, over: Partial<ReviewWeek> = {}): ReviewWeek {

@@ -38,11 +38,47 @@ describe('settings', () => {
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Instellingen opgeslagen.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toEqual({
-      input: { display_name: 'Sanne de Wit ', language: 'nl', target_functional: null, target_emotional: 45 },
+      input: {
+        display_name: 'Sanne de Wit ',
+        language: 'nl',
+        target_functional: null,
+        target_emotional: 45,
+        retention_months: null,
+        retention_whole_contacts: false,
+        backups_keep: 14,
+      },
     });
     expect(app.settings).toEqual(settings({ display_name: 'Sanne de Wit', language: 'nl', target_emotional: 45 }));
     expect(language()).toBe('nl');
     expect(screen.getByText('/data/journal.sqlite')).toBeTruthy();
+  });
+
+  it('sets how long notes are kept and how many backups, and shows what is stored', async () => {
+    const backend = fakeBackend({
+      app_info: info,
+      save_settings: (args) => {
+        const input = args.input as { retention_months: number | null; retention_whole_contacts: boolean; backups_keep: number };
+        return settings({
+          retention_months: input.retention_months,
+          retention_whole_contacts: input.retention_whole_contacts,
+          backups_keep: input.backups_keep,
+        });
+      },
+    });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    const keep = screen.getByTestId('settings-backups-keep') as HTMLInputElement;
+    expect(keep.value).toBe('14');
+    await user.type(screen.getByTestId('settings-retention-months'), '24');
+    await user.click(screen.getByLabelText('Erase whole contacts, not only their notes'));
+    await user.clear(keep);
+    await user.type(keep, '7');
+    await user.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Settings saved.'));
+    expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toMatchObject({
+      input: { retention_months: 24, retention_whole_contacts: true, backups_keep: 7 },
+    });
+    expect(app.settings).toMatchObject({ retention_months: 24, retention_whole_contacts: true, backups_keep: 7 });
   });
 
   it('names the field the core refused and keeps the old settings', async () => {

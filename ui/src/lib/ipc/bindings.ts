@@ -69,13 +69,30 @@ target_functional: number | null,
 /**
  * The team's own target for the share of customers who felt welcome, in percent.
  */
-target_emotional: number | null, };
+target_emotional: number | null, 
+/**
+ * Notes (or, with `retention_whole_contacts`, whole contacts) older than this many
+ * months are erased; `null` keeps everything.
+ */
+retention_months: number | null, retention_whole_contacts: boolean, 
+/**
+ * How many daily backups the app keeps.
+ */
+backups_keep: number, };
 
 export type SettingsInput = { display_name: string, language: string | null, 
 /**
  * Percent, 1–100; empty for no target.
  */
-target_functional: number | null, target_emotional: number | null, };
+target_functional: number | null, target_emotional: number | null, 
+/**
+ * Months, 1–1200; empty keeps everything.
+ */
+retention_months: number | null, retention_whole_contacts: boolean, 
+/**
+ * 1–365; empty for the default (14).
+ */
+backups_keep: number | null, };
 
 export type AppInfo = { version: string, 
 /**

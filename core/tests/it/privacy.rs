@@ -1,0 +1,142 @@
+//! Erasure means gone from the file: a customer's contacts and notes past the retention
+//! period are removed, and their text is found nowhere in the journal's bytes (the database
+//! file and its write-ahead log) while the journal is still open.
+
+use contactmoment_core::{ContactInput, SettingsInput};
+
+use crate::support::{log_all, rated, sqlite_at};
+
+/// Whether `needle` occurs anywhere in the journal's files.
+fn on_disk(dir: &std::path::Path, needle: &str) -> bool {
+    ["j.sqlite", "j.sqlite-wal"].iter().any(|name| {
+        std::fs::read(dir.join(name))
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+fn about(customer: &str, note: &str, at: &str) -> ContactInput {
+    ContactInput {
+        customer_ref: Some(customer.into()),
+        note: Some(note.into()),
+        ..rated(3, 2, at)
+    }
+}
+
+#[tokio::test]
+async fn an_erased_customer_is_gone_from_the_journal_and_its_files() {
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let j = &f.journal;
+    let mine = log_all(
+        j,
+        &[
+            about(
+                "KLANT-4711",
+                "belde over geheim-4711-a",
+                "2026-11-02T10:00:00+01:00",
+            ),
+            about(
+                "KLANT-4711",
+                "mailde over geheim-4711-b",
+                "2026-11-09T10:00:00+01:00",
+            ),
+            about(
+                "KLANT-4711",
+                "kwam langs: geheim-4711-c",
+                "2026-11-16T10:00:00+01:00",
+            ),
+            about(
+                "KLANT-0815",
+                "andere klant, blijft",
+                "2026-11-16T11:00:00+01:00",
+            ),
+        ],
+    )
+    .await;
+    j.delete(&mine[2].id.to_string()).await.unwrap();
+    assert!(
+        on_disk(f.dir.path(), "geheim-4711-a"),
+        "the test can see text on disk"
+    );
+
+    let theirs = j.customer_contacts("KLANT-4711").await.unwrap();
+    assert_eq!(theirs.len(), 3, "a deleted contact is still theirs to see");
+    assert!(theirs
+        .iter()
+        .all(|c| c.customer_ref.as_deref() == Some("KLANT-4711")));
+
+    assert_eq!(j.erase_customer("KLANT-4711").await.unwrap(), 3);
+    assert!(j.customer_contacts("KLANT-4711").await.unwrap().is_empty());
+    assert_eq!(j.customer_contacts("KLANT-0815").await.unwrap().len(), 1);
+    for text in [
+        "geheim-4711-a",
+        "geheim-4711-b",
+        "geheim-4711-c",
+        "KLANT-4711",
+    ] {
+        assert!(!on_disk(f.dir.path(), text), "{text} is still in the files");
+    }
+    assert!(on_disk(f.dir.path(), "andere klant, blijft"));
+    let week = j
+        .weekly(&contactmoment_core::WeeklyQuery {
+            from: Some("2026-11-02".parse().unwrap()),
+            to: Some("2026-11-22".parse().unwrap()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        week.weeks.iter().map(|w| w.n).sum::<u32>(),
+        1,
+        "the figures follow"
+    );
+    assert!(
+        j.erase_customer("  ").await.is_err(),
+        "a reference is required"
+    );
+    assert_eq!(f.store.check().await.unwrap(), ["ok"]);
+}
+
+#[tokio::test]
+async fn retention_erases_old_notes_or_old_contacts_for_good() {
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let j = &f.journal;
+    log_all(
+        j,
+        &[
+            about("K-1", "oude-notitie-2024", "2024-03-04T10:00:00+01:00"),
+            about("K-2", "oude-notitie-2025", "2025-10-20T10:00:00+02:00"),
+            about("K-3", "nieuwe-notitie", "2026-11-20T10:00:00+01:00"),
+        ],
+    )
+    .await;
+    assert_eq!(j.apply_retention().await.unwrap(), None, "off by default");
+
+    let mut settings = SettingsInput::from(&j.settings().await.unwrap());
+    settings.retention_months = Some(12);
+    j.save_settings(&settings).await.unwrap();
+    let (cutoff, touched) = j.apply_retention().await.unwrap().unwrap();
+    assert_eq!(cutoff.to_string(), "2025-11-22");
+    assert_eq!(touched, 2);
+    let notes: Vec<Option<String>> = j
+        .list(&contactmoment_core::ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.note)
+        .collect();
+    assert_eq!(notes, [Some("nieuwe-notitie".to_owned()), None, None]);
+    assert!(!on_disk(f.dir.path(), "oude-notitie"));
+    assert!(on_disk(f.dir.path(), "nieuwe-notitie"));
+
+    settings.retention_whole_contacts = true;
+    j.save_settings(&settings).await.unwrap();
+    assert_eq!(j.apply_retention().await.unwrap().unwrap().1, 2);
+    assert_eq!(j.list(&Default::default()).await.unwrap().len(), 1);
+    assert!(!on_disk(f.dir.path(), "K-1"));
+
+    settings.retention_months = Some(0);
+    assert!(
+        j.save_settings(&settings).await.is_err(),
+        "0 months is refused"
+    );
+}
