@@ -2,6 +2,7 @@
 //! Commands stay thin because every rule about contacts and weeks is applied here.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{Days, Months, NaiveDate, Utc};
@@ -14,6 +15,7 @@ use crate::error::{Error, Result, ValidationKind as K};
 use crate::export::{self, CsvStyle};
 use crate::import::{self, ImportReport};
 use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
+use crate::pseudonym::Keyring;
 use crate::review::{ContactPage, ContactsQuery, Facets, PAGE_MAX};
 use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport};
 use crate::store::{ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
@@ -27,6 +29,7 @@ const TARGET_EMOTIONAL: &str = "target_emotional";
 const RETENTION_MONTHS: &str = "retention_months";
 const RETENTION_WHOLE_CONTACTS: &str = "retention_whole_contacts";
 const BACKUPS_KEEP: &str = "backups_keep";
+const PSEUDONYMISE: &str = "pseudonymise_customers";
 
 /// The longest retention period that can be set: a hundred years.
 pub const RETENTION_MAX_MONTHS: u16 = 1200;
@@ -43,11 +46,41 @@ pub const DEFAULT_WEEKS: u64 = 12;
 pub struct Journal {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    keys: Arc<Keyring>,
 }
 
 impl Journal {
+    /// A journal whose pseudonym key (when the setting asks for one) is in the default place.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            keys: Arc::new(Keyring::new(None)),
+        }
+    }
+
+    /// The same journal with the pseudonym key in `path`.
+    pub fn with_key_file(mut self, path: PathBuf) -> Self {
+        self.keys = Arc::new(Keyring::new(Some(path)));
+        self
+    }
+
+    /// Replaces the customer references of new contacts by their pseudonyms when the
+    /// settings ask for it.
+    async fn pseudonymise(&self, contacts: &mut [Contact]) -> Result<()> {
+        if !self.pseudonymising().await? {
+            return Ok(());
+        }
+        for c in contacts {
+            if let Some(r) = &c.customer_ref {
+                c.customer_ref = Some(self.keys.pseudonym(r)?);
+            }
+        }
+        Ok(())
+    }
+
+    async fn pseudonymising(&self) -> Result<bool> {
+        Ok(self.store.setting(PSEUDONYMISE).await?.as_deref() == Some("true"))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -58,7 +91,9 @@ impl Journal {
     pub async fn log(&self, input: &ContactInput) -> Result<Contact> {
         let staff = self.settings().await?.display_name;
         let default_staff = Some(staff.as_str()).filter(|s| !s.is_empty());
-        let contact = validate::contact(input, default_staff, self.clock.as_ref())?;
+        let mut contact = validate::contact(input, default_staff, self.clock.as_ref())?;
+        self.pseudonymise(std::slice::from_mut(&mut contact))
+            .await?;
         self.store.insert(&contact).await?;
         Ok(contact)
     }
@@ -71,6 +106,8 @@ impl Journal {
         contact.logged_at = existing.logged_at;
         contact.follow_up_done_at = existing.follow_up_done_at;
         contact.follow_up_done_by = existing.follow_up_done_by;
+        self.pseudonymise(std::slice::from_mut(&mut contact))
+            .await?;
         self.store.update(&contact).await?;
         Ok(contact)
     }
@@ -349,8 +386,9 @@ impl Journal {
             })
         });
         let mut imported = 0;
-        while let Some((batch, read)) = batches.recv().await {
+        while let Some((mut batch, read)) = batches.recv().await {
             // Returning drops the receiver, which stops the reader, and the transaction.
+            self.pseudonymise(&mut batch).await?;
             imported += bulk.write(&batch).await?;
             progress(read);
         }
@@ -464,26 +502,28 @@ impl Journal {
                 == Some("true".into()),
             backups_keep: number(self.store.setting(BACKUPS_KEEP).await?, BACKUPS_KEEP_MAX)
                 .unwrap_or(backup::KEEP_DEFAULT as u16),
+            pseudonymise_customers: self.pseudonymising().await?,
         })
     }
 
     /// Every contact of one customer, deleted ones too: what a request to see one's own
     /// data (GDPR article 15) is answered with.
     pub async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<Contact>> {
-        let customer_ref = customer(customer_ref)?;
-        Ok(self
-            .store
-            .customer_contacts(&customer_ref)
-            .await?
-            .into_iter()
-            .map(|(c, _)| c)
-            .collect())
+        let mut all = Vec::new();
+        for form in self.keys.stored_forms(&customer(customer_ref)?)? {
+            all.extend(self.store.customer_contacts(&form).await?);
+        }
+        all.sort_by_key(|(c, _)| (c.occurred_at, c.logged_at));
+        Ok(all.into_iter().map(|(c, _)| c).collect())
     }
 
     /// Erases every contact of one customer for good (GDPR article 17); returns how many.
     pub async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
-        let customer_ref = customer(customer_ref)?;
-        self.store.erase_customer(&customer_ref).await
+        let mut erased = 0;
+        for form in self.keys.stored_forms(&customer(customer_ref)?)? {
+            erased += self.store.erase_customer(&form).await?;
+        }
+        Ok(erased)
     }
 
     /// Applies the retention setting now: erases the notes (or whole contacts) from before
@@ -565,6 +605,15 @@ impl Journal {
             "backups",
         )?
         .unwrap_or(backup::KEEP_DEFAULT as u16);
+        // Turning pseudonyms on replaces the references already stored, too.
+        if input.pseudonymise_customers && !self.pseudonymising().await? {
+            let mut renames = Vec::new();
+            for r in self.store.plain_customer_refs().await? {
+                let p = self.keys.pseudonym(&r)?;
+                renames.push((r, p));
+            }
+            self.store.rename_customer_refs(&renames).await?;
+        }
         let text = |v: Option<u8>| v.map(|v| v.to_string());
         let (tf, te) = (text(target_functional), text(target_emotional));
         let months = retention_months.map(|m| m.to_string());
@@ -585,6 +634,14 @@ impl Journal {
                     }),
                 ),
                 (BACKUPS_KEEP, Some(&keep)),
+                (
+                    PSEUDONYMISE,
+                    Some(if input.pseudonymise_customers {
+                        "true"
+                    } else {
+                        "false"
+                    }),
+                ),
             ])
             .await?;
         Ok(Settings {
@@ -595,6 +652,7 @@ impl Journal {
             retention_months,
             retention_whole_contacts: input.retention_whole_contacts,
             backups_keep,
+            pseudonymise_customers: input.pseudonymise_customers,
         })
     }
 

@@ -15,6 +15,7 @@ pub mod import;
 pub mod journal;
 pub mod location;
 pub mod model;
+pub mod pseudonym;
 pub mod review;
 pub mod stats;
 pub mod store;

@@ -156,6 +156,8 @@ pub struct Settings {
     pub retention_whole_contacts: bool,
     /// How many daily backups the app keeps.
     pub backups_keep: u16,
+    /// Customer references are stored as keyed hashes (the key stays on this computer).
+    pub pseudonymise_customers: bool,
 }
 
 /// Settings as typed in the form, validated by the core.
@@ -172,6 +174,7 @@ pub struct SettingsInput {
     pub retention_whole_contacts: bool,
     /// 1–365; empty for the default (14).
     pub backups_keep: Option<i32>,
+    pub pseudonymise_customers: bool,
 }
 
 /// What the Settings screen shows about the installation.
@@ -202,6 +205,7 @@ impl From<&Settings> for SettingsInput {
             retention_months: s.retention_months.map(i32::from),
             retention_whole_contacts: s.retention_whole_contacts,
             backups_keep: Some(i32::from(s.backups_keep)),
+            pseudonymise_customers: s.pseudonymise_customers,
         }
     }
 }

@@ -192,6 +192,13 @@ pub trait Store: Send + Sync {
     /// `whole_contacts` the contacts themselves. Returns how many contacts it touched.
     async fn erase_before(&self, before: NaiveDate, whole_contacts: bool) -> Result<u64>;
 
+    /// Every distinct customer reference that is not a pseudonym.
+    async fn plain_customer_refs(&self) -> Result<Vec<String>>;
+
+    /// Replaces customer references (from, to) in one transaction, the old ones overwritten
+    /// for good like an erasure.
+    async fn rename_customer_refs(&self, renames: &[(String, String)]) -> Result<u64>;
+
     /// The storage engine's own consistency check: `["ok"]`, or each problem it found.
     async fn check(&self) -> Result<Vec<String>>;
 

@@ -150,10 +150,17 @@ impl SqliteStore {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let erased = query.execute(&mut *tx).await?.rows_affected();
         tx.commit().await?;
+        self.empty_wal().await?;
+        Ok(erased)
+    }
+
+    /// Copies the write-ahead log into the file and empties it, so that the old versions of
+    /// changed pages are nowhere left.
+    async fn empty_wal(&self) -> Result<()> {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.writer)
             .await?;
-        Ok(erased)
+        Ok(())
     }
 
     async fn close_pools(&self) {
@@ -859,6 +866,31 @@ impl Store for SqliteStore {
             "UPDATE contacts SET note = NULL WHERE note IS NOT NULL AND local_date < ?"
         };
         self.erase(sqlx::query(sql).bind(before.to_string())).await
+    }
+
+    async fn plain_customer_refs(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT customer_ref FROM contacts \
+             WHERE customer_ref IS NOT NULL AND customer_ref NOT LIKE 'ps:%'",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    async fn rename_customer_refs(&self, renames: &[(String, String)]) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut renamed = 0;
+        for (from, to) in renames {
+            renamed += sqlx::query("UPDATE contacts SET customer_ref = ? WHERE customer_ref = ?")
+                .bind(to)
+                .bind(from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        self.empty_wal().await?;
+        Ok(renamed)
     }
 
     async fn check(&self) -> Result<Vec<String>> {

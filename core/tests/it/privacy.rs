@@ -140,3 +140,88 @@ async fn retention_erases_old_notes_or_old_contacts_for_good() {
         "0 months is refused"
     );
 }
+
+#[tokio::test]
+async fn pseudonymised_references_are_hashes_on_disk_and_lookups_still_work() {
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("customer-key");
+    let j = f.journal.clone().with_key_file(key_file.clone());
+    log_all(
+        &j,
+        &[about(
+            "KLANT-4711",
+            "voor het aanzetten",
+            "2026-11-16T10:00:00+01:00",
+        )],
+    )
+    .await;
+    assert!(on_disk(f.dir.path(), "KLANT-4711"));
+
+    let mut settings = SettingsInput::from(&j.settings().await.unwrap());
+    settings.pseudonymise_customers = true;
+    assert!(
+        j.save_settings(&settings)
+            .await
+            .unwrap()
+            .pseudonymise_customers
+    );
+    assert!(
+        key_file.is_file(),
+        "the key is kept outside the journal's folder"
+    );
+    let logged = j
+        .log(&about(
+            "KLANT-4711",
+            "na het aanzetten",
+            "2026-11-17T10:00:00+01:00",
+        ))
+        .await
+        .unwrap();
+    let stored = logged.customer_ref.clone().unwrap();
+    assert!(
+        stored.starts_with("ps:") && !stored.contains("4711"),
+        "{stored}"
+    );
+
+    let mut csv = Vec::new();
+    contactmoment_core::export::contacts_csv(
+        &mut csv,
+        &[contactmoment_core::validate::contact(
+            &about("KLANT-4711", "geïmporteerd", "2026-11-18T10:00:00+01:00"),
+            Some("Bram"),
+            &contactmoment_core::FixedClock::at("2026-11-22T12:00:00+01:00"),
+        )
+        .unwrap()],
+        contactmoment_core::export::CsvStyle::PLAIN,
+    )
+    .unwrap();
+    assert_eq!(j.import(csv, false, &mut |_| {}).await.unwrap().imported, 1);
+
+    assert!(
+        !on_disk(f.dir.path(), "KLANT-4711"),
+        "no plain reference is left"
+    );
+    let theirs = j.customer_contacts("KLANT-4711").await.unwrap();
+    let notes: Vec<_> = theirs.iter().map(|c| c.note.as_deref().unwrap()).collect();
+    assert_eq!(
+        notes,
+        ["voor het aanzetten", "na het aanzetten", "geïmporteerd"]
+    );
+    assert!(theirs
+        .iter()
+        .all(|c| c.customer_ref.as_deref() == Some(stored.as_str())));
+    assert_eq!(j.customer_contacts(&stored).await.unwrap().len(), 3);
+
+    // Without the key the journal cannot tell whose contacts these are.
+    let keyless = f
+        .journal
+        .clone()
+        .with_key_file(keys.path().join("another-key"));
+    assert!(keyless
+        .customer_contacts("KLANT-4711")
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(j.erase_customer("KLANT-4711").await.unwrap(), 3);
+}

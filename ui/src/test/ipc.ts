@@ -64,6 +64,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     retention_months: null,
     retention_whole_contacts: false,
     backups_keep: 14,
+    pseudonymise_customers: false,
     ...over,
   };
 }

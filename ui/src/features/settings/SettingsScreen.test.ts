@@ -46,6 +46,7 @@ describe('settings', () => {
         retention_months: null,
         retention_whole_contacts: false,
         backups_keep: 14,
+        pseudonymise_customers: false,
       },
     });
     expect(app.settings).toEqual(settings({ display_name: 'Sanne de Wit', language: 'nl', target_emotional: 45 }));
@@ -57,11 +58,17 @@ describe('settings', () => {
     const backend = fakeBackend({
       app_info: info,
       save_settings: (args) => {
-        const input = args.input as { retention_months: number | null; retention_whole_contacts: boolean; backups_keep: number };
+        const input = args.input as {
+          retention_months: number | null;
+          retention_whole_contacts: boolean;
+          backups_keep: number;
+          pseudonymise_customers: boolean;
+        };
         return settings({
           retention_months: input.retention_months,
           retention_whole_contacts: input.retention_whole_contacts,
           backups_keep: input.backups_keep,
+          pseudonymise_customers: input.pseudonymise_customers,
         });
       },
     });
@@ -71,14 +78,20 @@ describe('settings', () => {
     expect(keep.value).toBe('14');
     await user.type(screen.getByTestId('settings-retention-months'), '24');
     await user.click(screen.getByLabelText('Erase whole contacts, not only their notes'));
+    await user.click(screen.getByTestId('settings-pseudonymise'));
     await user.clear(keep);
     await user.type(keep, '7');
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Settings saved.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toMatchObject({
-      input: { retention_months: 24, retention_whole_contacts: true, backups_keep: 7 },
+      input: { retention_months: 24, retention_whole_contacts: true, backups_keep: 7, pseudonymise_customers: true },
     });
-    expect(app.settings).toMatchObject({ retention_months: 24, retention_whole_contacts: true, backups_keep: 7 });
+    expect(app.settings).toMatchObject({
+      retention_months: 24,
+      retention_whole_contacts: true,
+      backups_keep: 7,
+      pseudonymise_customers: true,
+    });
   });
 
   it('names the field the core refused and keeps the old settings', async () => {

@@ -211,9 +211,11 @@ export const en = {
   'field.retention_months': 'Erase notes after',
   'field.backups_keep': 'Daily backups kept',
   'settings.privacy': 'Privacy and backups',
-  'settings.retention_months': 'Erase notes older than (months)',
+  'settings.retention_months': 'Erase notes after (months)',
   'settings.retention_whole_contacts': 'Erase whole contacts, not only their notes',
   'settings.backups_keep': 'Daily backups to keep',
+  'settings.pseudonymise_customers':
+    'Store customer references as pseudonyms: a keyed hash, with the key kept on this computer. Looking up a reference still works.',
   'settings.privacy.hint':
     'Applied each time the app starts. Leave the months empty to keep everything. Erased text is overwritten in the journal and cannot be recovered; backups made before keep it until they are replaced.',
   'field.week': 'Week',

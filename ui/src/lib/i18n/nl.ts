@@ -215,6 +215,8 @@ export const nl: Dictionary = {
   'settings.retention_months': 'Notities wissen na (maanden)',
   'settings.retention_whole_contacts': 'Hele contacten wissen, niet alleen de notities',
   'settings.backups_keep': 'Dagelijkse back-ups bewaren',
+  'settings.pseudonymise_customers':
+    'Klantreferenties als pseudoniem opslaan: een hash met een sleutel die op deze computer blijft. Zoeken op referentie blijft werken.',
   'settings.privacy.hint':
     'Wordt toegepast bij elke start van de app. Laat de maanden leeg om alles te bewaren. Gewiste tekst wordt in het journaal overschreven en is niet terug te halen; eerdere back-ups bevatten hem tot ze vervangen zijn.',
   'field.week': 'Week',

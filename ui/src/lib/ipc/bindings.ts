@@ -78,7 +78,11 @@ retention_months: number | null, retention_whole_contacts: boolean,
 /**
  * How many daily backups the app keeps.
  */
-backups_keep: number, };
+backups_keep: number, 
+/**
+ * Customer references are stored as keyed hashes (the key stays on this computer).
+ */
+pseudonymise_customers: boolean, };
 
 export type SettingsInput = { display_name: string, language: string | null, 
 /**
@@ -92,7 +96,7 @@ retention_months: number | null, retention_whole_contacts: boolean,
 /**
  * 1–365; empty for the default (14).
  */
-backups_keep: number | null, };
+backups_keep: number | null, pseudonymise_customers: boolean, };
 
 export type AppInfo = { version: string, 
 /**
