@@ -39,6 +39,9 @@ pub const BACKUPS_KEEP_MAX: u16 = 365;
 /// A review filter may name at most this many staff members.
 pub const STAFF_FILTER_MAX: usize = 1000;
 
+/// The longest range the figures cover: a hundred years.
+const RANGE_MAX_DAYS: i64 = 36_525;
+
 /// How many weeks the weekly figures cover when no range is given.
 pub const DEFAULT_WEEKS: u64 = 12;
 
@@ -341,6 +344,15 @@ impl Journal {
                 "from",
                 K::OutOfRange,
                 format!("from {from} is after to {to}"),
+            ));
+        }
+        // Every week of the range becomes a row of figures: a century is more than any
+        // journal holds, and keeps a mistyped year from asking for half a million weeks.
+        if (to - from).num_days() > RANGE_MAX_DAYS {
+            return Err(Error::validation(
+                "from",
+                K::OutOfRange,
+                format!("from {from} to {to} is more than 100 years"),
             ));
         }
         if query.staff.len() > STAFF_FILTER_MAX {

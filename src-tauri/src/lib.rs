@@ -121,6 +121,7 @@ fn has_render_node() -> bool {
 mod tests {
     use super::*;
     use contactmoment_core::{FixedClock, SqliteStore};
+    use proptest::prelude::*;
     use serde_json::{json, Value};
     use tauri::ipc::{CallbackFn, InvokeBody};
     use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
@@ -140,7 +141,8 @@ mod tests {
         let journal = Journal::new(
             Arc::new(store),
             Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
-        );
+        )
+        .with_key_file(dir.path().join("customer-key"));
         let state = AppState {
             journal,
             location: "test-journal".into(),
@@ -334,5 +336,107 @@ mod tests {
         );
         let entries = std::fs::read_dir(dir.join("capabilities")).unwrap().count();
         assert_eq!(entries, 1, "one capability file");
+    }
+
+    /// JSON as a hostile or broken web view might send it: any shape, with the names the
+    /// commands expect mixed in, and values of every kind.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            Just("'; DROP TABLE contacts; --".to_owned()),
+            Just("<img src=x onerror=alert(1)>".to_owned()),
+            Just("\u{202E}evil".to_owned()),
+            Just("NaN".to_owned()),
+            Just("0000-01-01".to_owned()),
+            Just("9999-12-31T23:59:59Z".to_owned()),
+            Just("2026-W47".to_owned()),
+            Just("x".repeat(20_000)),
+            "\\PC{0,40}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (1..=5i64).prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("JSON has no NaN", |f| f.is_finite())
+                .prop_map(Value::from),
+            text.prop_map(Value::from),
+        ];
+        let key = prop_oneof![
+            Just("input"),
+            Just("query"),
+            Just("id"),
+            Just("limit"),
+            Just("done"),
+            Just("functional"),
+            Just("emotional"),
+            Just("occurred_at"),
+            Just("staff"),
+            Just("channel"),
+            Just("note"),
+            Just("filter"),
+            Just("from"),
+            Just("to"),
+            Just("week"),
+            Just("rating"),
+            Just("axis"),
+            Just("display_name"),
+            Just("backups_keep"),
+        ]
+        .prop_map(String::from);
+        leaf.prop_recursive(4, 40, 8, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..8)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Everything the journal holds, to see that a refusal wrote nothing.
+    fn snapshot(h: &Harness) -> (Value, Value) {
+        let contacts = invoke(
+            h,
+            "review_contacts",
+            json!({ "query": { "filter": {}, "limit": 500 } }),
+        )
+        .unwrap();
+        (contacts, invoke(h, "get_settings", json!({})).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// Every command (but the three that open a save dialog) with any payload: a result,
+        /// a refusal of the arguments, or `{code, message}`; never a panic, never a partial
+        /// write.
+        #[test]
+        fn any_payload_to_any_command_is_answered_and_refusals_write_nothing(
+            command in prop_oneof![
+                Just("log_contact"), Just("update_contact"), Just("delete_contact"),
+                Just("restore_contact"), Just("recent_contacts"), Just("get_settings"),
+                Just("save_settings"), Just("review"), Just("review_by_staff"),
+                Just("review_contacts"), Just("review_facets"), Just("set_follow_up_done"),
+                Just("app_info"),
+            ],
+            body in json_value(),
+        ) {
+            thread_local!(static H: Harness = harness());
+            H.with(|h| {
+                let before = snapshot(h);
+                match invoke(h, command, body.clone()) {
+                    Ok(_) => {}
+                    Err(Value::String(refused)) => {
+                        prop_assert!(refused.contains("invalid args") || refused.contains("missing"), "{}", refused);
+                        prop_assert_eq!(snapshot(h), before);
+                    }
+                    Err(payload) => {
+                        prop_assert!(payload["code"].is_string() && payload["message"].is_string(), "{}", payload);
+                        prop_assert_eq!(snapshot(h), before);
+                    }
+                }
+                Ok(())
+            })?;
+        }
     }
 }

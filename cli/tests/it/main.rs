@@ -6,6 +6,7 @@
 mod backup;
 mod commands;
 mod durability;
+mod hostile;
 mod import;
 mod privacy;
 mod support;

@@ -7,6 +7,7 @@
 mod backups;
 mod bindings;
 mod crash;
+mod hostile;
 mod privacy;
 mod review;
 mod store;
