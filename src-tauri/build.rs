@@ -27,5 +27,9 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "export_contacts_csv",
         "export_weekly_csv",
         "export_png",
+        "startup_problem",
+        "recover_from_backup",
+        "start_new_journal",
+        "open_other_journal",
     ]
 }

@@ -5,8 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, Result};
+use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
 /// How many backups are kept when no other number is set.
@@ -104,4 +107,91 @@ pub async fn daily(
         std::fs::remove_file(old)?;
     }
     Ok(Some(made))
+}
+
+/// Why the journal could not be opened when the app started, and the backups it could be
+/// restored from.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StartupProblem {
+    pub problem: FileProblem,
+    /// The journal file.
+    pub journal: String,
+    /// What is wrong, in English, for the details.
+    pub detail: String,
+    /// Newest first.
+    pub backups: Vec<BackupFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BackupFile {
+    pub path: String,
+    pub name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// Checks the journal before it is opened: `None` when it can be opened (or does not exist
+/// yet, or is an empty file: a new journal loses nothing), else what is wrong with it.
+pub async fn startup_check(journal: &Path) -> Option<StartupProblem> {
+    if std::fs::metadata(journal).map_or(true, |m| m.len() == 0) {
+        return None;
+    }
+    match SqliteStore::inspect(journal).await {
+        Ok(_) => None,
+        Err(Error::Journal { problem, message }) => {
+            Some(problem_with_backups(journal, problem, message))
+        }
+        Err(other) => Some(problem_with_backups(
+            journal,
+            FileProblem::Damaged,
+            other.to_string(),
+        )),
+    }
+}
+
+/// A startup problem for the journal at `journal`, listing its backups.
+pub fn problem_with_backups(
+    journal: &Path,
+    problem: FileProblem,
+    detail: String,
+) -> StartupProblem {
+    let backups = list(journal)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|p| BackupFile {
+            bytes: std::fs::metadata(&p).map_or(0, |m| m.len()),
+            name: p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            path: p.to_string_lossy().into_owned(),
+        })
+        .collect();
+    StartupProblem {
+        problem,
+        journal: journal.to_string_lossy().into_owned(),
+        detail,
+        backups,
+    }
+}
+
+/// Moves a journal that cannot be used out of the way, with its write-ahead files, to
+/// `NAME-unusable-TIME.sqlite` beside it: never deleted, so nothing in it is lost.
+pub fn set_aside(journal: &Path, now: DateTime<FixedOffset>) -> Result<PathBuf> {
+    let aside = journal.with_file_name(format!(
+        "{}-unusable-{}.sqlite",
+        stem(journal),
+        now.format("%Y-%m-%dT%H%M%S")
+    ));
+    std::fs::rename(journal, &aside)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut from = journal.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        if Path::new(&from).exists() {
+            std::fs::rename(&from, &to)?;
+        }
+    }
+    Ok(aside)
 }

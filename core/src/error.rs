@@ -40,9 +40,15 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Import(crate::import::Rejection),
-    /// A journal or backup file that cannot be used, with what is wrong in words for people.
+    /// A file that cannot be used, with what is wrong in words for people.
     #[error("{0}")]
     Unusable(String),
+    /// A journal or backup that cannot be opened, and why.
+    #[error("{message}")]
+    Journal {
+        problem: FileProblem,
+        message: String,
+    },
     #[error("{0}")]
     Internal(String),
 }
@@ -61,12 +67,27 @@ impl Error {
             Self::Validation { .. } | Self::Import(_) => ErrorCode::Validation,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
-            Self::Storage(_) | Self::Migrate(_) | Self::Io(_) | Self::Unusable(_) => {
-                ErrorCode::Storage
-            }
+            Self::Storage(_)
+            | Self::Migrate(_)
+            | Self::Io(_)
+            | Self::Unusable(_)
+            | Self::Journal { .. } => ErrorCode::Storage,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
+}
+
+/// What is wrong with a journal file that cannot be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FileProblem {
+    Missing,
+    /// SQLite's check finds it damaged, or it cannot be read.
+    Damaged,
+    /// Not an SQLite database, or one without a journal's tables.
+    NotJournal,
+    /// Written by a newer version of Contactmoment than this one.
+    Newer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -118,7 +139,10 @@ impl From<&Error> for ErrorPayload {
                 field: Some("file".to_owned()),
                 kind: None,
             },
-            Error::NotFound(_) | Error::Conflict(_) | Error::Unusable(_) => Self {
+            Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::Unusable(_)
+            | Error::Journal { .. } => Self {
                 code: e.code(),
                 message: e.to_string(),
                 field: None,

@@ -23,7 +23,7 @@ pub mod validate;
 pub mod week;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, ErrorCode, ErrorPayload, Result, ValidationKind};
+pub use error::{Error, ErrorCode, ErrorPayload, FileProblem, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
 pub use review::{ContactPage, ContactsQuery, Facets};

@@ -5,12 +5,15 @@
 //! drive the real command table on Tauri's mock runtime.
 
 pub mod commands;
+pub mod recovery;
 pub mod save;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use contactmoment_core::{backup, location, Clock, Journal, SystemClock};
+use contactmoment_core::{backup, location, Clock, FileProblem, Journal, SystemClock};
 use tauri::{Builder, Manager, RunEvent, Runtime};
+
+pub use recovery::Startup;
 
 /// What every command can reach.
 pub struct AppState {
@@ -19,11 +22,25 @@ pub struct AppState {
     pub location: String,
 }
 
-/// Registers the state and the command table on a builder of any runtime.
+/// Registers the state and the command table on a builder of any runtime, for a journal
+/// that opened.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    let startup = Startup {
+        location: state.location.clone(),
+        problem: Mutex::new(None),
+    };
+    with_commands(builder.manage(state).manage(startup))
+}
+
+/// The same app on a journal that could not be opened: only the start-up screen's commands
+/// work until one of its ways out opens a journal.
+pub fn recovery_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder<R> {
+    with_commands(builder.manage(startup))
+}
+
+fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::log_contact,
@@ -42,10 +59,15 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::export_contacts_csv,
             commands::export_weekly_csv,
             commands::export_png,
+            recovery::startup_problem,
+            recovery::recover_from_backup,
+            recovery::start_new_journal,
+            recovery::open_other_journal,
         ])
 }
 
-/// Opens the configured journal and runs the app until its window closes.
+/// Opens the configured journal and runs the app until its window closes. A journal that
+/// cannot be opened is never replaced silently: the app starts on a screen that says why.
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     composite_only_with_a_gpu();
     tracing_subscriber::fmt()
@@ -56,16 +78,36 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let location = location::configured()?;
-    let store = tauri::async_runtime::block_on(location::open(&location))
-        .map_err(|e| format!("cannot open the journal at {location}: {e}"))?;
-    let journal = Journal::new(store, Arc::new(SystemClock));
-    housekeeping(journal.clone(), &location);
-    let app = app_builder(tauri::Builder::default(), AppState { journal, location })
-        .build(tauri::generate_context!())?;
+    let path = location::file_path(&location)?;
+    let opened = tauri::async_runtime::block_on(async {
+        if let Some(problem) = backup::startup_check(&path).await {
+            return Err(problem);
+        }
+        location::open(&location)
+            .await
+            .map_err(|e| backup::problem_with_backups(&path, FileProblem::Damaged, e.to_string()))
+    });
+    let builder = match opened {
+        Ok(store) => {
+            let journal = Journal::new(store, Arc::new(SystemClock));
+            housekeeping(journal.clone(), &location);
+            app_builder(tauri::Builder::default(), AppState { journal, location })
+        }
+        Err(problem) => {
+            tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal cannot be opened");
+            let startup = Startup {
+                location,
+                problem: Mutex::new(Some(problem)),
+            };
+            recovery_builder(tauri::Builder::default(), startup)
+        }
+    };
+    let app = builder.build(tauri::generate_context!())?;
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
-            let journal = handle.state::<AppState>().journal.clone();
-            tauri::async_runtime::block_on(journal.store().close());
+            if let Some(state) = handle.try_state::<AppState>() {
+                tauri::async_runtime::block_on(state.journal.store().close());
+            }
         }
     });
     Ok(())
@@ -74,7 +116,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// On every start, in the background so the window opens at once: erase what the retention
 /// setting says is too old, then (at most once a day) a snapshot of the journal in
 /// `backups/` beside it, keeping as many as the settings say.
-fn housekeeping(journal: Journal, location: &str) {
+pub(crate) fn housekeeping(journal: Journal, location: &str) {
     let path = location::file_path(location);
     tauri::async_runtime::spawn(async move {
         match journal.apply_retention().await {
@@ -325,6 +367,10 @@ mod tests {
             "export_contacts_csv",
             "export_weekly_csv",
             "export_png",
+            "startup_problem",
+            "recover_from_backup",
+            "start_new_journal",
+            "open_other_journal",
         ];
         let expected: Vec<String> = commands
             .iter()
@@ -336,6 +382,84 @@ mod tests {
         );
         let entries = std::fs::read_dir(dir.join("capabilities")).unwrap().count();
         assert_eq!(entries, 1, "one capability file");
+    }
+
+    /// The app started on a damaged journal: it says so, refuses a file it did not list, and
+    /// restores a listed backup in place of the journal, which is set aside, not deleted.
+    #[test]
+    fn a_journal_that_cannot_be_opened_gets_a_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.sqlite");
+        let made = tauri::async_runtime::block_on(async {
+            let store = SqliteStore::open(&journal).await.unwrap();
+            let j = Journal::new(
+                Arc::new(store),
+                Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
+            );
+            j.log(
+                &serde_json::from_value(
+                    json!({ "functional": 4, "emotional": 2, "staff": "Anna" }),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+            let made = backup::make(
+                j.store().as_ref(),
+                &journal,
+                FixedClock::at("2026-11-22T10:00:00+01:00").now(),
+            )
+            .await
+            .unwrap();
+            j.store().close().await;
+            made
+        });
+        std::fs::write(&journal, b"this is not a journal any more".repeat(200)).unwrap();
+        let problem = tauri::async_runtime::block_on(backup::startup_check(&journal)).unwrap();
+        let startup = Startup {
+            location: journal.display().to_string(),
+            problem: Mutex::new(Some(problem)),
+        };
+        let app = recovery_builder(mock_builder(), startup)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        let h = Harness {
+            _dir: tempfile::tempdir().unwrap(),
+            _app: app,
+            window,
+        };
+        let problem = invoke(&h, "startup_problem", json!({})).unwrap();
+        assert_eq!(problem["problem"], "not_journal");
+        assert_eq!(problem["backups"][0]["path"], made.display().to_string());
+        assert!(
+            invoke(&h, "get_settings", json!({})).is_err(),
+            "no journal is open yet"
+        );
+
+        let elsewhere = dir.path().join("elsewhere.sqlite");
+        std::fs::copy(&made, &elsewhere).unwrap();
+        let refused = invoke(&h, "recover_from_backup", json!({ "path": elsewhere })).unwrap_err();
+        assert_eq!(refused["field"], "path");
+
+        invoke(&h, "recover_from_backup", json!({ "path": made })).unwrap();
+        assert_eq!(
+            invoke(&h, "startup_problem", json!({})).unwrap(),
+            Value::Null
+        );
+        let page = invoke(&h, "review_contacts", json!({ "query": { "filter": {} } })).unwrap();
+        assert_eq!(page["total"], 1, "the backup's contact is back");
+        let aside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("journal-unusable-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "the unusable file is kept: {aside:?}");
+        let kept = std::fs::read(dir.path().join(&aside[0])).unwrap();
+        assert!(kept.starts_with(b"this is not a journal"));
     }
 
     /// JSON as a hostile or broken web view might send it: any shape, with the names the

@@ -145,8 +145,13 @@ export async function screenshot(session, name) {
   return path.relative(root, file);
 }
 
+/** Runs the CLI on a journal and returns what it printed. */
+export function cli(journal, args) {
+  const binary = path.join(root, 'target/debug/contactmoment');
+  return execFileSync(binary, ['--db', journal, ...args], { encoding: 'utf8' });
+}
+
 /** Reads the journal through the CLI, to check what the app really stored. */
 export function cliList(journal) {
-  const cli = path.join(root, 'target/debug/contactmoment');
-  return JSON.parse(execFileSync(cli, ['--db', journal, 'list', '--format', 'json'], { encoding: 'utf8' }));
+  return JSON.parse(cli(journal, ['list', '--format', 'json']));
 }

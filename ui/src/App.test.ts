@@ -13,6 +13,7 @@ describe('the app shell', () => {
   it('starts on the log screen in the saved language and switches screens with Ctrl+digit', async () => {
     setLanguage('en');
     fakeBackend({
+      startup_problem: () => null,
       get_settings: () => settings({ display_name: 'Sanne', language: 'nl' }),
       recent_contacts: () => [],
       review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
@@ -41,6 +42,7 @@ describe('the app shell', () => {
   it('explains when the journal cannot be opened', async () => {
     setLanguage('en');
     fakeBackend({
+      startup_problem: () => null,
       get_settings: () => {
         throw { code: 'storage', message: 'The journal could not be read', field: null, kind: null };
       },
@@ -49,5 +51,63 @@ describe('the app shell', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'The journal could not be read or written. Nothing was changed.',
     );
+  });
+
+  it('offers a way out when the journal cannot be opened, and opens the restored journal', async () => {
+    setLanguage('en');
+    const backup = '/data/backups/journal-2026-11-22T083000.sqlite';
+    let restored = false;
+    const backend = fakeBackend({
+      startup_problem: () => ({
+        problem: 'damaged',
+        journal: '/data/journal.sqlite',
+        detail: '/data/journal.sqlite is damaged: Page 3 is never used',
+        backups: [
+          { path: backup, name: 'journal-2026-11-22T083000.sqlite', bytes: 40960 },
+          { path: '/data/backups/journal-2026-11-21T090000.sqlite', name: 'journal-2026-11-21T090000.sqlite', bytes: 39936 },
+        ],
+      }),
+      recover_from_backup: () => {
+        restored = true;
+        return null;
+      },
+      get_settings: () => {
+        if (!restored) throw { code: 'storage', message: 'no journal', field: null, kind: null };
+        return settings();
+      },
+      recent_contacts: () => [],
+    });
+    const user = userEvent.setup();
+    render(App);
+    expect((await screen.findByTestId('recovery-problem')).textContent).toBe('The journal file is damaged.');
+    expect(screen.getByText('/data/journal.sqlite')).toBeTruthy();
+    expect(screen.getByText('2026-11-22 08:30')).toBeTruthy();
+    expect(screen.getByText('40 kB')).toBeTruthy();
+    expect(backend.calls.some((c) => c.cmd === 'get_settings')).toBe(false);
+    // The screens cannot be reached until a journal is open.
+    await user.keyboard('{Control>}3{/Control}');
+    expect(screen.getByTestId('recovery-screen')).toBeTruthy();
+
+    await user.click(screen.getAllByTestId('recovery-restore')[0]!);
+    expect(await screen.findByText('Log a contact')).toBeTruthy();
+    expect(backend.calls.find((c) => c.cmd === 'recover_from_backup')!.args).toEqual({ path: backup });
+    expect(screen.queryByTestId('recovery-screen')).toBeNull();
+  });
+
+  it('keeps the way out open and says why when a backup cannot be restored', async () => {
+    setLanguage('en');
+    fakeBackend({
+      startup_problem: () => ({ problem: 'newer', journal: '/data/journal.sqlite', detail: 'schema 29991231', backups: [] }),
+      start_new_journal: () => {
+        throw { code: 'storage', message: '/data is read-only', field: null, kind: null };
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    expect((await screen.findByTestId('recovery-problem')).textContent).toContain('newer version');
+    expect(screen.getByText('There are no backups of this journal.')).toBeTruthy();
+    await user.click(screen.getByTestId('recovery-new'));
+    expect(await screen.findByText('/data is read-only')).toBeTruthy();
+    expect(screen.getByTestId('recovery-screen')).toBeTruthy();
   });
 });

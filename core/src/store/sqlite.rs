@@ -21,7 +21,7 @@ use sqlx::{Connection, FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::{BulkWrite, ContactQuery, Existing, ListQuery, StatsFilter, Store, WeekCounts};
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, Result};
 use crate::model::{Channel, Contact};
 use crate::stats::{Axis, Quadrant};
 use crate::week;
@@ -92,31 +92,41 @@ impl SqliteStore {
     /// damaged, or was written by a newer version: each with a message that says so.
     pub async fn inspect(path: &Path) -> Result<FileCheck> {
         let shown = path.display();
-        let unusable = |why: String| Error::Unusable(format!("{shown} {why}"));
+        let unusable = |problem: FileProblem, why: String| Error::Journal {
+            problem,
+            message: format!("{shown} {why}"),
+        };
+        let damaged = |why: String| unusable(FileProblem::Damaged, why);
         if !path.is_file() {
-            return Err(unusable("does not exist".into()));
+            return Err(unusable(FileProblem::Missing, "does not exist".into()));
         }
         let options = SqliteConnectOptions::new().filename(path).read_only(true);
         let mut conn = sqlx::SqliteConnection::connect_with(&options)
             .await
-            .map_err(|e| unusable(format!("cannot be opened ({e})")))?;
+            .map_err(|e| damaged(format!("cannot be opened ({e})")))?;
         let result = async {
             let check: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
                 .fetch_all(&mut conn)
                 .await
                 .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
-                    Some(code) if code == "26" => {
-                        unusable("is not a Contactmoment journal (not an SQLite database)".into())
-                    }
-                    _ => unusable(format!("is damaged ({e})")),
+                    Some(code) if code == "26" => unusable(
+                        FileProblem::NotJournal,
+                        "is not a Contactmoment journal (not an SQLite database)".into(),
+                    ),
+                    _ => damaged(format!("is damaged ({e})")),
                 })?;
             if check != ["ok"] {
-                return Err(unusable(format!(
+                return Err(damaged(format!(
                     "is damaged: {}",
                     check.first().map_or("", String::as_str)
                 )));
             }
-            let not_journal = |_| unusable("is not a Contactmoment journal".into());
+            let not_journal = |_| {
+                unusable(
+                    FileProblem::NotJournal,
+                    "is not a Contactmoment journal".into(),
+                )
+            };
             let version: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
             )
@@ -125,10 +135,13 @@ impl SqliteStore {
             .map_err(not_journal)?;
             let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
             if version > latest {
-                return Err(unusable(format!(
-                    "was written by a newer version of Contactmoment (schema {version}; this \
+                return Err(unusable(
+                    FileProblem::Newer,
+                    format!(
+                        "was written by a newer version of Contactmoment (schema {version}; this \
                      version knows up to {latest}): update Contactmoment, or open a backup"
-                )));
+                    ),
+                ));
             }
             let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
                 .fetch_one(&mut conn)

@@ -2,10 +2,11 @@
 //! when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
 
 use contactmoment_core::{
+    backup::{BackupFile, StartupProblem},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
     AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, ErrorCode,
-    ErrorPayload, Facets, Language, PeriodStats, Quadrant, Review, Settings, SettingsInput,
-    StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
+    ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant, Review, Settings,
+    SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
 };
 use ts_rs::TS;
 
@@ -37,6 +38,9 @@ fn generated() -> String {
         ErrorCode::decl(),
         ValidationKind::decl(),
         ErrorPayload::decl(),
+        FileProblem::decl(),
+        BackupFile::decl(),
+        StartupProblem::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `UPDATE_BINDINGS=1 cargo test -p contactmoment-core`.\n\

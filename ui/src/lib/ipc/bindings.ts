@@ -185,3 +185,21 @@ export type ErrorPayload = { code: ErrorCode, message: string,
  * The input field at fault, for validation errors.
  */
 field: string | null, kind: ValidationKind | null, };
+
+export type FileProblem = "missing" | "damaged" | "not_journal" | "newer";
+
+export type BackupFile = { path: string, name: string, bytes: number, };
+
+export type StartupProblem = { problem: FileProblem, 
+/**
+ * The journal file.
+ */
+journal: string, 
+/**
+ * What is wrong, in English, for the details.
+ */
+detail: string, 
+/**
+ * Newest first.
+ */
+backups: Array<BackupFile>, };

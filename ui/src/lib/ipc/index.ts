@@ -14,6 +14,7 @@ import type {
   Settings,
   SettingsInput,
   StaffReview,
+  StartupProblem,
   WeeklyQuery,
 } from './bindings';
 
@@ -66,6 +67,12 @@ export const api = {
   /** Fills an empty journal with demo contacts; resolves to how many were added. */
   loadDemo: () => call<number>('load_demo'),
   getSettings: () => call<Settings>('get_settings'),
+  /** Why the journal could not be opened at start, or null when it is open. */
+  startupProblem: () => call<StartupProblem | null>('startup_problem'),
+  recoverFromBackup: (path: string) => call<null>('recover_from_backup', { path }),
+  startNewJournal: () => call<null>('start_new_journal'),
+  /** Resolves to the journal opened, or null when the dialog was cancelled. */
+  openOtherJournal: () => call<string | null>('open_other_journal'),
   saveSettings: (input: SettingsInput) => call<Settings>('save_settings', { input }),
 };
 

@@ -1,0 +1,160 @@
+//! When the journal cannot be opened at start (damaged, not a journal, written by a newer
+//! version), the app opens anyway, on a screen that says what is wrong and offers a way out:
+//! restore one of its backups, open another journal file, or start a new journal. The
+//! unusable file is always set aside beside it, never deleted or silently replaced.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use contactmoment_core::backup::{self, StartupProblem};
+use contactmoment_core::{
+    Clock, Error, ErrorPayload, Journal, SqliteStore, Store, SystemClock, ValidationKind,
+};
+use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::AppState;
+
+type CmdResult<T> = Result<T, ErrorPayload>;
+
+/// What the app found when it started: the journal's location and, until it is resolved,
+/// why it could not be opened.
+pub struct Startup {
+    pub location: String,
+    pub problem: Mutex<Option<StartupProblem>>,
+}
+
+impl Startup {
+    fn problem(&self) -> CmdResult<StartupProblem> {
+        self.problem
+            .lock()
+            .map_err(|_| Error::Internal("the start-up state lock was poisoned".into()))?
+            .clone()
+            .ok_or_else(|| {
+                Error::Conflict("the journal is open; there is nothing to recover".into()).into()
+            })
+    }
+}
+
+/// Why the journal could not be opened, or `null` when it is open.
+#[tauri::command]
+pub fn startup_problem(startup: State<'_, Startup>) -> Option<StartupProblem> {
+    startup.problem.lock().ok().and_then(|p| p.clone())
+}
+
+/// Sets the unusable journal aside and restores one of its backups in its place.
+#[tauri::command]
+pub async fn recover_from_backup<R: Runtime>(
+    app: AppHandle<R>,
+    startup: State<'_, Startup>,
+    path: String,
+) -> CmdResult<()> {
+    let problem = startup.problem()?;
+    // Only a backup the screen listed: the web view cannot name any other file.
+    if !problem.backups.iter().any(|b| b.path == path) {
+        return Err(Error::validation(
+            "path",
+            ValidationKind::Unparseable,
+            "not one of the journal's backups",
+        )
+        .into());
+    }
+    SqliteStore::inspect(Path::new(&path)).await?;
+    let journal = PathBuf::from(&problem.journal);
+    let aside = set_aside(&journal)?;
+    let store = SqliteStore::open(&journal).await?;
+    if let Err(e) = store.restore(Path::new(&path)).await {
+        // Put everything back as it was: the screen stays, with the same ways out.
+        store.close().await;
+        remove_journal(&journal);
+        if let Some(aside) = aside {
+            put_back(&aside, &journal);
+        }
+        return Err(e.into());
+    }
+    open_with(&app, &startup, Arc::new(store), startup.location.clone())
+}
+
+/// Sets the unusable journal aside and starts a new, empty one in its place.
+#[tauri::command]
+pub async fn start_new_journal<R: Runtime>(
+    app: AppHandle<R>,
+    startup: State<'_, Startup>,
+) -> CmdResult<()> {
+    let problem = startup.problem()?;
+    let journal = PathBuf::from(&problem.journal);
+    set_aside(&journal)?;
+    let store = SqliteStore::open(&journal).await?;
+    open_with(&app, &startup, Arc::new(store), startup.location.clone())
+}
+
+/// Opens another journal file, chosen in the system's dialog, for this session (set
+/// `CONTACTMOMENT_DB` to keep using it). Returns the file, or `null` when cancelled.
+#[tauri::command]
+pub async fn open_other_journal<R: Runtime>(
+    app: AppHandle<R>,
+    startup: State<'_, Startup>,
+) -> CmdResult<Option<String>> {
+    startup.problem()?;
+    let chosen = app
+        .dialog()
+        .file()
+        .add_filter("Contactmoment journal", &["sqlite"])
+        .blocking_pick_file();
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| ErrorPayload::from(Error::Internal(e.to_string())))?;
+    SqliteStore::inspect(&path).await?;
+    let store = SqliteStore::open(&path).await?;
+    let location = path.display().to_string();
+    open_with(&app, &startup, Arc::new(store), location.clone())?;
+    Ok(Some(location))
+}
+
+/// From now on the commands work on this journal.
+fn open_with<R: Runtime>(
+    app: &AppHandle<R>,
+    startup: &Startup,
+    store: Arc<dyn Store>,
+    location: String,
+) -> CmdResult<()> {
+    let journal = Journal::new(store, Arc::new(SystemClock));
+    crate::housekeeping(journal.clone(), &location);
+    app.manage(AppState { journal, location });
+    *startup
+        .problem
+        .lock()
+        .map_err(|_| Error::Internal("the start-up state lock was poisoned".into()))? = None;
+    Ok(())
+}
+
+fn set_aside(journal: &Path) -> CmdResult<Option<PathBuf>> {
+    if !journal.exists() {
+        return Ok(None);
+    }
+    let aside = backup::set_aside(journal, SystemClock.now())?;
+    tracing::warn!(journal = %journal.display(), aside = %aside.display(), "unusable journal set aside");
+    Ok(Some(aside))
+}
+
+fn remove_journal(journal: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = journal.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+fn put_back(aside: &Path, journal: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let (mut from, mut to) = (aside.as_os_str().to_owned(), journal.as_os_str().to_owned());
+        from.push(suffix);
+        to.push(suffix);
+        if Path::new(&from).exists() {
+            let _ = std::fs::rename(&from, &to);
+        }
+    }
+}
