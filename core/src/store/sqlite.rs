@@ -28,7 +28,11 @@ use crate::week;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a write waits for another one to finish before it fails. An import or demo of a
+/// million contacts holds the write lock for its whole transaction (about 20 s here); a save
+/// from the app or the CLI meanwhile waits for it rather than failing with "database is
+/// locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 const READERS: u32 = 4;
 
 /// What [`SqliteStore::inspect`] found in a journal file.
