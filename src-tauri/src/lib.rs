@@ -414,7 +414,12 @@ mod tests {
             j.store().close().await;
             made
         });
+        // Garbage in place of the journal, without the write-ahead log that could still hold
+        // good copies of its pages.
         std::fs::write(&journal, b"this is not a journal any more".repeat(200)).unwrap();
+        for extra in ["journal.sqlite-wal", "journal.sqlite-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(extra));
+        }
         let problem = tauri::async_runtime::block_on(backup::startup_check(&journal)).unwrap();
         let startup = Startup {
             location: journal.display().to_string(),
