@@ -1,6 +1,8 @@
 // A frontline staff member's first minutes, in the real app: set a name, log two contacts
 // with the keyboard alone, find them in the journal, and see the review's week table count them.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
 import { cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
@@ -109,5 +111,9 @@ test('log two contacts by keyboard, see them in the journal and the week', async
     [2, 4, 'Eva de Vries', 'phone'],
     [4, 5, 'Eva de Vries', 'phone'],
   ]);
+  // The app made its daily backup when it started, beside the journal.
+  const backups = fs.readdirSync(path.join(path.dirname(run.journal), 'backups'));
+  assert.equal(backups.length, 1, `one backup on the first start: ${backups}`);
+  assert.match(backups[0], /^journal-\d{4}-\d{2}-\d{2}T\d{6}\.sqlite$/);
   t.diagnostic(`screenshots: ${shots.join(', ')}`);
 });
