@@ -372,13 +372,13 @@ async fn execute(journal: &Journal, location: &str, command: Command) -> Result<
             whole_contacts,
             keep_all,
         } => {
+            let mut settings = journal.settings().await?;
             if months.is_some() || keep_all {
-                let mut input = SettingsInput::from(&journal.settings().await?);
+                let mut input = SettingsInput::from(&settings);
                 input.retention_months = months;
                 input.retention_whole_contacts = whole_contacts;
-                journal.save_settings(&input).await?;
+                settings = journal.save_settings(&input).await?;
             }
-            let settings = journal.settings().await?;
             match journal.apply_retention().await? {
                 None => writeln!(out, "retention is off: everything is kept")?,
                 Some((cutoff, n)) if settings.retention_whole_contacts => {

@@ -183,15 +183,36 @@ pub fn set_aside(journal: &Path, now: DateTime<FixedOffset>) -> Result<PathBuf> 
         stem(journal),
         now.format("%Y-%m-%dT%H%M%S")
     ));
-    std::fs::rename(journal, &aside)?;
-    for suffix in ["-wal", "-shm"] {
-        let mut from = journal.as_os_str().to_owned();
-        from.push(suffix);
-        let mut to = aside.as_os_str().to_owned();
-        to.push(suffix);
-        if Path::new(&from).exists() {
-            std::fs::rename(&from, &to)?;
+    move_journal(journal, &aside)?;
+    Ok(aside)
+}
+
+/// A journal's files: the database and, when present, its write-ahead log and shared memory.
+fn files(journal: &Path) -> [PathBuf; 3] {
+    ["", "-wal", "-shm"].map(|suffix| {
+        let mut file = journal.as_os_str().to_owned();
+        file.push(suffix);
+        PathBuf::from(file)
+    })
+}
+
+/// Renames a journal with its write-ahead files, which belong to it by name.
+pub fn move_journal(from: &Path, to: &Path) -> Result<()> {
+    for (from, to) in files(from).iter().zip(files(to)) {
+        if from.exists() {
+            std::fs::rename(from, to)?;
         }
     }
-    Ok(aside)
+    Ok(())
+}
+
+/// Deletes a journal with its write-ahead files.
+pub fn remove_journal(journal: &Path) -> Result<()> {
+    for file in files(journal) {
+        match std::fs::remove_file(file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    Ok(())
 }

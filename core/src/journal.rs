@@ -68,10 +68,10 @@ impl Journal {
         self
     }
 
-    /// Replaces the customer references of new contacts by their pseudonyms when the
-    /// settings ask for it.
-    async fn pseudonymise(&self, contacts: &mut [Contact]) -> Result<()> {
-        if !self.pseudonymising().await? {
+    /// Replaces the customer references of new contacts by their pseudonyms when `on` (the
+    /// setting, read once by the caller).
+    fn pseudonymise(&self, on: bool, contacts: &mut [Contact]) -> Result<()> {
+        if !on {
             return Ok(());
         }
         for c in contacts {
@@ -92,11 +92,14 @@ impl Journal {
 
     /// Validates and durably saves a new contact; the returned contact is committed.
     pub async fn log(&self, input: &ContactInput) -> Result<Contact> {
-        let staff = self.settings().await?.display_name;
+        let settings = self.settings().await?;
+        let staff = settings.display_name;
         let default_staff = Some(staff.as_str()).filter(|s| !s.is_empty());
         let mut contact = validate::contact(input, default_staff, self.clock.as_ref())?;
-        self.pseudonymise(std::slice::from_mut(&mut contact))
-            .await?;
+        self.pseudonymise(
+            settings.pseudonymise_customers,
+            std::slice::from_mut(&mut contact),
+        )?;
         self.store.insert(&contact).await?;
         Ok(contact)
     }
@@ -109,8 +112,8 @@ impl Journal {
         contact.logged_at = existing.logged_at;
         contact.follow_up_done_at = existing.follow_up_done_at;
         contact.follow_up_done_by = existing.follow_up_done_by;
-        self.pseudonymise(std::slice::from_mut(&mut contact))
-            .await?;
+        let on = self.pseudonymising().await?;
+        self.pseudonymise(on, std::slice::from_mut(&mut contact))?;
         self.store.update(&contact).await?;
         Ok(contact)
     }
@@ -398,9 +401,10 @@ impl Journal {
             })
         });
         let mut imported = 0;
+        let pseudonyms = self.pseudonymising().await?;
         while let Some((mut batch, read)) = batches.recv().await {
             // Returning drops the receiver, which stops the reader, and the transaction.
-            self.pseudonymise(&mut batch).await?;
+            self.pseudonymise(pseudonyms, &mut batch)?;
             imported += bulk.write(&batch).await?;
             progress(read);
         }

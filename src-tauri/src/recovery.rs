@@ -66,9 +66,12 @@ pub async fn recover_from_backup<R: Runtime>(
     if let Err(e) = store.restore(Path::new(&path)).await {
         // Put everything back as it was: the screen stays, with the same ways out.
         store.close().await;
-        remove_journal(&journal);
-        if let Some(aside) = aside {
-            put_back(&aside, &journal);
+        let put_back = backup::remove_journal(&journal).and_then(|()| match &aside {
+            Some(aside) => backup::move_journal(aside, &journal),
+            None => Ok(()),
+        });
+        if let Err(stuck) = put_back {
+            tracing::error!(error = %stuck, "the unusable journal could not be put back");
         }
         return Err(e.into());
     }
@@ -138,23 +141,4 @@ fn set_aside(journal: &Path) -> CmdResult<Option<PathBuf>> {
     let aside = backup::set_aside(journal, SystemClock.now())?;
     tracing::warn!(journal = %journal.display(), aside = %aside.display(), "unusable journal set aside");
     Ok(Some(aside))
-}
-
-fn remove_journal(journal: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut file = journal.as_os_str().to_owned();
-        file.push(suffix);
-        let _ = std::fs::remove_file(file);
-    }
-}
-
-fn put_back(aside: &Path, journal: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let (mut from, mut to) = (aside.as_os_str().to_owned(), journal.as_os_str().to_owned());
-        from.push(suffix);
-        to.push(suffix);
-        if Path::new(&from).exists() {
-            let _ = std::fs::rename(&from, &to);
-        }
-    }
 }

@@ -180,11 +180,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn close_pools(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
-    }
-
     /// Runs an UPDATE of one contact in its own write transaction; [`Error::NotFound`] when
     /// it matched no row.
     async fn update_one(&self, id: Uuid, query: Query<'_>) -> Result<()> {
@@ -944,7 +939,7 @@ impl Store for SqliteStore {
             made?;
         }
         let result = async {
-            SqliteStore::open(&copy).await?.close_pools().await;
+            SqliteStore::open(&copy).await?.close().await;
             let mut conn = self.writer.acquire().await?;
             sqlx::query("ATTACH DATABASE ? AS incoming")
                 .bind(copy.to_string_lossy().into_owned())
