@@ -55,12 +55,14 @@ if ! node_ok; then
   node_ok || { echo "setup: could not provide Node.js >= 20.19" >&2; exit 1; }
 fi
 
-# npm ci refuses here (the lock lacks non-Linux optional packages); npm install honours the lock.
-if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  (cd ui && npm install --no-audit --no-fund)
-fi
-if [ "$mode" = test ]; then
-  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-    (cd tests/e2e && npm install --no-audit --no-fund)
+# npm ci installs exactly what the committed lock files say and never rewrites them, so a
+# checkout stays clean after `make run` and `make test`.
+npm_ci() {
+  local dir=$1
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund)
   fi
-fi
+}
+npm_ci ui
+if [ "$mode" = test ]; then npm_ci tests/e2e; fi
