@@ -136,16 +136,17 @@ enum Command {
 
 #[derive(clap::Args)]
 struct LogArgs {
+    // Every value may start with a dash: `--functional -rf` is a wrong rating, refused by name,
+    // not an unknown flag that names nothing.
     /// Was it solved? 1 (not at all) to 5 (completely).
-    #[arg(long, value_name = "1-5", allow_negative_numbers = true)]
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
     functional: i32,
     /// Did the customer feel welcome? 1 (not at all) to 5 (very).
-    #[arg(long, value_name = "1-5", allow_negative_numbers = true)]
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
     emotional: i32,
     /// phone (default), email, chat, counter, social or visit.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     channel: Option<String>,
-    // Free text may start with a dash ("-korting"): it is a value, not a flag.
     #[arg(long, allow_hyphen_values = true)]
     topic: Option<String>,
     /// A customer reference (not a name).
@@ -157,10 +158,10 @@ struct LogArgs {
     #[arg(long)]
     follow_up: bool,
     /// When it happened (RFC 3339); default: now.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     at: Option<String>,
     /// Staff name; default: the display name from the app's settings.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     staff: Option<String>,
 }
 
@@ -204,7 +205,7 @@ async fn main() -> ExitCode {
             let _ = writeln!(
                 io::stderr(),
                 "contactmoment: {}",
-                line.trim_start_matches("error: ")
+                one_line(line.trim_start_matches("error: "))
             );
             return ExitCode::from(2);
         }
@@ -212,7 +213,7 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "contactmoment: {e}");
+            let _ = writeln!(io::stderr(), "contactmoment: {}", one_line(&e.to_string()));
             ExitCode::from(
                 if matches!(e, Error::Validation { .. } | Error::Import(_)) {
                     2
@@ -222,6 +223,21 @@ async fn main() -> ExitCode {
             )
         }
     }
+}
+
+/// A message on one line whatever it quotes: a line break or other control character in a
+/// file name or a value is written as an escape (`\n`), as scripts read one line per error.
+fn one_line(message: &str) -> String {
+    message
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
@@ -268,6 +284,7 @@ async fn execute(journal: &Journal, location: &str, command: Command) -> Result<
             let query = ListQuery {
                 since: since.map(|s| validate::date("since", &s)).transpose()?,
                 staff,
+                member: None,
                 limit,
             };
             let contacts = journal.list(&query).await?;

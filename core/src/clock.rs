@@ -1,7 +1,7 @@
 //! Time is injected so that "now", "more than a day in the future" and "this week" can be
 //! tested at fixed instants, including around year ends and daylight-saving changes.
 
-use chrono::{DateTime, FixedOffset, Local, LocalResult, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, Local, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 
 /// Where the current time and the local UTC offset come from.
 pub trait Clock: Send + Sync {
@@ -11,6 +11,18 @@ pub trait Clock: Send + Sync {
     /// The UTC offset the user's wall clock had (or will have) at a local date and time.
     /// `None` for a local time that does not exist (skipped by a daylight-saving change).
     fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset>;
+}
+
+/// The offset of a local time in a time zone with daylight-saving changes. A time in the hour
+/// the clocks skip in spring does not exist (`None`: the caller refuses it and says why); in
+/// the hour that repeats in autumn the first occurrence (still summer time) is taken, the
+/// natural reading of a time logged right after a contact, and the same every time.
+pub fn offset_in<Tz: TimeZone>(zone: &Tz, local: NaiveDateTime) -> Option<FixedOffset> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.offset().fix()),
+        LocalResult::Ambiguous(first, _) => Some(first.offset().fix()),
+        LocalResult::None => None,
+    }
 }
 
 /// The machine's clock and time zone.
@@ -25,12 +37,7 @@ impl Clock for SystemClock {
     }
 
     fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset> {
-        match Local.from_local_datetime(&local) {
-            LocalResult::Single(t) => Some(*t.offset()),
-            // In the repeated hour after clocks go back, the first occurrence is the natural reading.
-            LocalResult::Ambiguous(first, _) => Some(*first.offset()),
-            LocalResult::None => None,
-        }
+        offset_in(&Local, local)
     }
 }
 
@@ -56,5 +63,28 @@ impl Clock for FixedClock {
 
     fn offset_at(&self, _local: NaiveDateTime) -> Option<FixedOffset> {
         Some(*self.0.offset())
+    }
+}
+
+/// A fixed instant seen from a real time zone (e.g. `chrono_tz::Europe::Amsterdam`), whose
+/// offsets change with daylight-saving time as the machine's own zone does: for tests of
+/// local times that a fixed offset cannot produce (the skipped and the repeated hour).
+#[derive(Debug, Clone, Copy)]
+pub struct ZonedClock<Tz> {
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+impl<Tz> Clock for ZonedClock<Tz>
+where
+    Tz: TimeZone + Send + Sync,
+    Tz::Offset: Send + Sync,
+{
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.now.with_timezone(&self.zone).fixed_offset()
+    }
+
+    fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset> {
+        offset_in(&self.zone, local)
     }
 }

@@ -223,6 +223,7 @@ impl Iterator for Demo {
             logged_at,
             updated_at: logged_at,
             staff: who.name.clone(),
+            staff_id: None,
             channel,
             functional,
             emotional,

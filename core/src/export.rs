@@ -9,8 +9,8 @@ use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::model::{Channel, Contact};
-use crate::stats::{Review, ReviewWeek};
+use crate::model::{Channel, Contact, Language};
+use crate::stats::Review;
 
 /// What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection): a
 /// note like `=HYPERLINK("http://…")` would otherwise become a live link in the team lead's
@@ -162,78 +162,120 @@ pub fn json<W: Write, T: Serialize>(mut out: W, rows: &[T]) -> Result<()> {
     Ok(())
 }
 
-/// One week of the review as a flat CSV row: the weekly figures, each rating's count and the
-/// quadrants. Spelled out because the csv crate cannot flatten nested values.
-#[derive(Debug, Serialize)]
-pub struct ReviewRow<'a> {
-    week: &'a str,
-    week_start: String,
-    n: u32,
-    functional_positive: u32,
-    functional_share: Option<f64>,
-    functional_ci_low: Option<f64>,
-    functional_ci_high: Option<f64>,
-    emotional_positive: u32,
-    emotional_share: Option<f64>,
-    emotional_ci_low: Option<f64>,
-    emotional_ci_high: Option<f64>,
-    functional_1: u32,
-    functional_2: u32,
-    functional_3: u32,
-    functional_4: u32,
-    functional_5: u32,
-    emotional_1: u32,
-    emotional_2: u32,
-    emotional_3: u32,
-    emotional_4: u32,
-    emotional_5: u32,
-    solved_welcome: u32,
-    solved_not_welcome: u32,
-    welcome_not_solved: u32,
-    neither: u32,
-}
-
-impl<'a> From<&'a ReviewWeek> for ReviewRow<'a> {
-    fn from(w: &'a ReviewWeek) -> Self {
-        let (s, f, e, q) = (
-            &w.stats,
-            w.functional_ratings,
-            w.emotional_ratings,
-            w.quadrants,
+/// The review's weekly table as a spreadsheet opens it in the reader's language: headers in
+/// that language, and in Dutch semicolons with a decimal comma (a Dutch spreadsheet reads
+/// `65.5` as text, or as 655). Shares are percentages with one decimal, left empty below the
+/// minimum n (as the screen says "not enough data"); counts are always there. A byte-order
+/// mark first, so accents come out right.
+pub fn weekly_table_csv<W: Write>(mut out: W, review: &Review, language: Language) -> Result<()> {
+    let (separator, decimal) = match language {
+        Language::Nl => (b';', ","),
+        Language::En => (b',', "."),
+    };
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(separator)
+        .from_writer(out);
+    w.write_record(weekly_headers(language))
+        .map_err(csv_error)?;
+    let percent = |n: u32, v: Option<f64>| match v {
+        Some(v) if n >= review.min_n => format!("{:.1}", v * 100.0).replace('.', decimal),
+        _ => String::new(),
+    };
+    for week in &review.weeks {
+        let s = &week.stats;
+        let q = week.quadrants;
+        let mut row = vec![
+            s.week.clone(),
+            s.week_start.to_string(),
+            s.n.to_string(),
+            s.functional_positive.to_string(),
+            percent(s.n, s.functional_share),
+            percent(s.n, s.functional_ci_low),
+            percent(s.n, s.functional_ci_high),
+            s.emotional_positive.to_string(),
+            percent(s.n, s.emotional_share),
+            percent(s.n, s.emotional_ci_low),
+            percent(s.n, s.emotional_ci_high),
+        ];
+        row.extend(week.functional_ratings.iter().map(u32::to_string));
+        row.extend(week.emotional_ratings.iter().map(u32::to_string));
+        row.extend(
+            [
+                q.solved_welcome,
+                q.solved_not_welcome,
+                q.welcome_not_solved,
+                q.neither,
+            ]
+            .iter()
+            .map(u32::to_string),
         );
-        Self {
-            week: &s.week,
-            week_start: s.week_start.to_string(),
-            n: s.n,
-            functional_positive: s.functional_positive,
-            functional_share: s.functional_share,
-            functional_ci_low: s.functional_ci_low,
-            functional_ci_high: s.functional_ci_high,
-            emotional_positive: s.emotional_positive,
-            emotional_share: s.emotional_share,
-            emotional_ci_low: s.emotional_ci_low,
-            emotional_ci_high: s.emotional_ci_high,
-            functional_1: f[0],
-            functional_2: f[1],
-            functional_3: f[2],
-            functional_4: f[3],
-            functional_5: f[4],
-            emotional_1: e[0],
-            emotional_2: e[1],
-            emotional_3: e[2],
-            emotional_4: e[3],
-            emotional_5: e[4],
-            solved_welcome: q.solved_welcome,
-            solved_not_welcome: q.solved_not_welcome,
-            welcome_not_solved: q.welcome_not_solved,
-            neither: q.neither,
-        }
+        w.write_record(&row).map_err(csv_error)?;
     }
+    w.flush()?;
+    Ok(())
 }
 
-/// The review's weekly table as CSV rows.
-pub fn review_rows(review: &Review) -> Vec<ReviewRow<'_>> {
-    review.weeks.iter().map(ReviewRow::from).collect()
+/// The weekly table's column names, in the order of its cells.
+fn weekly_headers(language: Language) -> Vec<String> {
+    let (solved, welcome) = match language {
+        Language::Nl => ("Opgelost", "Welkom"),
+        Language::En => ("Solved", "Welcome"),
+    };
+    let axis = |name: &str| -> [String; 4] {
+        match language {
+            Language::Nl => [
+                format!("{name}: positief (4–5)"),
+                format!("{name}: % positief"),
+                format!("{name}: 95%-interval van (%)"),
+                format!("{name}: 95%-interval tot (%)"),
+            ],
+            Language::En => [
+                format!("{name}: positive (4–5)"),
+                format!("{name}: % positive"),
+                format!("{name}: 95% interval low (%)"),
+                format!("{name}: 95% interval high (%)"),
+            ],
+        }
+    };
+    let rated = |name: &str| -> Vec<String> {
+        (1..=5)
+            .map(|r| match language {
+                Language::Nl => format!("{name}: aantal met {r}"),
+                Language::En => format!("{name}: rated {r}"),
+            })
+            .collect()
+    };
+    let mut headers: Vec<String> = match language {
+        Language::Nl => vec![
+            "Week".into(),
+            "Begin van de week".into(),
+            "Contacten (n)".into(),
+        ],
+        Language::En => vec!["Week".into(), "Week start".into(), "Contacts (n)".into()],
+    };
+    headers.extend(axis(solved));
+    headers.extend(axis(welcome));
+    headers.extend(rated(solved));
+    headers.extend(rated(welcome));
+    headers.extend(
+        match language {
+            Language::Nl => [
+                "Opgelost en welkom",
+                "Opgelost, niet welkom",
+                "Welkom, niet opgelost",
+                "Geen van beide",
+            ],
+            Language::En => [
+                "Solved and welcome",
+                "Solved, not welcome",
+                "Welcome, not solved",
+                "Neither",
+            ],
+        }
+        .map(String::from),
+    );
+    headers
 }
 
 fn csv_error(e: csv::Error) -> Error {

@@ -14,7 +14,7 @@ use crate::demo::{Demo, DemoSpec, APP_DEMO};
 use crate::error::{Error, Result, ValidationKind as K};
 use crate::export::{self, CsvStyle};
 use crate::import::{self, ImportReport};
-use crate::model::{Contact, ContactInput, Language, Settings, SettingsInput};
+use crate::model::{Contact, ContactInput, EarlierName, Language, Settings, SettingsInput};
 use crate::pseudonym::Keyring;
 use crate::review::{ContactPage, ContactsQuery, Facets, PAGE_MAX};
 use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport};
@@ -30,6 +30,7 @@ const RETENTION_MONTHS: &str = "retention_months";
 const RETENTION_WHOLE_CONTACTS: &str = "retention_whole_contacts";
 const BACKUPS_KEEP: &str = "backups_keep";
 const PSEUDONYMISE: &str = "pseudonymise_customers";
+const MEMBER_ID: &str = "member_id";
 
 /// The longest retention period that can be set: a hundred years.
 pub const RETENTION_MAX_MONTHS: u16 = 1200;
@@ -96,6 +97,10 @@ impl Journal {
         let staff = settings.display_name;
         let default_staff = Some(staff.as_str()).filter(|s| !s.is_empty());
         let mut contact = validate::contact(input, default_staff, self.clock.as_ref())?;
+        // Logged under the user's own name, it is theirs, whatever they are called later.
+        if contact.staff == staff {
+            contact.staff_id = Some(settings.member_id);
+        }
         self.pseudonymise(
             settings.pseudonymise_customers,
             std::slice::from_mut(&mut contact),
@@ -109,6 +114,7 @@ impl Journal {
         let existing = self.live(id).await?;
         let mut contact = validate::contact(input, Some(&existing.staff), self.clock.as_ref())?;
         contact.id = existing.id;
+        contact.staff_id = existing.staff_id;
         contact.logged_at = existing.logged_at;
         contact.follow_up_done_at = existing.follow_up_done_at;
         contact.follow_up_done_by = existing.follow_up_done_by;
@@ -142,15 +148,45 @@ impl Journal {
         self.live(id).await
     }
 
-    /// The current user's latest contacts, newest first.
+    /// The current user's latest contacts, newest first, under whatever name they logged them.
     pub async fn recent(&self, limit: u32) -> Result<Vec<Contact>> {
-        let staff = self.settings().await?.display_name;
+        let settings = self.settings().await?;
         let query = ListQuery {
-            staff: Some(staff),
+            staff: Some(settings.display_name),
+            member: Some(settings.member_id),
             limit: Some(limit),
             since: None,
         };
         self.store.list(&query).await
+    }
+
+    /// The other names the user's contacts carry (after a rename), with how many each.
+    pub async fn earlier_names(&self) -> Result<Vec<EarlierName>> {
+        let settings = self.settings().await?;
+        let names = self
+            .store
+            .member_names(&settings.member_id, &settings.display_name)
+            .await?;
+        Ok(names
+            .into_iter()
+            .map(|(name, n)| EarlierName {
+                name,
+                contacts: u32::try_from(n).unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+
+    /// Puts all of the user's contacts under their current display name, so the review
+    /// shows one person again after a rename. Returns how many contacts changed.
+    pub async fn carry_over_contacts(&self) -> Result<u64> {
+        let settings = self.settings().await?;
+        self.store
+            .rename_member(
+                &settings.member_id,
+                &settings.display_name,
+                self.clock.now().with_timezone(&Utc),
+            )
+            .await
     }
 
     pub async fn list(&self, query: &ListQuery) -> Result<Vec<Contact>> {
@@ -449,13 +485,17 @@ impl Journal {
                 "demo data can only be loaded into an empty journal".to_owned(),
             ));
         }
-        let you = self.settings().await?.display_name;
+        let settings = self.settings().await?;
+        let you = settings.display_name;
         let demo = Demo::with_member(
             APP_DEMO,
             self.clock.now(),
             Some(you.as_str()).filter(|n| !n.is_empty()),
         );
-        self.write_demo(demo, &mut |_| {}).await
+        let written = self.write_demo(demo, &mut |_| {}).await?;
+        // The demo's contacts in the user's name are the user's own.
+        self.store.claim_contacts(&settings.member_id, &you).await?;
+        Ok(written)
     }
 
     async fn write_demo(&self, demo: Demo, progress: &mut (dyn FnMut(u64) + Send)) -> Result<u64> {
@@ -492,10 +532,10 @@ impl Journal {
 
     /// The settings, with the system account's name until a display name is chosen.
     pub async fn settings(&self) -> Result<Settings> {
-        let display_name = match self.store.setting(DISPLAY_NAME).await? {
-            Some(name) => name,
-            None => system_user_name(),
-        };
+        let chosen = self.store.setting(DISPLAY_NAME).await?;
+        let display_name_chosen = chosen.is_some();
+        let display_name = chosen.unwrap_or_else(system_user_name);
+        let member_id = self.member_id().await?;
         let language = match self.store.setting(LANGUAGE).await?.as_deref() {
             Some("nl") => Some(Language::Nl),
             Some("en") => Some(Language::En),
@@ -507,6 +547,8 @@ impl Journal {
         };
         Ok(Settings {
             display_name,
+            display_name_chosen,
+            member_id,
             language,
             target_functional: self.target(TARGET_FUNCTIONAL).await?,
             target_emotional: self.target(TARGET_EMOTIONAL).await?,
@@ -630,6 +672,14 @@ impl Journal {
             }
             self.store.rename_customer_refs(&renames).await?;
         }
+        // A new name keeps the contacts logged under the old one: any not yet marked as the
+        // user's (imported, from the demo, from before member ids) are claimed first.
+        let before = self.settings().await?;
+        if before.display_name != display_name {
+            self.store
+                .claim_contacts(&before.member_id, &before.display_name)
+                .await?;
+        }
         let text = |v: Option<u8>| v.map(|v| v.to_string());
         let (tf, te) = (text(target_functional), text(target_emotional));
         let months = retention_months.map(|m| m.to_string());
@@ -662,6 +712,8 @@ impl Journal {
             .await?;
         Ok(Settings {
             display_name,
+            display_name_chosen: true,
+            member_id: before.member_id,
             language,
             target_functional,
             target_emotional,
@@ -670,6 +722,17 @@ impl Journal {
             backups_keep,
             pseudonymise_customers: input.pseudonymise_customers,
         })
+    }
+
+    /// This journal's member id, made once (by the migration that introduced it, or here for
+    /// a journal that somehow lost it).
+    async fn member_id(&self) -> Result<String> {
+        if let Some(id) = self.store.setting(MEMBER_ID).await? {
+            return Ok(id);
+        }
+        let id = Uuid::now_v7().simple().to_string();
+        self.store.put_settings(&[(MEMBER_ID, Some(&id))]).await?;
+        Ok(id)
     }
 
     async fn live(&self, id: &str) -> Result<Contact> {

@@ -22,10 +22,12 @@ pub mod store;
 pub mod validate;
 pub mod week;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, SystemClock, ZonedClock};
 pub use error::{Error, ErrorCode, ErrorPayload, FileProblem, Result, ValidationKind};
 pub use journal::Journal;
-pub use model::{AppInfo, Channel, Contact, ContactInput, Language, Settings, SettingsInput};
+pub use model::{
+    AppInfo, Channel, Contact, ContactInput, EarlierName, Language, Settings, SettingsInput,
+};
 pub use review::{ContactPage, ContactsQuery, Facets};
 pub use stats::{
     Axis, PeriodStats, Quadrant, Review, StaffReview, StaffWeeks, WeekStats, WeeklyQuery,

@@ -84,7 +84,13 @@ pub struct Contact {
     pub logged_at: DateTime<Utc>,
     #[ts(type = "string")]
     pub updated_at: DateTime<Utc>,
+    /// The name shown for the staff member who logged it.
     pub staff: String,
+    /// The member id of the person who logged it, when that was the journal's own user: it
+    /// stays when they change their display name. `null` for imported contacts and for those
+    /// logged in someone else's name.
+    #[serde(default)]
+    pub staff_id: Option<String>,
     pub channel: Channel,
     /// Was it solved? 1–5.
     pub functional: u8,
@@ -144,6 +150,11 @@ impl Language {
 pub struct Settings {
     /// The name logged as `staff` on each new contact.
     pub display_name: String,
+    /// Whether the user has chosen the display name (until then it is the system account's,
+    /// and the app asks once).
+    pub display_name_chosen: bool,
+    /// The stable identity of the person using this journal; contacts they log carry it.
+    pub member_id: String,
     /// `null` follows the system locale.
     pub language: Option<Language>,
     /// The team's own target for the share of contacts solved (rated 4–5), in percent.
@@ -208,4 +219,13 @@ impl From<&Settings> for SettingsInput {
             pseudonymise_customers: s.pseudonymise_customers,
         }
     }
+}
+
+/// A name under which the user logged contacts earlier, offered for carrying over to the
+/// current display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EarlierName {
+    pub name: String,
+    /// How many live contacts still carry it.
+    pub contacts: u32,
 }

@@ -54,6 +54,7 @@ pub fn contact(
         logged_at: now,
         updated_at: now,
         staff,
+        staff_id: None,
         channel,
         functional,
         emotional,
@@ -138,7 +139,10 @@ fn occurred_at(value: Option<&str>, clock: &dyn Clock) -> Result<DateTime<FixedO
                 Error::validation(
                     F,
                     K::Unparseable,
-                    format!("time {s:?} does not exist on this clock (daylight-saving change)"),
+                    format!(
+                        "time {s:?} does not exist here: the clocks skipped that hour for \
+                         daylight-saving time; use the time after the change"
+                    ),
                 )
             })?;
             local

@@ -5,15 +5,18 @@ use std::path::PathBuf;
 
 use contactmoment_core::export::{self, CsvStyle};
 use contactmoment_core::{
-    AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, ErrorPayload, Facets, Review,
-    Settings, SettingsInput, StaffReview, WeeklyQuery,
+    AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName, ErrorPayload, Facets,
+    Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery,
 };
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::{save, AppState};
+use crate::{print, save, AppState};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
+
+/// A folder that takes the place of the save dialog (for automated tests).
+pub const SAVE_DIR_ENV: &str = "CONTACTMOMENT_SAVE_DIR";
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -67,6 +70,19 @@ pub async fn save_settings(
     input: SettingsInput,
 ) -> CmdResult<Settings> {
     Ok(state.journal.save_settings(&input).await?)
+}
+
+/// The other names the user's own contacts carry after a rename, with how many each.
+#[tauri::command]
+pub async fn earlier_names(state: State<'_, AppState>) -> CmdResult<Vec<EarlierName>> {
+    Ok(state.journal.earlier_names().await?)
+}
+
+/// Puts all of the user's contacts under their current name; returns how many changed.
+#[tauri::command]
+pub async fn carry_over_contacts(state: State<'_, AppState>) -> CmdResult<u32> {
+    let moved = state.journal.carry_over_contacts().await?;
+    Ok(u32::try_from(moved).unwrap_or(u32::MAX))
 }
 
 #[tauri::command]
@@ -127,22 +143,22 @@ pub async fn export_contacts_csv<R: Runtime>(
     saved(&path, &out)
 }
 
-/// Saves the review's weekly table (figures, rating counts, quadrants) as CSV.
+/// Saves the review's weekly table (figures, rating counts, quadrants) as CSV that a
+/// spreadsheet in the user's language opens as numbers.
 #[tauri::command]
 pub async fn export_weekly_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     query: WeeklyQuery,
     file_name: String,
-    semicolons: bool,
+    language: Language,
 ) -> CmdResult<Option<String>> {
     let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
         return Ok(None);
     };
-    let style = csv_style(semicolons);
     let review = state.journal.review(&query).await?;
     let mut out = Vec::new();
-    export::csv_styled(&mut out, &export::review_rows(&review), style)?;
+    export::weekly_table_csv(&mut out, &review, language)?;
     saved(&path, &out)
 }
 
@@ -158,6 +174,27 @@ pub async fn export_png<R: Runtime>(
         return Ok(None);
     };
     saved(&path, &png)
+}
+
+/// Saves the review as the page prints it (A4, every table open) in a PDF where the user
+/// chooses; returns the file, or `null` when the dialog was cancelled.
+#[tauri::command]
+pub async fn save_report_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    file_name: String,
+) -> CmdResult<Option<String>> {
+    let Some(path) = save_dialog(&app, &file_name, "PDF", "pdf")? else {
+        return Ok(None);
+    };
+    print::page(&window, print::Output::Pdf(&path)).await?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Prints the review through the system's print dialog; `false` when it was cancelled.
+#[tauri::command]
+pub async fn print_report<R: Runtime>(window: WebviewWindow<R>) -> CmdResult<bool> {
+    print::page(&window, print::Output::Dialog).await
 }
 
 /// Semicolons for a spreadsheet set to Dutch, commas otherwise; a byte-order mark either way.
@@ -176,6 +213,8 @@ fn saved(path: &std::path::Path, bytes: &[u8]) -> CmdResult<Option<String>> {
 }
 
 /// Asks where to save. The dialog runs in the shell, so the web view never names a path.
+/// With `CONTACTMOMENT_SAVE_DIR` set (the end-to-end tests set it), files go into that folder
+/// under the suggested name without a dialog.
 fn save_dialog<R: Runtime>(
     app: &AppHandle<R>,
     file_name: &str,
@@ -183,6 +222,9 @@ fn save_dialog<R: Runtime>(
     extension: &str,
 ) -> CmdResult<Option<PathBuf>> {
     let name = save::file_name(file_name, extension)?;
+    if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(Some(PathBuf::from(dir).join(name)));
+    }
     let chosen = app
         .dialog()
         .file()

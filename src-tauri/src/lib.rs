@@ -5,6 +5,7 @@
 //! drive the real command table on Tauri's mock runtime.
 
 pub mod commands;
+pub mod print;
 pub mod recovery;
 pub mod save;
 
@@ -51,6 +52,8 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::load_demo,
             commands::get_settings,
             commands::save_settings,
+            commands::earlier_names,
+            commands::carry_over_contacts,
             commands::review,
             commands::review_by_staff,
             commands::review_contacts,
@@ -59,6 +62,8 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::export_contacts_csv,
             commands::export_weekly_csv,
             commands::export_png,
+            commands::save_report_pdf,
+            commands::print_report,
             recovery::startup_problem,
             recovery::recover_from_backup,
             recovery::start_new_journal,
@@ -171,22 +176,27 @@ mod tests {
     use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
     struct Harness {
-        _dir: tempfile::TempDir,
+        dir: tempfile::TempDir,
+        /// The journal behind the commands, to read back what they answered.
+        journal: Option<Journal>,
         _app: App<MockRuntime>,
         window: WebviewWindow<MockRuntime>,
     }
 
+    const JOURNAL_FILE: &str = "j.sqlite";
+
     fn harness() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let store = tauri::async_runtime::block_on(SqliteStore::open(&dir.path().join("j.sqlite")))
-            .unwrap();
+        let store =
+            tauri::async_runtime::block_on(SqliteStore::open(&dir.path().join(JOURNAL_FILE)))
+                .unwrap();
         let journal = Journal::new(
             Arc::new(store),
             Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
         )
         .with_key_file(dir.path().join("customer-key"));
         let state = AppState {
-            journal,
+            journal: journal.clone(),
             location: "test-journal".into(),
         };
         // The real context: its capability file decides which commands the window may call.
@@ -197,7 +207,8 @@ mod tests {
             .build()
             .unwrap();
         Harness {
-            _dir: dir,
+            dir,
+            journal: Some(journal),
             _app: app,
             window,
         }
@@ -292,8 +303,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(not_png["field"], "png");
-        // The dialog plugin serves the shell only: the web view is not granted its commands.
-        assert!(invoke(&h, "plugin:dialog|save", json!({ "options": {} })).is_err());
+        // The dialog plugin serves the shell only: the web view is not granted its commands,
+        // and the refusal is the capability check's, not a complaint about the arguments.
+        let denied = invoke(&h, "plugin:dialog|save", json!({ "options": {} })).unwrap_err();
+        let denied = denied.as_str().unwrap_or_default();
+        assert!(denied.contains("not allowed"), "{denied}");
     }
 
     #[test]
@@ -359,6 +373,8 @@ mod tests {
             "load_demo",
             "get_settings",
             "save_settings",
+            "earlier_names",
+            "carry_over_contacts",
             "review",
             "review_by_staff",
             "review_contacts",
@@ -367,6 +383,8 @@ mod tests {
             "export_contacts_csv",
             "export_weekly_csv",
             "export_png",
+            "save_report_pdf",
+            "print_report",
             "startup_problem",
             "recover_from_backup",
             "start_new_journal",
@@ -432,7 +450,8 @@ mod tests {
             .build()
             .unwrap();
         let h = Harness {
-            _dir: tempfile::tempdir().unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            journal: None,
             _app: app,
             window,
         };
@@ -522,23 +541,58 @@ mod tests {
         })
     }
 
-    /// Everything the journal holds, to see that a refusal wrote nothing.
-    fn snapshot(h: &Harness) -> (Value, Value) {
-        let contacts = invoke(
-            h,
-            "review_contacts",
-            json!({ "query": { "filter": {}, "limit": 500 } }),
-        )
-        .unwrap();
-        (contacts, invoke(h, "get_settings", json!({})).unwrap())
+    /// Every row of every table in the journal's file (contacts, deleted ones too, settings,
+    /// rollups), read on a connection of its own: what a command wrote, whatever it was.
+    fn snapshot(h: &Harness) -> Vec<String> {
+        use sqlx::{Connection, Row};
+        let file = h.dir.path().join(JOURNAL_FILE);
+        tauri::async_runtime::block_on(async {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&file)
+                .read_only(true);
+            let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            let mut rows = Vec::new();
+            for table in tables {
+                let columns: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+                        .bind(&table)
+                        .fetch_all(&mut conn)
+                        .await
+                        .unwrap();
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let sql = format!("SELECT '{table}: ' || {row} AS r FROM \"{table}\" ORDER BY r");
+                for r in sqlx::query(&sql).fetch_all(&mut conn).await.unwrap() {
+                    rows.push(r.get::<String, _>("r"));
+                }
+            }
+            conn.close().await.unwrap();
+            rows
+        })
+    }
+
+    fn contacts_in(rows: &[String]) -> usize {
+        rows.iter().filter(|r| r.starts_with("contacts: ")).count()
     }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
-        /// Every command (but the three that open a save dialog) with any payload: a result,
-        /// a refusal of the arguments, or `{code, message}`; never a panic, never a partial
-        /// write.
+        /// Every command but the six that open a dialog, with any payload: a result, a
+        /// refusal of the arguments, or `{code, message}`; never a panic, never a partial
+        /// write. A refusal leaves every row of the file as it was; a success wrote exactly
+        /// what it answered (read back), and a question wrote nothing.
         #[test]
         fn any_payload_to_any_command_is_answered_and_refusals_write_nothing(
             command in prop_oneof![
@@ -546,22 +600,79 @@ mod tests {
                 Just("restore_contact"), Just("recent_contacts"), Just("get_settings"),
                 Just("save_settings"), Just("review"), Just("review_by_staff"),
                 Just("review_contacts"), Just("review_facets"), Just("set_follow_up_done"),
-                Just("app_info"),
+                Just("app_info"), Just("load_demo"), Just("startup_problem"),
+                Just("earlier_names"), Just("carry_over_contacts"),
+                Just("recover_from_backup"), Just("start_new_journal"),
             ],
             body in json_value(),
+            known_id in any::<bool>(),
+            valid_input in any::<bool>(),
         ) {
             thread_local!(static H: Harness = harness());
             H.with(|h| {
+                let journal = h.journal.as_ref().unwrap();
+                let get = |id: &Value| {
+                    let contact = tauri::async_runtime::block_on(journal.get(id.as_str().unwrap_or_default()));
+                    contact.ok().map(|c| serde_json::to_value(c).unwrap())
+                };
+                // Random ids and inputs almost never name a contact or pass validation; these
+                // let the successful paths of the commands that change a contact run too.
+                let mut body = body;
+                if let Value::Object(fields) = &mut body {
+                    let newest = tauri::async_runtime::block_on(journal.list(&Default::default()))
+                        .unwrap()
+                        .into_iter()
+                        .next();
+                    if let (true, Some(c)) = (known_id, newest) {
+                        fields.insert("id".into(), json!(c.id));
+                    }
+                    if valid_input {
+                        fields.insert("input".into(), input(4, 2)["input"].clone());
+                    }
+                }
                 let before = snapshot(h);
-                match invoke(h, command, body.clone()) {
-                    Ok(_) => {}
+                let answer = invoke(h, command, body.clone());
+                let after = snapshot(h);
+                match answer {
+                    Ok(answer) => {
+                        match command {
+                            "log_contact" => {
+                                prop_assert_eq!(contacts_in(&after), contacts_in(&before) + 1);
+                                prop_assert_eq!(get(&answer["id"]), Some(answer.clone()));
+                            }
+                            "update_contact" | "restore_contact" | "set_follow_up_done" => {
+                                prop_assert_eq!(contacts_in(&after), contacts_in(&before));
+                                prop_assert_eq!(&answer["id"], &body["id"]);
+                                prop_assert_eq!(get(&answer["id"]), Some(answer.clone()));
+                                if command == "set_follow_up_done" {
+                                    prop_assert_eq!(answer["follow_up_done_at"].is_string(), body["done"] == true);
+                                }
+                            }
+                            "delete_contact" => {
+                                prop_assert_eq!(contacts_in(&after), contacts_in(&before));
+                                prop_assert_eq!(get(&body["id"]), None);
+                            }
+                            "save_settings" => {
+                                prop_assert_eq!(invoke(h, "get_settings", json!({})).unwrap(), answer);
+                            }
+                            "carry_over_contacts" => {
+                                prop_assert_eq!(contacts_in(&after), contacts_in(&before));
+                                prop_assert_eq!(invoke(h, "earlier_names", json!({})).unwrap(), json!([]));
+                            }
+                            "load_demo" => {
+                                let added = contacts_in(&after) - contacts_in(&before);
+                                prop_assert_eq!(Some(added as u64), answer.as_u64());
+                            }
+                            _ => prop_assert_eq!(&after, &before, "{} only answers", command),
+                        }
+                    }
                     Err(Value::String(refused)) => {
                         prop_assert!(refused.contains("invalid args") || refused.contains("missing"), "{}", refused);
-                        prop_assert_eq!(snapshot(h), before);
+                        prop_assert_eq!(&after, &before);
                     }
                     Err(payload) => {
                         prop_assert!(payload["code"].is_string() && payload["message"].is_string(), "{}", payload);
-                        prop_assert_eq!(snapshot(h), before);
+                        prop_assert_eq!(&after, &before);
                     }
                 }
                 Ok(())

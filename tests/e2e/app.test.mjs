@@ -65,7 +65,7 @@ test('log two contacts by keyboard, see them in the journal and the week', async
     assert.equal(await activeTestId(s), 'save', 'after two digits the focus is on Save');
     await press(s, Key.ENTER);
     await s.wait(async () => (await s.findElements(byTestId('status-text'))).length > 0 &&
-      (await s.findElement(By.css('.status-detail')).getText()) === `Solved ${f}, welcome ${e}`, 5000);
+      (await s.findElement(By.css('.status-detail')).getText()).startsWith(`Solved ${f}, welcome ${e} · contact of `), 5000);
     assert.equal(await text(s, 'status-text'), 'Saved');
     assert.equal(await activeTestId(s), 'rating-functional-1', 'the form is ready for the next contact');
     durations.push(await s.executeScript(
@@ -115,5 +115,24 @@ test('log two contacts by keyboard, see them in the journal and the week', async
   const backups = fs.readdirSync(path.join(path.dirname(run.journal), 'backups'));
   assert.equal(backups.length, 1, `one backup on the first start: ${backups}`);
   assert.match(backups[0], /^journal-\d{4}-\d{2}-\d{2}T\d{6}\.sqlite$/);
+
+  // A rename keeps the contacts: the Journal still lists both, and Settings offers to put
+  // them under the new name, after which the journal file says so.
+  await chord(s, Key.CONTROL, '4');
+  const rename = await s.wait(until.elementLocated(byTestId('settings-name')), 5000);
+  await rename.clear();
+  await rename.sendKeys('Eva Jansen');
+  await s.findElement(byTestId('settings-save')).click();
+  const offer = await s.wait(until.elementLocated(byTestId('earlier-names')), 5000);
+  assert.match(await offer.getText(), /You also logged 2 contacts as “Eva de Vries”/);
+  shots.push(await screenshot(s, 'settings-rename'));
+  await chord(s, Key.CONTROL, '2');
+  await s.wait(async () => (await s.findElements(byTestId('journal-row'))).length === 2, 5000);
+  await chord(s, Key.CONTROL, '4');
+  await s.wait(until.elementLocated(byTestId('settings-name')), 5000);
+  await s.findElement(byTestId('settings-save')).click();
+  await (await s.wait(until.elementLocated(byTestId('carry-over')), 5000)).click();
+  await s.wait(until.elementTextIs(s.findElement(By.css('.settings-form [role=status]')), 'Moved 2 contacts to “Eva Jansen”.'), 5000);
+  assert.deepEqual(cliList(run.journal).map((c) => c.staff), ['Eva Jansen', 'Eva Jansen']);
   t.diagnostic(`screenshots: ${shots.join(', ')}`);
 });

@@ -50,19 +50,41 @@ fn a_log_killed_by_sigkill_at_any_moment_keeps_what_it_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let db: PathBuf = dir.path().join("journal.sqlite");
     let started = Instant::now();
-    // Kill moments spread over one and a half times what a whole `log` takes on this machine
-    // (timed first, unhurried): before, during and after the write, however fast the machine.
-    let timed = Instant::now();
-    assert!(log_command(&db, "timing", 0)
+    // The first `log` creates and migrates the journal and takes twice as long as the rest,
+    // so the kill window is sized on normal runs: one unhurried run before every ten killed
+    // ones, the window one and a quarter times the median of the last five. Kill moments
+    // then fall before, during and after the write however fast the machine is (most runs
+    // are killed, about a fifth finish), and follow it when other tests load it.
+    assert!(log_command(&db, "create", 0)
         .output()
         .unwrap()
         .status
         .success());
-    let window = (timed.elapsed().as_micros() as u64 * 3 / 2).max(5_000);
+    let mut timings: Vec<u64> = Vec::new();
+    let mut time_one = |k: u32| {
+        let timed = Instant::now();
+        let out = log_command(&db, "timing", k).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        timings.push(timed.elapsed().as_micros() as u64);
+        let mut last: Vec<u64> = timings.iter().rev().take(5).copied().collect();
+        last.sort_unstable();
+        (last[last.len() / 2] * 5 / 4).max(5_000)
+    };
+    for k in 0..4 {
+        time_one(k);
+    }
+    let mut window = 0;
     let mut seed: u64 = 20_261_123;
     let mut acknowledged = HashMap::new();
     let mut finished = 0;
     for k in 0..kills {
+        if k % 10 == 0 {
+            window = time_one(k);
+        }
         seed = seed
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
@@ -93,9 +115,11 @@ fn a_log_killed_by_sigkill_at_any_moment_keeps_what_it_acknowledged() {
             );
         }
     }
+    let killed = kills - finished;
     assert!(
-        finished < kills,
-        "some runs were killed before they finished"
+        killed * 2 >= kills,
+        "only {killed} of {kills} runs were killed before they finished: the window \
+         (last {window} µs) no longer covers a whole `log`"
     );
     assert!(
         !acknowledged.is_empty(),
@@ -109,8 +133,8 @@ fn a_log_killed_by_sigkill_at_any_moment_keeps_what_it_acknowledged() {
     #[allow(clippy::print_stdout)] // the figure the README and the closing note report
     {
         println!(
-            "CLI crash test: {kills} SIGKILLs, {} acknowledged contacts present and whole, \
-             check ok, {:.1} s",
+            "CLI crash test: {kills} runs, {killed} killed before they finished (window \
+             {window} µs at the end), {} acknowledged contacts present and whole, check ok, {:.1} s",
             acknowledged.len(),
             started.elapsed().as_secs_f64()
         );

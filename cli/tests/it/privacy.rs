@@ -1,6 +1,8 @@
 //! A customer's data from the terminal: all of it on request, erased on request, and the
 //! retention period applied.
 
+use chrono::TimeDelta;
+use contactmoment_core::{Clock, SystemClock};
 use serde_json::Value;
 
 use crate::support::{ok, run};
@@ -9,10 +11,14 @@ use crate::support::{ok, run};
 fn a_customer_can_be_shown_and_erased_and_old_notes_expire() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.sqlite");
+    // Retention is measured from today, so the contacts are placed relative to today: one
+    // well past a 12-month limit, two well inside it, whenever the test runs.
+    let now = SystemClock.now();
+    let at = |days: i64| (now - TimeDelta::days(days)).to_rfc3339();
     for (customer, note, at) in [
-        ("KLANT-4711", "eerste", "2024-05-06T10:00:00+02:00"),
-        ("KLANT-4711", "tweede", "2026-11-16T10:00:00+01:00"),
-        ("-0815", "ander", "2026-11-16T11:00:00+01:00"),
+        ("KLANT-4711", "eerste", at(2 * 365 + 30)),
+        ("KLANT-4711", "tweede", at(6)),
+        ("-0815", "ander", at(5)),
     ] {
         ok(
             &db,
@@ -29,7 +35,7 @@ fn a_customer_can_be_shown_and_erased_and_old_notes_expire() {
                 "--note",
                 note,
                 "--at",
-                at,
+                &at,
             ],
         );
     }
@@ -47,6 +53,13 @@ fn a_customer_can_be_shown_and_erased_and_old_notes_expire() {
         expired.starts_with("erased the notes of 1 contacts from before 20"),
         "{expired}"
     );
+    let kept: Vec<Value> = serde_json::from_str(&ok(
+        &db,
+        &["export", "--customer", "KLANT-4711", "--format", "json"],
+    ))
+    .unwrap();
+    let notes: Vec<Option<&str>> = kept.iter().map(|c| c["note"].as_str()).collect();
+    assert_eq!(notes, [None, Some("tweede")], "only the old note is erased");
     assert_eq!(
         ok(&db, &["retention"]).lines().count(),
         1,

@@ -21,6 +21,9 @@ pub struct ListQuery {
     /// Contacts whose local date is on or after this date.
     pub since: Option<NaiveDate>,
     pub staff: Option<String>,
+    /// A member's contacts, whatever name they carry; with `staff`, also the unclaimed
+    /// contacts under that name.
+    pub member: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -176,6 +179,17 @@ pub trait Store: Send + Sync {
         -> Result<Vec<(String, WeekCounts)>>;
 
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    /// Makes the live contacts under `name` that carry no member id the member's own.
+    /// Returns how many.
+    async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64>;
+
+    /// The other names the member's live contacts carry, with how many each.
+    async fn member_names(&self, member: &str, current: &str) -> Result<Vec<(String, u64)>>;
+
+    /// Puts every live contact of the member under `name` (a rename carried over), stamped
+    /// `at`. Returns how many changed.
+    async fn rename_member(&self, member: &str, name: &str, at: DateTime<Utc>) -> Result<u64>;
 
     /// Sets (`Some`) or removes (`None`) settings, all in one transaction.
     async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()>;

@@ -340,6 +340,7 @@ struct ContactRow {
     updated_at: String,
     deleted_at: Option<String>,
     staff: String,
+    staff_id: Option<String>,
     channel: String,
     functional: i64,
     emotional: i64,
@@ -380,6 +381,7 @@ impl ContactRow {
             channel: Channel::from_str(&self.channel)
                 .map_err(|()| corrupt("channel", &self.channel))?,
             staff: self.staff,
+            staff_id: self.staff_id,
             functional: rating(self.functional, "functional")?,
             emotional: rating(self.emotional, "emotional")?,
             topic: self.topic,
@@ -479,19 +481,19 @@ fn bind_mutable<'q>(query: Query<'q>, c: &'q Contact) -> Query<'q> {
         .bind(c.follow_up)
 }
 
-/// Many rows per INSERT statement: far fewer round trips through the driver, and 17 values a
+/// Many rows per INSERT statement: far fewer round trips through the driver, and 18 values a
 /// row stays well below SQLite's limit of 32,766 bound values per statement.
 const ROWS_PER_STATEMENT: usize = 1000;
 
 fn insert_sql(rows: usize, existing: Existing) -> String {
-    let row = format!("(?, ?, ?, ?, {MUTABLE_PLACEHOLDERS})");
+    let row = format!("(?, ?, ?, ?, ?, {MUTABLE_PLACEHOLDERS})");
     let values = vec![row.as_str(); rows].join(", ");
     let on_conflict = match existing {
         Existing::Fail => "",
         Existing::Skip => " ON CONFLICT (id) DO NOTHING",
     };
     format!(
-        "INSERT INTO contacts (id, logged_at, follow_up_done_at, follow_up_done_by, \
+        "INSERT INTO contacts (id, logged_at, follow_up_done_at, follow_up_done_by, staff_id, \
          {MUTABLE_COLUMNS}) VALUES {values}{on_conflict}"
     )
 }
@@ -536,7 +538,8 @@ impl BulkWrite for SqliteBulk {
                         .bind(c.id.to_string())
                         .bind(rfc3339_utc(c.logged_at))
                         .bind(c.follow_up_done_at.map(rfc3339_utc))
-                        .bind(&c.follow_up_done_by),
+                        .bind(&c.follow_up_done_by)
+                        .bind(&c.staff_id),
                     c,
                 );
             }
@@ -684,8 +687,23 @@ impl Store for SqliteStore {
         if let Some(since) = q.since {
             sql.push(" AND local_date >= ").push_bind(since.to_string());
         }
-        if let Some(staff) = &q.staff {
-            sql.push(" AND staff = ").push_bind(staff.clone());
+        match (&q.member, &q.staff) {
+            // The member's contacts under any name, and those under their current name that
+            // no one has claimed (imported, or from the demo).
+            (Some(member), Some(staff)) => {
+                sql.push(" AND (staff_id = ")
+                    .push_bind(member.clone())
+                    .push(" OR (staff_id IS NULL AND staff = ")
+                    .push_bind(staff.clone())
+                    .push("))");
+            }
+            (Some(member), None) => {
+                sql.push(" AND staff_id = ").push_bind(member.clone());
+            }
+            (None, Some(staff)) => {
+                sql.push(" AND staff = ").push_bind(staff.clone());
+            }
+            (None, None) => {}
         }
         sql.push(" ORDER BY occurred_ms DESC, logged_at DESC");
         if let Some(limit) = q.limit {
@@ -828,6 +846,55 @@ impl Store for SqliteStore {
         )
     }
 
+    async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let claimed = sqlx::query(
+            "UPDATE contacts SET staff_id = ? \
+             WHERE staff = ? AND staff_id IS NULL AND deleted_at IS NULL",
+        )
+        .bind(member)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    async fn member_names(&self, member: &str, current: &str) -> Result<Vec<(String, u64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT staff, COUNT(*) FROM contacts \
+             WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL \
+             GROUP BY staff ORDER BY staff",
+        )
+        .bind(member)
+        .bind(current)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, n)| (name, u64::try_from(n).unwrap_or(0)))
+            .collect())
+    }
+
+    async fn rename_member(&self, member: &str, name: &str, at: DateTime<Utc>) -> Result<u64> {
+        // The rollup triggers move each contact's counts to the new name.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let renamed = sqlx::query(
+            "UPDATE contacts SET staff = ?, updated_at = ? \
+             WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL",
+        )
+        .bind(name)
+        .bind(rfc3339_utc(at))
+        .bind(member)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(renamed)
+    }
+
     async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for &(key, value) in values {
@@ -959,5 +1026,54 @@ impl Store for SqliteStore {
     async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the README rests crash and power-cut safety and erasure on, read back from the
+    /// connections themselves: a SIGKILL cannot tell `synchronous=NORMAL` from `FULL`, so
+    /// only this test notices if the setting is lost.
+    #[tokio::test]
+    async fn the_writer_runs_wal_synchronous_full_and_secure_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .unwrap();
+        let mut writer = store.writer.acquire().await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(
+            synchronous, 2,
+            "synchronous=FULL (2): an fsync at every commit"
+        );
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(journal_mode, "wal");
+        let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(secure_delete, 1, "freed space is overwritten");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(foreign_keys, 1);
+        drop(writer);
+        let mut reader = store.reader.acquire().await.unwrap();
+        let reader_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *reader)
+            .await
+            .unwrap();
+        assert_eq!(reader_mode, "wal", "readers never block the writer");
+        drop(reader);
+        store.close().await;
     }
 }

@@ -1,12 +1,14 @@
 //! The TypeScript types the web view uses are generated from the Rust types. This test fails
-//! when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
+//! when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it (never under
+//! CI, where a stale file must fail).
 
 use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
-    AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, ErrorCode,
-    ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant, Review, Settings,
-    SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport,
+    AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName,
+    ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant, Review,
+    Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery,
+    WeeklyReport,
 };
 use ts_rs::TS;
 
@@ -17,6 +19,7 @@ fn generated() -> String {
         ContactInput::decl(),
         Language::decl(),
         Settings::decl(),
+        EarlierName::decl(),
         SettingsInput::decl(),
         AppInfo::decl(),
         WeeklyQuery::decl(),
@@ -56,12 +59,36 @@ fn generated() -> String {
     out
 }
 
+/// Only an explicit `UPDATE_BINDINGS=1` outside CI rewrites the file; any other value (`0`,
+/// empty, `true`) leaves it to the comparison, so a stray variable cannot hide a stale file.
+fn rewrite_requested(update: Option<&str>, ci: Option<&str>) -> bool {
+    let in_ci = ci.is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    update == Some("1") && !in_ci
+}
+
+#[test]
+fn only_update_bindings_1_outside_ci_rewrites() {
+    assert!(rewrite_requested(Some("1"), None));
+    assert!(rewrite_requested(Some("1"), Some("false")));
+    for update in [None, Some("0"), Some(""), Some("true"), Some("yes")] {
+        assert!(!rewrite_requested(update, None), "{update:?}");
+    }
+    assert!(
+        !rewrite_requested(Some("1"), Some("true")),
+        "never under CI"
+    );
+    assert!(!rewrite_requested(Some("1"), Some("1")), "never under CI");
+}
+
 #[test]
 fn typescript_bindings_are_up_to_date() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
     let want = generated();
-    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+    if rewrite_requested(
+        std::env::var("UPDATE_BINDINGS").ok().as_deref(),
+        std::env::var("CI").ok().as_deref(),
+    ) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &want).unwrap();
     }

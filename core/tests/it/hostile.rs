@@ -114,6 +114,7 @@ fn world() -> World {
     let existing = rt
         .block_on(journal.log(&ContactInput {
             staff: Some("Anna".into()),
+            customer_ref: Some("KLANT-1".into()),
             functional: Some(4),
             emotional: Some(4),
             ..ContactInput::default()
@@ -159,6 +160,7 @@ proptest! {
                     prop_assert_eq!(&stored, &saved);
                     prop_assert_eq!(everything(w).len(), before.len() + 1);
                     prop_assert!((1..=5).contains(&saved.functional));
+                    prop_assert!((1..=5).contains(&saved.emotional));
                     let texts = [Some(&saved.staff), saved.topic.as_ref(), saved.note.as_ref()];
                     for text in texts.into_iter().flatten() {
                         prop_assert!(!disguising(text), "{:?}", text);
@@ -190,14 +192,41 @@ proptest! {
                     }
                 }
             }
+            let before = everything(w);
             for result in [
                 w.rt.block_on(w.journal.delete(&other_id)),
                 w.rt.block_on(w.journal.set_follow_up_done(&other_id, true)).map(|_| ()),
+                w.rt.block_on(w.journal.restore(&other_id)).map(|_| ()),
             ] {
-                if let Err(e) = result {
-                    prop_assert!(field_error(&e, &["id"]), "{e:?}");
-                }
+                let e = result.expect_err("no contact has a hostile id");
+                prop_assert!(field_error(&e, &["id"]), "{e:?}");
             }
+            prop_assert_eq!(everything(w), before, "a refused id changes nothing");
+            Ok(())
+        })?;
+    }
+
+    /// A customer's data on request and erased on request, with any reference: the
+    /// existing contact (customer "KLANT-1") is found and erased only by its own reference.
+    #[test]
+    fn customer_requests_take_any_reference(reference in hostile_text()) {
+        thread_local!(static W: World = world());
+        W.with(|w| {
+            let before = everything(w);
+            let theirs = w.rt.block_on(w.journal.customer_contacts(&reference));
+            let erased = w.rt.block_on(w.journal.erase_customer(&reference));
+            match (theirs, erased) {
+                (Ok(theirs), Ok(erased)) => {
+                    prop_assert!(theirs.is_empty(), "{:?}", theirs);
+                    prop_assert_eq!(erased, 0);
+                }
+                (Err(a), Err(b)) => {
+                    prop_assert!(field_error(&a, &["customer_ref"]), "{a:?}");
+                    prop_assert!(field_error(&b, &["customer_ref"]), "{b:?}");
+                }
+                (a, b) => prop_assert!(false, "the same reference, two answers: {:?} / {:?}", a, b),
+            }
+            prop_assert_eq!(everything(w), before, "another customer's request changes nothing");
             Ok(())
         })?;
     }
@@ -243,6 +272,13 @@ proptest! {
                 w.rt.block_on(w.journal.weekly(&query)).err(),
                 w.rt.block_on(w.journal.review(&query)).err(),
                 w.rt.block_on(w.journal.review_by_staff(&query)).err(),
+                w.rt.block_on(w.journal.weekly_by_staff(&query)).err(),
+                w.rt.block_on(w.journal.list(&ListQuery {
+                    since: query.from,
+                    staff: query.staff.first().cloned(),
+                    member: query.topic.clone(),
+                    limit: Some(limit),
+                })).err(),
                 w.rt.block_on(w.journal.contacts(&ContactsQuery {
                     filter: query.clone(),
                     week,

@@ -83,6 +83,38 @@ async fn journal_at(dir: &Path, n: usize, rows: u32) -> std::path::PathBuf {
     path
 }
 
+/// A journal from before member ids: the contacts under the chosen display name become the
+/// user's own, the rest stay nobody's, and every journal gets one member id.
+#[tokio::test]
+async fn contacts_under_the_chosen_name_become_the_users_own_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let before_members = migration_files()
+        .iter()
+        .position(|f| f.to_string_lossy().ends_with("_member.sql"))
+        .unwrap();
+    let path = journal_at(dir.path(), before_members, 20).await;
+    let db = pool(&path).await;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('display_name', 'Anna')")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE contacts SET staff = 'Bram' WHERE note IN ('note 0', 'note 1')")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let store = SqliteStore::open(&path).await.unwrap();
+    let member = store.setting("member_id").await.unwrap().unwrap();
+    assert_eq!(member.len(), 32, "{member}");
+    let contacts = store.list(&ListQuery::default()).await.unwrap();
+    for c in &contacts {
+        let want = (c.staff == "Anna").then_some(member.as_str());
+        assert_eq!(c.staff_id.as_deref(), want, "{} of {}", c.id, c.staff);
+    }
+    assert_eq!(contacts.iter().filter(|c| c.staff_id.is_none()).count(), 2);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn a_journal_of_every_earlier_version_upgrades_with_every_row() {
     let dir = tempfile::tempdir().unwrap();

@@ -2,10 +2,11 @@
 //! ISO weeks across year ends, and the local date across daylight-saving changes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use contactmoment_core::{
-    demo::DemoSpec, export, validate, Axis, Channel, ContactInput, StatsFilter, WeekStats,
-    WeeklyQuery,
+    demo::DemoSpec, export, validate, Axis, Channel, Clock, ContactInput, Error, Journal,
+    SqliteStore, StatsFilter, WeekStats, WeeklyQuery, ZonedClock,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -166,6 +167,62 @@ async fn weeks_follow_the_local_date_across_dst() {
         .unwrap();
     let got: Vec<_> = r.weeks.iter().map(|w| (w.week.as_str(), w.n)).collect();
     assert_eq!(got, [("2026-W43", 2), ("2026-W44", 1)]);
+}
+
+/// Local times as the app sends them (no offset), on a clock with Amsterdam's real
+/// daylight-saving changes: the skipped hour in spring is refused at the field and says why;
+/// the repeated hour in autumn is read as its first occurrence (summer time), every time.
+#[tokio::test]
+async fn local_times_in_the_skipped_and_the_repeated_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+        .await
+        .unwrap();
+    let clock = ZonedClock {
+        now: "2026-11-22T11:00:00Z".parse().unwrap(),
+        zone: chrono_tz::Europe::Amsterdam,
+    };
+    assert_eq!(clock.now().to_rfc3339(), "2026-11-22T12:00:00+01:00");
+    let journal = Journal::new(Arc::new(store), Arc::new(clock));
+    let local = |at: &str| ContactInput {
+        staff: Some("Anna".into()),
+        ..rated(4, 4, at)
+    };
+
+    // Sunday 29 March 2026: the clocks go from 02:00 straight to 03:00.
+    let err = journal.log(&local("2026-03-29T02:30")).await.unwrap_err();
+    let Error::Validation { field, message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(field, "occurred_at");
+    assert!(message.contains("daylight-saving"), "{message}");
+    let before = journal.log(&local("2026-03-29T01:59")).await.unwrap();
+    let after = journal.log(&local("2026-03-29T03:00")).await.unwrap();
+    assert_eq!(before.occurred_at.to_rfc3339(), "2026-03-29T01:59:00+01:00");
+    assert_eq!(after.occurred_at.to_rfc3339(), "2026-03-29T03:00:00+02:00");
+    assert_eq!((after.occurred_at - before.occurred_at).num_minutes(), 1);
+
+    // Sunday 25 October 2026: 02:00–03:00 happens twice; the first (summer time) is taken.
+    for _ in 0..2 {
+        let repeated = journal.log(&local("2026-10-25T02:30")).await.unwrap();
+        assert_eq!(
+            repeated.occurred_at.to_rfc3339(),
+            "2026-10-25T02:30:00+02:00"
+        );
+        assert_eq!(repeated.iso_week, "2026-W43");
+    }
+    let winter = journal.log(&local("2026-10-25T03:30")).await.unwrap();
+    assert_eq!(winter.occurred_at.to_rfc3339(), "2026-10-25T03:30:00+01:00");
+    // Monday 26 October 00:15 local is still Sunday in UTC: it counts in the next week.
+    let monday = journal.log(&local("2026-10-26T00:15")).await.unwrap();
+    assert_eq!(monday.occurred_at.to_rfc3339(), "2026-10-26T00:15:00+01:00");
+    assert_eq!(monday.iso_week, "2026-W44");
+    let r = journal
+        .weekly(&q("2026-10-19", "2026-11-01"))
+        .await
+        .unwrap();
+    let got: Vec<_> = r.weeks.iter().map(|w| (w.week.as_str(), w.n)).collect();
+    assert_eq!(got, [("2026-W43", 3), ("2026-W44", 1)]);
 }
 
 #[tokio::test]

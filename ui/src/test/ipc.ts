@@ -42,6 +42,7 @@ export function contact(over: Partial<Contact> = {}): Contact {
     logged_at: '2026-11-18T14:30:05.000Z',
     updated_at: '2026-11-18T14:30:05.000Z',
     staff: 'Anna',
+    staff_id: '0193a5c27f0070008000000000000abc',
     channel: 'phone',
     functional: 4,
     emotional: 5,
@@ -58,6 +59,8 @@ export function contact(over: Partial<Contact> = {}): Contact {
 export function settings(over: Partial<Settings> = {}): Settings {
   return {
     display_name: 'Anna',
+    display_name_chosen: true,
+    member_id: '0193a5c27f0070008000000000000abc',
     language: null,
     target_functional: null,
     target_emotional: null,

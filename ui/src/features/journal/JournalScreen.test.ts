@@ -51,6 +51,24 @@ describe('the journal', () => {
     expect(screen.queryByTestId('edit-card')).toBeNull();
   });
 
+  it('never moves a contact to now when its time field is emptied', async () => {
+    const c = contact({ occurred_at: '2026-11-18T15:30:27+01:00' });
+    const backend = fakeBackend({
+      recent_contacts: () => [c],
+      update_contact: (args) => ({ ...c, ...(args.input as object) }),
+    });
+    const user = userEvent.setup();
+    render(JournalScreen);
+    await user.click(await screen.findByText('Edit'));
+    const card = screen.getByTestId('edit-card');
+    expect(within(card).getByText(/it stays as it is unless you change it/)).toBeTruthy();
+    await user.clear(within(card).getByTestId('field-when'));
+    await user.click(within(card).getByTestId('save'));
+    await waitFor(() => expect(backend.calls.some((x) => x.cmd === 'update_contact')).toBe(true));
+    const update = backend.calls.find((x) => x.cmd === 'update_contact')!;
+    expect(update.args.input).toMatchObject({ occurred_at: '2026-11-18T15:30:27+01:00' });
+  });
+
   it('deletes with an undo that restores', async () => {
     const c = contact();
     let live = [c];

@@ -104,10 +104,129 @@ describe('logging a contact with the keyboard', () => {
     await user.keyboard('{Enter}');
     await screen.findByTestId('undo');
     await user.keyboard('{Control>}z{/Control}');
-    await waitFor(() => expect(screen.getByTestId('status-text').textContent).toBe('Undone: the contact was removed.'));
+    await waitFor(() => expect(screen.getByTestId('status-text').textContent).toBe('Undone: this contact was removed.'));
+    // Which contact: its ratings and its time.
+    expect(screen.getByTestId('status').textContent).toContain('Solved 4, welcome 5 · contact of Wed 18 Nov 15:30');
     expect(backend.calls.map((c) => c.cmd)).toEqual(['log_contact', 'delete_contact']);
     expect(backend.calls[1]!.args).toEqual({ id: saved.id });
     expect(screen.queryByTestId('undo')).toBeNull();
+  });
+
+  it('names the time of the saved contact, and the day when it is not today', async () => {
+    const todays = new Date();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const day = `${todays.getFullYear()}-${pad(todays.getMonth() + 1)}-${pad(todays.getDate())}`;
+    const answers = [
+      contact({ functional: 2, emotional: 3, occurred_at: `${day}T09:41:00+01:00`, local_date: day }),
+      contact({ functional: 5, emotional: 4, occurred_at: '2026-11-18T15:30:00+01:00', local_date: '2026-11-18' }),
+    ];
+    fakeBackend({ log_contact: () => answers.shift() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('23{Enter}');
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toContain('Solved 2, welcome 3 · contact of 09:41'));
+    await user.keyboard('54{Enter}');
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toContain('Solved 5, welcome 4 · contact of Wed 18 Nov 15:30'));
+  });
+
+  it('clears a filled form with Esc, and Ctrl+Z brings every field back', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('3');
+    await user.click(screen.getByText('More details (optional)'));
+    await user.type(screen.getByTestId('field-note'), 'belt terug');
+    await user.keyboard('{Escape}');
+    expect(checked('functional')).toEqual([]);
+    expect((screen.getByTestId('field-note') as HTMLTextAreaElement).value).toBe('');
+    expect(screen.getByTestId('status-text').textContent).toBe('Form cleared.');
+    await user.keyboard('{Control>}z{/Control}');
+    await waitFor(() => expect(checked('functional')).toEqual([3]));
+    expect((screen.getByTestId('field-note') as HTMLTextAreaElement).value).toBe('belt terug');
+    expect(screen.getByTestId('status').textContent?.trim()).toBe('');
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it('says nothing when Esc clears an empty form', async () => {
+    fakeBackend({});
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('{Escape}');
+    expect(screen.getByTestId('status').textContent?.trim()).toBe('');
+  });
+
+  it('drops the last status as soon as the next contact is started', async () => {
+    fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('44{Enter}');
+    await waitFor(() => expect(screen.getByTestId('status-text').textContent).toBe('Saved'));
+    await user.keyboard('2');
+    expect(screen.getByTestId('status').textContent?.trim()).toBe('');
+  });
+
+  it('refuses a half-typed date at the field instead of saving it as now', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('44');
+    await user.click(screen.getByText('More details (optional)'));
+    const when = screen.getByTestId('field-when') as HTMLInputElement;
+    // jsdom cannot type half a date; a browser reports it as validity.badInput.
+    Object.defineProperty(when, 'validity', { configurable: true, get: () => ({ badInput: true }) });
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByRole('alert')).toHaveProperty('textContent', '“When” is not complete: finish the date and time, or clear the form with Esc.');
+    expect(backend.calls).toHaveLength(0);
+    expect(document.activeElement).toBe(when);
+  });
+
+  it('asks once more before saving a time far from today', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('44');
+    await user.click(screen.getByText('More details (optional)'));
+    const when = screen.getByTestId('field-when') as HTMLInputElement;
+    await user.type(when, '2016-03-12T14:05');
+    await user.click(screen.getByTestId('save'));
+    const warning = await screen.findByTestId('when-warning');
+    expect(warning.textContent).toMatch(/^That is [\d,]+ days ago \(Sat, 12 Mar 2016 14:05\)\. Press Save again to keep this time\.$/);
+    expect(backend.calls).toHaveLength(0);
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ occurred_at: '2016-03-12T14:05' });
+  });
+
+  it('names the allowed range when the core refuses a time as out of range', async () => {
+    fakeBackend({ log_contact: () => { throw refusal('occurred_at', 'out_of_range'); } });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('44{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe('“When” must lie between 1 January 2000 and tomorrow.');
+  });
+
+  it('asks once for the name, prefilled, without taking the focus from the form', async () => {
+    app.settings = settings({ display_name: 'Eva de Vries', display_name_chosen: false, language: 'en', target_emotional: 45 });
+    const backend = fakeBackend({
+      save_settings: (args) => settings({ display_name: (args.input as { display_name: string }).display_name }),
+    });
+    const user = userEvent.setup();
+    render(LogScreen);
+    expect(document.activeElement).toBe(radio('functional', 1));
+    const input = screen.getByTestId('name-check-input') as HTMLInputElement;
+    expect(input.value).toBe('Eva de Vries');
+    await user.clear(input);
+    await user.type(input, 'Eva');
+    await user.click(screen.getByTestId('name-check-save'));
+    await waitFor(() => expect(screen.queryByTestId('name-check')).toBeNull());
+    expect(backend.calls[0]!.args.input).toMatchObject({ display_name: 'Eva', language: 'en', target_emotional: 45 });
+    expect(screen.getByText('Logging as Eva')).toBeTruthy();
+  });
+
+  it('does not ask for the name once it was chosen', () => {
+    fakeBackend({});
+    render(LogScreen);
+    expect(screen.queryByTestId('name-check')).toBeNull();
   });
 
   it('speaks Dutch when the language is Dutch', async () => {

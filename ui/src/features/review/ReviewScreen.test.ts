@@ -6,8 +6,8 @@ import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
 import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
 import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
-import { axisData } from './axisChart';
 import { segmentAt, segments } from './distribution';
+import { dateRange } from '../../lib/format';
 import ReviewScreen from './ReviewScreen.svelte';
 
 // jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
@@ -66,7 +66,9 @@ function staffReview(name: string, n: number, emoNow: number, emoThen: number): 
 function backend(over: Record<string, (a: Record<string, unknown>) => unknown> = {}) {
   return fakeBackend({
     review: () => sample,
-    review_by_staff: () => [staffReview('Anna', 40, 0.5, 0.3), staffReview('Bram', 60, 0.2, 0.6), staffReview('Citlali', 10, 0.9, 0.8)],
+    // Each sort gives another order: by contacts B A C, welcome low A B C, welcome high C B A,
+    // largest drop C (−10) A (−5) B (+10).
+    review_by_staff: () => [staffReview('Anna', 40, 0.1, 0.15), staffReview('Bram', 60, 0.5, 0.4), staffReview('Citlali', 10, 0.9, 1)],
     review_facets: () => facets({ staff: ['Anna', 'Bram', 'Citlali'], topics: ['factuur', 'storing'] }),
     review_contacts: (a) => {
       const q = a.query as ContactsQuery;
@@ -125,8 +127,11 @@ describe('the review screen', () => {
     await openTables();
     await screen.findAllByTestId('week-row');
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
-    expect(axisData(sample, 'functional')).toEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
-    expect(axisData(sample, 'emotional')[1]).toEqual([null, null, 40]);
+    // What the two charts were handed: week index, share, band low, band high (percent);
+    // W45 (no contacts) and W46 (n = 3, below the minimum) are gaps.
+    const received = chart.create.mock.calls.map((c) => c[0] as AlignedData);
+    expect(received).toContainEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
+    expect(received).toContainEqual([[0, 1, 2], [null, null, 40], [null, null, 16.8], [null, null, 68.7]]);
   });
 
   it('hands a filter change to the charts it already has instead of building new ones', async () => {
@@ -135,8 +140,8 @@ describe('the review screen', () => {
     render(ReviewScreen);
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
     await fireEvent.change(await screen.findByTestId('filter-channel'), { target: { value: 'chat' } });
-    await waitFor(() => expect(chart.update).toHaveBeenCalledWith(axisData(chat, 'emotional')));
-    expect(chart.update).toHaveBeenCalledWith(axisData(chat, 'functional'));
+    await waitFor(() => expect(chart.update).toHaveBeenCalledWith([[0], [20], [null], [null]]));
+    expect(chart.update).toHaveBeenCalledWith([[0], [100], [null], [null]]);
     expect(chart.create).toHaveBeenCalledTimes(2);
   });
 
@@ -195,6 +200,56 @@ describe('the review screen', () => {
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-03-02', to: '2026-03-29' }));
     await fireEvent.click(screen.getByTestId('filter-staff-clear'));
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual([]));
+  });
+
+  it('writes periods with their years and marks the week still in progress', async () => {
+    backend();
+    render(ReviewScreen);
+    await openTables();
+    const rows = await screen.findAllByTestId('week-row');
+    expect(screen.getByTestId('review-summary').textContent).toContain('2026-W45 – 2026-W47 (2 – 22 Nov 2026)');
+    expect(screen.getByTestId('comparison').textContent).toContain('12 Oct – 1 Nov 2026');
+    expect(rows[0]!.querySelector('th')!.textContent).toBe('2026-W47 (so far)');
+    expect(rows[1]!.querySelector('th')!.textContent).toBe('2026-W46');
+    expect(screen.getByText(/A starred week \(\*\) is not over yet/)).toBeTruthy();
+    expect(dateRange('2025-12-08', '2026-12-06', 'en')).toBe('8 Dec 2025 – 6 Dec 2026');
+    expect(dateRange('2025-12-08', '2026-12-06', 'nl')).toBe('8 dec 2025 – 6 dec 2026');
+  });
+
+  it('shows no previous period for everything, and refuses From after To at the field', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    await screen.findByTestId('comparison');
+    await fireEvent.change(screen.getByTestId('filter-range'), { target: { value: 'all' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.from).toBe('2026-01-05'));
+    expect(screen.queryByTestId('comparison')).toBeNull();
+
+    await fireEvent.change(screen.getByTestId('filter-range'), { target: { value: 'custom' } });
+    await fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2026-03-02' } });
+    await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2026-03-29' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-03-02', to: '2026-03-29' }));
+    const asked = b.calls.length;
+    await fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2026-04-13' } });
+    expect(screen.getByTestId('filter-range-error').textContent!.trim()).toBe('“From” must be on or before “To”.');
+    expect(screen.getByTestId('filter-from').getAttribute('aria-invalid')).toBe('true');
+    expect(b.calls.length).toBe(asked);
+    expect(screen.getByTestId('review-summary')).toBeTruthy();
+    await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2026-04-26' } });
+    expect(screen.queryByTestId('filter-range-error')).toBeNull();
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-04-13', to: '2026-04-26' }));
+  });
+
+  it('labels the distribution’s scale and each staff card’s figures', async () => {
+    backend();
+    render(ReviewScreen);
+    const dist = await screen.findByTestId('distribution');
+    expect(dist.textContent).toContain('the tallest bar is 10 contacts');
+    const scale = dist.querySelector('.bars-scale')!;
+    expect([...scale.children].map((c) => c.textContent)).toEqual(['2026-W45', '2026-W46', '2026-W47']);
+    const cards = await screen.findAllByTestId('staff-card');
+    const anna = cards.find((c) => c.dataset.staff === 'Anna')!;
+    expect(anna.textContent!.replace(/\s+/g, ' ')).toContain('Welcome 10% welcome −5 pts vs before');
+    expect(screen.getByText('3 staff members with contacts')).toBeTruthy();
   });
 
   it('drills into a week with the filters applied, pages, and closes with Esc', async () => {
@@ -290,14 +345,15 @@ describe('the review screen', () => {
     expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
     await openTables();
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_low' } });
-    expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
+    expect(await names()).toEqual(['Anna', 'Bram', 'Citlali']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_high' } });
-    expect(await names()).toEqual(['Citlali', 'Anna', 'Bram']);
+    expect(await names()).toEqual(['Citlali', 'Bram', 'Anna']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'change_down' } });
-    expect(await names()).toEqual(['Bram', 'Citlali', 'Anna']);
+    expect(await names()).toEqual(['Citlali', 'Anna', 'Bram']);
     const rows = within(screen.getByTestId('staff-table')).getAllByTestId('staff-row');
-    expect(rows[0]!.textContent).toContain('−40');
-    await fireEvent.click(within(screen.getAllByTestId('staff-card')[2]!).getByRole('button'));
+    expect(rows.map((r) => r.textContent!.includes('−10'))).toEqual([true, false, false]);
+    expect(rows[2]!.textContent).toContain('+10');
+    await fireEvent.click(within(screen.getAllByTestId('staff-card')[1]!).getByRole('button'));
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
   });
 
@@ -313,14 +369,14 @@ describe('the review screen', () => {
     });
     render(ReviewScreen);
     const list = await screen.findByTestId('follow-ups');
-    await within(list).findByText('⚑ call back');
+    await within(list).findByText('call back');
     expect(within(list).getByTestId('follow-total').textContent).toContain('1 open');
     await fireEvent.click(within(list).getByTestId('follow-done'));
-    await waitFor(() => expect(within(list).queryByText('⚑ call back')).toBeNull());
+    await waitFor(() => expect(within(list).queryByText('call back')).toBeNull());
     expect(b.calls.find((c) => c.cmd === 'set_follow_up_done')?.args).toEqual({ id: open.id, done: true });
     expect(within(list).getByRole('status').textContent).toContain('Marked done');
     await fireEvent.click(within(list).getByTestId('follow-undo'));
-    await within(list).findByText('⚑ call back');
+    await within(list).findByText('call back');
     expect(b.calls.filter((c) => c.cmd === 'set_follow_up_done').at(-1)?.args).toEqual({ id: open.id, done: false });
   });
 

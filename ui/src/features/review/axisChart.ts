@@ -5,6 +5,8 @@ import type uPlot from 'uplot';
 import type { AlignedData, Options } from 'uplot';
 import type { Review } from '../../lib/ipc';
 import type { AxisName, Reference } from './references';
+import { inProgress } from './figures';
+import { today } from '../../lib/format';
 
 export const COLORS: Record<AxisName, { line: string; band: string }> = {
   functional: { line: '#2563eb', band: 'rgba(37, 99, 235, 0.14)' },
@@ -27,25 +29,26 @@ export function axisData(review: Review, axis: AxisName): AlignedData {
 }
 
 /** Draws each reference as a dashed horizontal line with its label at the right end. */
-function drawReferences(refs: () => AxisView['refs']) {
+function drawReferences(refs: () => AxisView['refs'], scale: number) {
   return (u: uPlot) => {
     const ctx = u.ctx;
     const { left, width } = u.bbox;
+    const px = devicePixelRatio * scale;
     ctx.save();
-    ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+    ctx.font = `${Math.round(11 * px)}px sans-serif`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'bottom';
     for (const r of refs()) {
       const y = Math.round(u.valToPos(r.value, 'y', true));
       ctx.strokeStyle = REFERENCE_COLORS[r.kind];
       ctx.fillStyle = REFERENCE_COLORS[r.kind];
-      ctx.lineWidth = devicePixelRatio;
-      ctx.setLineDash(r.kind === 'target' ? [8 * devicePixelRatio, 4 * devicePixelRatio] : [3 * devicePixelRatio, 3 * devicePixelRatio]);
+      ctx.lineWidth = px;
+      ctx.setLineDash(r.kind === 'target' ? [8 * px, 4 * px] : [3 * px, 3 * px]);
       ctx.beginPath();
       ctx.moveTo(left, y);
       ctx.lineTo(left + width, y);
       ctx.stroke();
-      ctx.fillText(r.text, left + width - 4 * devicePixelRatio, y - 2 * devicePixelRatio);
+      ctx.fillText(r.text, left + width - 4 * px, y - 2 * px);
     }
     ctx.restore();
   };
@@ -57,24 +60,31 @@ export interface AxisView {
   refs: { value: number; kind: Reference['kind']; text: string }[];
 }
 
+/** The chart's options; `scale` enlarges type, lines and margins alike (the exported PNG
+ * draws the same chart at twice the size). */
 export function axisOptions(
   view: () => AxisView,
   axis: AxisName,
   label: string,
   onWeek: (index: number) => void,
   height = 240,
+  scale = 1,
 ): Options {
+  const px = (n: number) => Math.round(n * scale);
   const weeks = () => view().review.weeks;
   // Long ranges label every few weeks, as many as fit side by side: a label is about as wide
   // as its longest line, "n=" and the week's count, at some 5.5 px a character of 10 px type,
   // plus a gap that keeps neighbours apart.
   const ticks = (u: uPlot, splits: number[]) => {
     const chars = Math.max(3, ...weeks().map((w) => `n=${w.n}`.length));
-    const room = u.bbox.width / devicePixelRatio / (chars * 5.5 + 8);
+    const room = u.bbox.width / devicePixelRatio / ((chars * 5.5 + 8) * scale);
     const step = Math.max(1, Math.ceil(weeks().length / Math.max(1, room)));
+    const now = today();
     return splits.map((i) => {
       const w = weeks()[i];
-      return w && i % step === 0 ? `${w.week.slice(5)}\nn=${w.n}` : '';
+      // A week still in progress is starred; the note under the charts says what it means.
+      const star = w && inProgress(w, now) ? '*' : '';
+      return w && i % step === 0 ? `${w.week.slice(5)}${star}\nn=${w.n}` : '';
     });
   };
   const bound = { stroke: 'transparent', width: 0, points: { show: false } };
@@ -92,28 +102,31 @@ export function axisOptions(
       {
         splits: () => weeks().map((_, i) => i),
         values: ticks,
-        size: 44,
-        gap: 4,
+        size: px(44),
+        gap: px(4),
         grid: { show: false },
-        font: '10px sans-serif',
+        ticks: { size: px(10) },
+        font: `${px(10)}px sans-serif`,
       },
       {
         splits: () => [0, 25, 50, 75, 100],
         values: (_u, splits) => splits.map((v) => `${v}%`),
-        size: 44,
-        grid: { stroke: '#e5e7eb', width: 1 },
-        font: '11px sans-serif',
+        size: px(44),
+        gap: px(5),
+        grid: { stroke: '#e5e7eb', width: scale },
+        ticks: { size: px(10) },
+        font: `${px(11)}px sans-serif`,
       },
     ],
     series: [
       {},
-      { label, stroke: color.line, width: 2.5, points: { size: 5, fill: color.line } },
+      { label, stroke: color.line, width: 2.5 * scale, points: { size: px(5), fill: color.line } },
       { ...bound, label: `${label} low` },
       { ...bound, label: `${label} high` },
     ],
     bands: [{ series: [3, 2], fill: color.band }],
     hooks: {
-      draw: [drawReferences(() => view().refs)],
+      draw: [drawReferences(() => view().refs, scale)],
       ready: [
         (u) => {
           u.over.addEventListener('click', () => {

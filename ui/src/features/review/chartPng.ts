@@ -1,52 +1,114 @@
-// The review's two trend charts as one PNG: a title, the filter description, both charts
-// side by side as drawn on screen, and a legend naming each line and reference.
+// The review's two trend charts as one PNG for a slide: a title with the period and the
+// filters, then each chart drawn anew at twice the screen's size (1,920 px wide at the least)
+// with a legend of its own lines and references under it.
+export interface LegendItem {
+  color: string;
+  text: string;
+  kind: 'line' | 'band' | 'dashed' | 'dotted';
+}
+
+export interface PngChart {
+  heading: string;
+  canvas: HTMLCanvasElement;
+  legend: LegendItem[];
+}
+
 export interface PngParts {
   title: string;
   subtitle: string;
-  charts: { heading: string; canvas: HTMLCanvasElement }[];
-  legend: { color: string; text: string; dashed?: boolean }[];
+  charts: PngChart[];
+}
+
+/** The PNG's width in pixels (at a device pixel ratio of 1); its type is twice the screen's. */
+export const PNG_WIDTH = 1920;
+export const PNG_SCALE = 2;
+const S = PNG_SCALE;
+const PAD = 24 * S;
+const SWATCH = 28 * S;
+const ROW = 24 * S;
+
+/** Legend items in rows that fit `width`, each item as wide as `measure` says plus its swatch. */
+export function legendRows<T extends { text: string }>(items: T[], width: number, measure: (text: string) => number): T[][] {
+  const rows: T[][] = [];
+  let row: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const w = SWATCH + 8 * S + measure(item.text) + 24 * S;
+    if (row.length > 0 && used + w > width) {
+      rows.push(row);
+      row = [];
+      used = 0;
+    }
+    row.push(item);
+    used += w;
+  }
+  if (row.length > 0) rows.push(row);
+  return rows;
 }
 
 export async function composePng(parts: PngParts): Promise<Uint8Array> {
-  const pad = 24;
-  const widths = parts.charts.map((c) => c.canvas.width);
-  const height = Math.max(...parts.charts.map((c) => c.canvas.height));
+  const width = Math.max(PNG_WIDTH, ...parts.charts.map((c) => c.canvas.width + 2 * PAD));
   const out = document.createElement('canvas');
-  out.width = widths.reduce((a, b) => a + b, 0) + pad * (parts.charts.length + 1);
-  out.height = height + 140 + 22 * Math.ceil(parts.legend.length / 2);
   const ctx = out.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas');
+  const legendFont = `${13 * S}px sans-serif`;
+  ctx.font = legendFont;
+  const inner = width - 2 * PAD;
+  const rows = parts.charts.map((c) => legendRows(c.legend, inner, (text) => ctx.measureText(text).width));
+  const head = 112 * S;
+  const chartHeight = (c: PngChart, i: number) => 34 * S + c.canvas.height + rows[i]!.length * ROW + 28 * S;
+  out.width = width;
+  out.height = head + parts.charts.reduce((sum, c, i) => sum + chartHeight(c, i), 0);
+
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
+  ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = '#111827';
-  ctx.font = 'bold 22px sans-serif';
-  ctx.fillText(parts.title, pad, 36);
-  ctx.font = '14px sans-serif';
+  ctx.font = `bold ${24 * S}px sans-serif`;
+  ctx.fillText(parts.title, PAD, 44 * S, inner);
+  ctx.font = `${14 * S}px sans-serif`;
   ctx.fillStyle = '#4b5563';
-  ctx.fillText(parts.subtitle, pad, 60);
-  let x = pad;
-  for (const c of parts.charts) {
+  ctx.fillText(parts.subtitle, PAD, 72 * S, inner);
+
+  let y = head;
+  parts.charts.forEach((c, i) => {
     ctx.fillStyle = '#111827';
-    ctx.font = 'bold 15px sans-serif';
-    ctx.fillText(c.heading, x, 92);
-    ctx.drawImage(c.canvas, x, 102);
-    x += c.canvas.width + pad;
-  }
-  ctx.font = '13px sans-serif';
-  parts.legend.forEach((item, i) => {
-    const lx = pad + (i % 2) * (out.width / 2);
-    const ly = height + 124 + 22 * Math.floor(i / 2);
-    ctx.strokeStyle = item.color;
-    ctx.lineWidth = 3;
-    ctx.setLineDash(item.dashed ? [6, 4] : []);
-    ctx.beginPath();
-    ctx.moveTo(lx, ly - 5);
-    ctx.lineTo(lx + 28, ly - 5);
-    ctx.stroke();
-    ctx.fillStyle = '#374151';
-    ctx.fillText(item.text, lx + 36, ly);
+    ctx.font = `bold ${16 * S}px sans-serif`;
+    ctx.fillText(c.heading, PAD, y + 22 * S);
+    ctx.drawImage(c.canvas, PAD, y + 34 * S);
+    let ly = y + 34 * S + c.canvas.height + 20 * S;
+    ctx.font = legendFont;
+    for (const row of rows[i]!) {
+      let lx = PAD;
+      for (const item of row) {
+        swatch(ctx, item, lx, ly - 5 * S);
+        ctx.fillStyle = '#374151';
+        ctx.fillText(item.text, lx + SWATCH + 8 * S, ly, inner - SWATCH - 8 * S);
+        lx += SWATCH + 8 * S + ctx.measureText(item.text).width + 24 * S;
+      }
+      ly += ROW;
+    }
+    y += chartHeight(c, i);
   });
+
   const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
   if (!blob) throw new Error('the chart could not be drawn as PNG');
   return new Uint8Array(await blob.arrayBuffer());
+}
+
+function swatch(ctx: CanvasRenderingContext2D, item: LegendItem, x: number, y: number): void {
+  ctx.save();
+  if (item.kind === 'band') {
+    ctx.fillStyle = item.color;
+    ctx.fillRect(x, y - 7 * S, SWATCH, 14 * S);
+  } else {
+    ctx.strokeStyle = item.color;
+    ctx.lineWidth = (item.kind === 'line' ? 3 : 2) * S;
+    ctx.setLineDash(item.kind === 'dashed' ? [8 * S, 4 * S] : item.kind === 'dotted' ? [3 * S, 3 * S] : []);
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + SWATCH, y);
+    ctx.stroke();
+  }
+  ctx.restore();
 }

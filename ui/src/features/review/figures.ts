@@ -1,6 +1,7 @@
 // How a share is written on the review: the percentage with its 95% interval from the
 // minimum n, the bare counts below it (counts are facts at any n).
-import type { AxisSummary, PeriodStats } from '../../lib/ipc';
+import type { AxisSummary, PeriodStats, ReviewWeek } from '../../lib/ipc';
+import { addDays } from './filters';
 import type { AxisName } from './references';
 
 export interface ShareText {
@@ -8,6 +9,9 @@ export interface ShareText {
   interval: string | null;
   count: string;
 }
+
+/** The current week is not over yet: its figures cover the days so far. */
+export const inProgress = (w: Pick<ReviewWeek, 'week_start'>, todayDate: string) => addDays(w.week_start, 6) >= todayDate;
 
 export const pctText = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)}%`);
 

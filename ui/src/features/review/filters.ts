@@ -2,6 +2,8 @@
 // weeks ending with the current week; the core snaps any date to its week.
 import type { Channel, WeeklyQuery } from '../../lib/ipc';
 
+export { today } from '../../lib/format';
+
 export type Preset = '12w' | 'quarter' | 'year' | 'all' | 'custom';
 export const PRESETS: readonly Preset[] = ['12w', 'quarter', 'year', 'all', 'custom'];
 const PRESET_WEEKS: Record<'12w' | 'quarter' | 'year', number> = { '12w': 12, quarter: 13, year: 52 };
@@ -18,12 +20,6 @@ export interface Filters {
 
 export function defaultFilters(): Filters {
   return { preset: '12w', from: '', to: '', staff: [], channel: null, topic: null };
-}
-
-/** Today's date on this computer's clock, as YYYY-MM-DD. */
-export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export function addDays(isoDate: string, days: number): string {

@@ -115,4 +115,44 @@ describe('settings', () => {
     expect(document.activeElement).toBe(screen.getByTestId('settings-target-functional'));
     expect(app.settings).toEqual(settings());
   });
+
+  it('after a rename, offers to carry the earlier contacts over to the new name', async () => {
+    let names = [{ name: 'root', contacts: 10 }];
+    const backend = fakeBackend({
+      app_info: info,
+      save_settings: (args) => settings({ display_name: (args.input as { display_name: string }).display_name }),
+      earlier_names: () => names,
+      carry_over_contacts: () => {
+        names = [];
+        return 10;
+      },
+    });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    const name = screen.getByTestId('settings-name') as HTMLInputElement;
+    await user.clear(name);
+    await user.type(name, 'Eva de Vries');
+    await user.click(screen.getByTestId('settings-save'));
+    const offer = await screen.findByTestId('earlier-names');
+    expect(offer.textContent).toContain('You also logged 10 contacts as “root”. Put them under “Eva de Vries”');
+    await user.click(screen.getByTestId('carry-over'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Moved 10 contacts to “Eva de Vries”.'));
+    expect(screen.queryByTestId('earlier-names')).toBeNull();
+    expect(backend.calls.map((c) => c.cmd)).toContain('carry_over_contacts');
+  });
+
+  it('keeps the earlier contacts apart when asked to', async () => {
+    const backend = fakeBackend({
+      app_info: info,
+      save_settings: () => settings({ display_name: 'Eva' }),
+      earlier_names: () => [{ name: 'root', contacts: 1 }],
+    });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    await user.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByTestId('earlier-names')).textContent).toContain('You also logged 1 contact as “root”.');
+    await user.click(screen.getByTestId('keep-apart'));
+    expect(screen.queryByTestId('earlier-names')).toBeNull();
+    expect(backend.calls.map((c) => c.cmd)).not.toContain('carry_over_contacts');
+  });
 });

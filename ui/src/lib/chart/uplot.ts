@@ -30,3 +30,28 @@ export function createChart(el: HTMLElement, options: Options, data: AlignedData
     },
   };
 }
+
+/** Draws a chart once, off screen, `width` CSS pixels wide, and resolves to a copy of its
+ * canvas (for an export); nothing of it stays in the page. */
+export function drawOnce(options: Options, data: AlignedData, width: number): Promise<HTMLCanvasElement> {
+  const host = document.createElement('div');
+  host.style.cssText = `position: fixed; top: 0; left: ${-2 * width}px; width: ${width}px;`;
+  host.setAttribute('aria-hidden', 'true');
+  document.body.append(host);
+  return new Promise((resolve) => {
+    const copy = (u: uPlot) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = u.ctx.canvas.width;
+      canvas.height = u.ctx.canvas.height;
+      canvas.getContext('2d')?.drawImage(u.ctx.canvas, 0, 0);
+      // Destroyed after its own hook has returned.
+      setTimeout(() => {
+        u.destroy();
+        host.remove();
+      }, 0);
+      resolve(canvas);
+    };
+    const hooks = { ...options.hooks, ready: [...(options.hooks?.ready ?? []), copy] };
+    new uPlot({ ...options, width, hooks }, data, host);
+  });
+}

@@ -51,6 +51,9 @@ export function errorText(e: unknown): string {
       : { code: 'internal', message: String(e), field: null, kind: null };
   switch (p.code) {
     case 'validation': {
+      // Where a field's limits are worth naming, it has a text of its own.
+      const specific = `error.${p.kind}.${p.field}`;
+      if (specific in en) return t(specific as Key);
       const field = p.field ? tOr(`field.${p.field}`, p.field) : '';
       return t(`error.${p.kind ?? 'unparseable'}`, { field });
     }

@@ -15,7 +15,17 @@ local_date: string,
 /**
  * ISO 8601 week of `local_date`, labelled with its week-year, e.g. `2026-W01`.
  */
-iso_week: string, logged_at: string, updated_at: string, staff: string, channel: Channel, 
+iso_week: string, logged_at: string, updated_at: string, 
+/**
+ * The name shown for the staff member who logged it.
+ */
+staff: string, 
+/**
+ * The member id of the person who logged it, when that was the journal's own user: it
+ * stays when they change their display name. `null` for imported contacts and for those
+ * logged in someone else's name.
+ */
+staff_id: string | null, channel: Channel, 
 /**
  * Was it solved? 1–5.
  */
@@ -59,6 +69,15 @@ export type Settings = {
  */
 display_name: string, 
 /**
+ * Whether the user has chosen the display name (until then it is the system account's,
+ * and the app asks once).
+ */
+display_name_chosen: boolean, 
+/**
+ * The stable identity of the person using this journal; contacts they log carry it.
+ */
+member_id: string, 
+/**
  * `null` follows the system locale.
  */
 language: Language | null, 
@@ -83,6 +102,12 @@ backups_keep: number,
  * Customer references are stored as keyed hashes (the key stays on this computer).
  */
 pseudonymise_customers: boolean, };
+
+export type EarlierName = { name: string, 
+/**
+ * How many live contacts still carry it.
+ */
+contacts: number, };
 
 export type SettingsInput = { display_name: string, language: string | null, 
 /**

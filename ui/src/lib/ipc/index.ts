@@ -8,8 +8,10 @@ import type {
   ContactInput,
   ContactPage,
   ContactsQuery,
+  EarlierName,
   ErrorPayload,
   Facets,
+  Language,
   Review,
   Settings,
   SettingsInput,
@@ -60,10 +62,15 @@ export const api = {
   /** Each export asks where to save in a native dialog; resolves to the path, or null if cancelled. */
   exportContactsCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
     call<string | null>('export_contacts_csv', { query, fileName, semicolons }),
-  exportWeeklyCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
-    call<string | null>('export_weekly_csv', { query, fileName, semicolons }),
+  /** In the language's spreadsheet conventions: Dutch gets semicolons and decimal commas. */
+  exportWeeklyCsv: (query: WeeklyQuery, fileName: string, language: Language) =>
+    call<string | null>('export_weekly_csv', { query, fileName, language }),
   exportPng: (png: Uint8Array, fileName: string) =>
     call<string | null>('export_png', { png: Array.from(png), fileName }),
+  /** The review as the page prints it, as a PDF where the user chooses (path, or null). */
+  saveReportPdf: (fileName: string) => call<string | null>('save_report_pdf', { fileName }),
+  /** The system's print dialog for the review; false when cancelled. */
+  printReport: () => call<boolean>('print_report'),
   /** Fills an empty journal with demo contacts; resolves to how many were added. */
   loadDemo: () => call<number>('load_demo'),
   getSettings: () => call<Settings>('get_settings'),
@@ -74,6 +81,10 @@ export const api = {
   /** Resolves to the journal opened, or null when the dialog was cancelled. */
   openOtherJournal: () => call<string | null>('open_other_journal'),
   saveSettings: (input: SettingsInput) => call<Settings>('save_settings', { input }),
+  /** Other names the user's own contacts carry after a rename. */
+  earlierNames: () => call<EarlierName[]>('earlier_names'),
+  /** Puts all of the user's contacts under the current name; resolves to how many moved. */
+  carryOverContacts: () => call<number>('carry_over_contacts'),
 };
 
 /** An empty contact form: every optional field empty, no ratings yet. */
