@@ -32,6 +32,7 @@ export function prerequisites() {
   if (!native) missing.push('WebKitWebDriver (apt-get install webkit2gtk-driver)');
   if (!process.env.DISPLAY) missing.push('a display (run under xvfb-run)');
   if (!which('import')) missing.push('ImageMagick (apt-get install imagemagick)');
+  if (!which('pdftoppm')) missing.push('pdftoppm (apt-get install poppler-utils)');
   return { app, driver, missing };
 }
 
@@ -96,9 +97,13 @@ export async function launch({ app, driver }, { journal } = {}) {
     if (!(await portFree(port))) throw new Error(`port ${port} is busy: a previous WebDriver did not stop`);
   }
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-e2e-'));
+  // Exports land here instead of going through the save dialog, which a test cannot answer.
+  const saved = path.join(home, 'saved');
+  fs.mkdirSync(saved);
   const env = {
     ...process.env,
     CONTACTMOMENT_DB: journal ?? path.join(home, 'journal.sqlite'),
+    CONTACTMOMENT_SAVE_DIR: saved,
     // Keep WebKit's caches and any app data away from the user's own.
     XDG_DATA_HOME: path.join(home, 'data'),
     XDG_CACHE_HOME: path.join(home, 'cache'),
@@ -120,6 +125,7 @@ export async function launch({ app, driver }, { journal } = {}) {
   return {
     session,
     journal: env.CONTACTMOMENT_DB,
+    saved,
     async stop() {
       try { await session.quit(); } catch { /* the app may already be gone */ }
       // SIGTERM, not SIGKILL: only then does tauri-driver stop its WebKitWebDriver child.

@@ -28,12 +28,16 @@ describe('the app shell', () => {
     expect(document.documentElement.lang).toBe('nl');
     expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
 
+    // Each screen takes the keyboard to its heading, never to the page body.
     await user.keyboard('{Control>}2{/Control}');
     expect(await screen.findByTestId('journal-empty')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
     await user.keyboard('{Control>}3{/Control}');
     expect(await screen.findByTestId('review-summary')).toBeTruthy();
+    expect(document.activeElement?.textContent).toBe('Teamoverzicht');
     await user.keyboard('{Control>}4{/Control}');
     expect(await screen.findByText('/data/journal.sqlite')).toBeTruthy();
+    expect(document.activeElement?.textContent).toBe('Instellingen');
     expect(screen.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');
     await user.keyboard('{Control>}1{/Control}');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));

@@ -3,7 +3,7 @@
 
 /** Focuses the current screen's heading (made focusable by script, not by Tab). */
 export function focusHeading(): void {
-  const heading = document.querySelector<HTMLElement>('main h1');
+  const heading = document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('h1');
   if (!heading) return;
   heading.tabIndex = -1;
   heading.focus();

@@ -248,7 +248,7 @@ describe('the review screen', () => {
     expect([...scale.children].map((c) => c.textContent)).toEqual(['2026-W45', '2026-W46', '2026-W47']);
     const cards = await screen.findAllByTestId('staff-card');
     const anna = cards.find((c) => c.dataset.staff === 'Anna')!;
-    expect(anna.textContent!.replace(/\s+/g, ' ')).toContain('Welcome 10% welcome −5 pts vs before');
+    expect(anna.textContent!.replace(/\s+/g, ' ')).toContain('Welcome 10% (−5 pts vs before)');
     expect(screen.getByText('3 staff members with contacts')).toBeTruthy();
   });
 
@@ -288,6 +288,20 @@ describe('the review screen', () => {
     await fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(button);
+  });
+
+  it('returns the keyboard to the heading when a drill-down opened by mouse closes', async () => {
+    backend();
+    render(ReviewScreen);
+    await openTables();
+    const button = (await screen.findAllByTestId('week-contacts'))[0]!;
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).toBe(document.body);
+    await fireEvent.click(button);
+    const dialog = await screen.findByTestId('drill');
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('drill')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
   });
 
   it('drills into a quadrant and into one rating of one week', async () => {

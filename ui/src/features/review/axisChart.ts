@@ -111,7 +111,7 @@ export function axisOptions(
       {
         splits: () => [0, 25, 50, 75, 100],
         values: (_u, splits) => splits.map((v) => `${v}%`),
-        size: px(44),
+        size: px(50),
         gap: px(5),
         grid: { stroke: '#e5e7eb', width: scale },
         ticks: { size: px(10) },

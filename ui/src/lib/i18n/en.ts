@@ -198,7 +198,7 @@ export const en = {
   'staff.caption': 'Figures per staff member for this period',
   'staff.name': 'Staff member',
   'staff.change': 'Welcome, change (points)',
-  'staff.change_short': 'welcome {points} pts vs before',
+  'staff.change_short': '({points} pts vs before)',
   'follow.title': 'Open follow-ups',
   'follow.total': '{n} open: flagged for follow-up or rated 2 or lower on welcome.',
   'follow.mark_done': 'Mark done',
