@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 build_pkgs=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev nodejs npm)
-test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils)
+test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils tzdata)
 
 wanted=("${build_pkgs[@]}")
 if [ "$mode" = test ]; then wanted+=("${test_pkgs[@]}"); fi

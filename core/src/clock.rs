@@ -15,12 +15,21 @@ pub trait Clock: Send + Sync {
 
 /// The offset of a local time in a time zone with daylight-saving changes. A time in the hour
 /// the clocks skip in spring does not exist (`None`: the caller refuses it and says why); in
-/// the hour that repeats in autumn the first occurrence (still summer time) is taken, the
-/// natural reading of a time logged right after a contact, and the same every time.
+/// the hour that repeats in autumn the first occurrence (the earlier instant, still summer
+/// time) is taken, the natural reading of a time logged right after a contact, and the same
+/// every time. The earlier instant is the one with the larger offset: chrono's own order of
+/// the two differs between time zone sources (the machine's zone lists winter time first).
 pub fn offset_in<Tz: TimeZone>(zone: &Tz, local: NaiveDateTime) -> Option<FixedOffset> {
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t.offset().fix()),
-        LocalResult::Ambiguous(first, _) => Some(first.offset().fix()),
+        LocalResult::Ambiguous(a, b) => {
+            let (a, b) = (a.offset().fix(), b.offset().fix());
+            Some(if a.local_minus_utc() >= b.local_minus_utc() {
+                a
+            } else {
+                b
+            })
+        }
         LocalResult::None => None,
     }
 }

@@ -112,7 +112,17 @@ impl Journal {
     /// Replaces the fields of a live contact; its id and `logged_at` stay.
     pub async fn update(&self, id: &str, input: &ContactInput) -> Result<Contact> {
         let existing = self.live(id).await?;
-        let mut contact = validate::contact(input, Some(&existing.staff), self.clock.as_ref())?;
+        // An edit never moves a contact in time unless it names a new one: an empty time keeps
+        // the contact's own (for a new contact it means "now").
+        let mut input = input.clone();
+        if input
+            .occurred_at
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+        {
+            input.occurred_at = Some(existing.occurred_at.to_rfc3339());
+        }
+        let mut contact = validate::contact(&input, Some(&existing.staff), self.clock.as_ref())?;
         contact.id = existing.id;
         contact.staff_id = existing.staff_id;
         contact.logged_at = existing.logged_at;

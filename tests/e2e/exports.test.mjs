@@ -70,10 +70,14 @@ test('the report as PDF, the charts as PNG and the weekly table as CSV, in Dutch
   const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
   assert.ok(width >= 1920, `the PNG is ${width} px wide`);
   assert.ok(height > width / 2, `the PNG is ${height} px high`);
+  const colours = Number(execFileSync('identify', ['-format', '%k', path.join(run.saved, `contactmoment-${stamp}.png`)], { encoding: 'utf8' }));
+  assert.ok(colours > 50, `the PNG has ${colours} colours: drawn, not blank`);
   fs.copyFileSync(path.join(run.saved, `contactmoment-${stamp}.png`), path.join(artifacts, 'export-chart.png'));
 
   // The report: A4 pages made by WebKit's print operation, every table included; afterwards
-  // the tables are folded away again on screen.
+  // the screen is as it was (the one table the user had opened stays open, the rest fold).
+  await s.findElement(byTestId('week-table-toggle')).click();
+  await s.wait(until.elementLocated(byTestId('week-row')), 5000);
   const pdf = await exported(s, 'save-pdf', `contactmoment-report-${stamp}.pdf`);
   const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
   const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
@@ -81,10 +85,15 @@ test('the report as PDF, the charts as PNG and the weekly table as CSV, in Dutch
   assert.match(info, /Page size:\s+595(\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
   const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
   assert.match(text, /Teamoverzicht/);
-  assert.match(text, /Open follow-ups|Open opvolging/);
-  assert.match(text, new RegExp(week), 'the weekly table is printed');
+  assert.match(text, /Open opvolgingen/);
+  // The weekly table (week, start, n) and the staff table are printed, not only the summary.
+  const weekRows = text.split('\n').filter((l) => /^\s*\d{4}-W\d{2}\b.*\d{1,2} \w{3}\s+\d+/.test(l));
+  assert.ok(weekRows.length >= 12, `${weekRows.length} weekly rows printed:\n${text.slice(0, 2000)}`);
+  assert.match(text, /medewerker/i);
   execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(artifacts, 'report-page')]);
-  const open = await s.executeScript("return document.querySelectorAll('.review-screen details.table-alt[open]').length;");
-  assert.equal(open, 0, 'the screen is put back after the report');
+  const open = await s.executeScript(
+    "return [...document.querySelectorAll('.review-screen details.table-alt[open]')].map((d) => d.querySelector('summary').dataset.testid);",
+  );
+  assert.deepEqual(open, ['week-table-toggle'], 'the screen is put back after the report');
   t.diagnostic(`report: ${pages} pages; ${await screenshot(s, 'exports-review')}`);
 });

@@ -1,5 +1,5 @@
 // Every screen as a person sees it, with the demo loaded, in both languages, at the minimum
-// window (640×520) and at 1280×800: the page never scrolls sideways, no button, tab, label or
+// window (640×520), the default (1100×760) and 1280×800: the page never scrolls sideways, no button, tab, label or
 // heading has its text cut off, and no two cards overlap. Each view is saved as a screenshot.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -48,6 +48,12 @@ function layoutProblems() {
   if (doc.scrollWidth > window.innerWidth + 1) {
     problems.push(`the page is ${doc.scrollWidth} px wide in a ${window.innerWidth} px window`);
   }
+  // A table that scrolls sideways in its own box hides columns just the same.
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    if (wrap.getBoundingClientRect().width > 0 && wrap.scrollWidth > wrap.clientWidth + 1) {
+      problems.push(`a table needs ${wrap.scrollWidth} px in a ${wrap.clientWidth} px box`);
+    }
+  }
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) return false;
@@ -62,7 +68,7 @@ function layoutProblems() {
     const id = el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '';
     return `${el.tagName.toLowerCase()}${id} "${el.textContent.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
   };
-  const texts = 'button, label, summary, legend, th, h1, h2, h3, figcaption, .tab, .period-label, .q-name, .status-text';
+  const texts = 'button, label, summary, legend, th, td, a, select, h1, h2, h3, figcaption, .tab, .period-label, .q-name, .status-text';
   for (const el of document.querySelectorAll(texts)) {
     if (!visible(el)) continue;
     const cs = getComputedStyle(el);
@@ -95,8 +101,10 @@ async function check(s, label, found) {
   for (const p of problems) found.push(`${label}: ${p} (see ${shot})`);
 }
 
+// The largest screen here, the window's default size, and its minimum.
 const SIZES = [
   [1280, 800],
+  [1100, 760],
   [640, 520],
 ];
 const LANGUAGES = [
@@ -104,7 +112,7 @@ const LANGUAGES = [
   ['nl', 'Nederlands'],
 ];
 
-test('every screen fits at 640×520 and 1280×800, in Dutch and English', async (t) => {
+test('every screen fits at 640×520, 1100×760 and 1280×800, in Dutch and English', async (t) => {
   if (!requireOrSkip(t, pre.missing)) return;
   const s = run.session;
   await s.wait(until.elementLocated(byTestId('rating-functional-1')), 20000);
@@ -117,7 +125,11 @@ test('every screen fits at 640×520 and 1280×800, in Dutch and English', async 
     await s.wait(async () => (await s.executeScript('return document.documentElement.lang')) === lang, 5000, `the page in ${language}`);
     for (const [width, height] of SIZES) {
       await s.manage().window().setRect({ width, height });
-      await s.wait(async () => (await s.executeScript('return window.innerWidth')) === width, 5000, `a ${width} px window`);
+      await s.wait(
+        async () => (await s.executeScript('return [window.innerWidth, window.innerHeight]')).join() === `${width},${height}`,
+        5000,
+        `a ${width}×${height} window`,
+      );
       const size = `${width}x${height}-${lang}`;
 
       await chord(s, Key.CONTROL, '1');

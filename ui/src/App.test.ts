@@ -34,9 +34,11 @@ describe('the app shell', () => {
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
     await user.keyboard('{Control>}3{/Control}');
     expect(await screen.findByTestId('review-summary')).toBeTruthy();
+    expect(document.activeElement?.tagName).toBe('H1');
     expect(document.activeElement?.textContent).toBe('Teamoverzicht');
     await user.keyboard('{Control>}4{/Control}');
     expect(await screen.findByText('/data/journal.sqlite')).toBeTruthy();
+    expect(document.activeElement?.tagName).toBe('H1');
     expect(document.activeElement?.textContent).toBe('Instellingen');
     expect(screen.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');
     await user.keyboard('{Control>}1{/Control}');

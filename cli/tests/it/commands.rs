@@ -404,3 +404,40 @@ fn weekly_per_staff_gives_each_staff_member_their_weeks() {
     );
     assert_eq!(lines.len(), 5, "two people, two weeks each, and the header");
 }
+
+/// The machine's own time zone, as the CLI reads it: a local time in the hour the clocks
+/// skip is refused by name, and one in the repeated hour is read as summer time.
+#[test]
+fn local_times_on_the_machines_daylight_saving_clock() {
+    let j = journal();
+    let log = |at: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_contactmoment"))
+            .env_remove("CONTACTMOMENT_DB")
+            .env("TZ", "Europe/Amsterdam")
+            .arg("--db")
+            .arg(&j.path)
+            .args([
+                "log",
+                "--staff",
+                "Anna",
+                "--functional",
+                "4",
+                "--emotional",
+                "4",
+            ])
+            .args(["--at", at])
+            .output()
+            .unwrap()
+    };
+    let skipped = log("2026-03-29T02:30");
+    assert_eq!(skipped.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&skipped.stderr);
+    assert!(
+        err.contains("occurred_at") && err.contains("daylight-saving"),
+        "{err}"
+    );
+    assert!(log("2026-10-25T02:30").status.success());
+    let stored = contacts(&j.path);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["occurred_at"], "2026-10-25T02:30:00+02:00");
+}

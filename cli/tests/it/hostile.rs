@@ -131,8 +131,10 @@ proptest! {
         ok(&db, &["log", "--staff", "Anna", "--functional", "4", "--emotional", "2", "--customer", "KLANT-1"]);
         let before = stored(&db);
         let backups = dir.path().join("backups");
-        // Inside the test's folder whatever the text: an absolute path would leave it.
+        // Inside the test's folder whatever the text: an absolute path would leave it. The
+        // "backup" holds the hostile text itself, so a restore has a file to refuse.
         let in_dir = dir.path().join(file.trim_start_matches('/'));
+        let _ = std::fs::write(&in_dir, file.as_bytes());
         let file_arg = in_dir.to_string_lossy().into_owned();
         let runs: [&[&str]; 7] = [
             &["list", "--staff", &staff, "--limit", &limit],

@@ -295,3 +295,33 @@ proptest! {
         })?;
     }
 }
+
+/// The other side of the customer requests above: the customer's own reference finds and
+/// erases their contact, and only theirs.
+#[tokio::test]
+async fn a_customers_own_reference_finds_and_erases_their_contact() {
+    let f = crate::support::sqlite_at("2026-11-22T12:00:00+01:00").await;
+    for customer in ["KLANT-1", "KLANT-2"] {
+        f.journal
+            .log(&ContactInput {
+                customer_ref: Some(customer.into()),
+                ..crate::support::rated(4, 4, "2026-11-20T10:00:00+01:00")
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        f.journal.customer_contacts("KLANT-1").await.unwrap().len(),
+        1
+    );
+    assert_eq!(f.journal.erase_customer(" KLANT-1 ").await.unwrap(), 1);
+    assert!(f
+        .journal
+        .customer_contacts("KLANT-1")
+        .await
+        .unwrap()
+        .is_empty());
+    let left = f.journal.list(&ListQuery::default()).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].customer_ref.as_deref(), Some("KLANT-2"));
+}

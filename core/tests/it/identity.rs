@@ -112,3 +112,28 @@ async fn contacts_under_the_old_name_that_nobody_owned_stay_the_users_after_a_re
     assert_eq!(j.recent(5000).await.unwrap().len(), before.len());
     assert_eq!(j.earlier_names().await.unwrap()[0].name, "Anna");
 }
+
+#[tokio::test]
+async fn an_imported_contact_under_the_users_name_stays_theirs_after_a_rename() {
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let j = &f.journal;
+    let clock = contactmoment_core::FixedClock::at("2026-11-22T12:00:00+01:00");
+    // As an import writes it: the user's name, no member id.
+    let imported = contactmoment_core::validate::contact(
+        &rated(3, 3, "2026-11-17T09:00:00+01:00"),
+        Some("Anna"),
+        &clock,
+    )
+    .unwrap();
+    assert_eq!(imported.staff_id, None);
+    f.store.insert(&imported).await.unwrap();
+    assert_eq!(j.recent(10).await.unwrap(), std::slice::from_ref(&imported));
+    j.save_settings(&renamed("Anna de Boer")).await.unwrap();
+    let mine = j.recent(10).await.unwrap();
+    assert_eq!(mine.len(), 1, "claimed before the name changed");
+    assert_eq!(mine[0].id, imported.id);
+    assert_eq!(
+        mine[0].staff_id.as_deref(),
+        Some(j.settings().await.unwrap().member_id.as_str())
+    );
+}

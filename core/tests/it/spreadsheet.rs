@@ -168,5 +168,14 @@ async fn the_weekly_csv_opens_as_numbers_in_a_dutch_and_an_english_spreadsheet()
         assert!(low < 65.5 && 65.5 < high, "{low}–{high}");
         assert_eq!(number(&w46[2]), 2.0);
         assert_eq!(w46[col(header)].2, "", "no share below the minimum n");
+        // Every other figure of a week arrives as a number too: all columns after the date.
+        for week in [w47, w46] {
+            for cell in week.iter().take(head.len()).skip(2) {
+                if !cell.2.is_empty() {
+                    number(cell);
+                }
+            }
+        }
+        assert!(w47.iter().take(head.len()).skip(2).all(|c| !c.2.is_empty()));
     }
 }

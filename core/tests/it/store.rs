@@ -288,3 +288,38 @@ async fn a_large_bulk_write_builds_its_indexes_again() {
     };
     assert_eq!(f.journal.contacts(&open).await.unwrap().total, 3);
 }
+
+/// An edit that leaves the time empty keeps the contact where it was; only a new time moves it.
+#[tokio::test]
+async fn an_edit_without_a_time_keeps_the_contacts_time() {
+    let f = sqlite_at(NOW).await;
+    let saved = f
+        .journal
+        .log(&rated(4, 4, "2026-11-18T15:30:27+01:00"))
+        .await
+        .unwrap();
+    for empty in [None, Some(String::new()), Some("  ".to_owned())] {
+        let edited = f
+            .journal
+            .update(
+                &saved.id.to_string(),
+                &ContactInput {
+                    occurred_at: empty,
+                    ..rated(2, 5, NOW)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(edited.occurred_at, saved.occurred_at);
+        assert_eq!((edited.functional, edited.emotional), (2, 5));
+    }
+    let moved = f
+        .journal
+        .update(
+            &saved.id.to_string(),
+            &rated(2, 5, "2026-11-19T09:00:00+01:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.occurred_at.to_rfc3339(), "2026-11-19T09:00:00+01:00");
+}

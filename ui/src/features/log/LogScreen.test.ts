@@ -134,15 +134,35 @@ describe('logging a contact with the keyboard', () => {
     const user = userEvent.setup();
     render(LogScreen);
     await user.keyboard('3');
+    await user.keyboard('2');
     await user.click(screen.getByText('More details (optional)'));
+    await user.selectOptions(screen.getByTestId('field-channel'), 'chat');
+    await user.type(screen.getByTestId('field-when'), '2026-11-20T09:15');
+    await user.type(screen.getByTestId('field-topic'), 'factuur');
+    await user.type(screen.getByTestId('field-customer'), 'K-42');
     await user.type(screen.getByTestId('field-note'), 'belt terug');
+    await user.click(screen.getByTestId('field-follow-up'));
+    const fields = () => ({
+      functional: checked('functional'),
+      emotional: checked('emotional'),
+      channel: (screen.getByTestId('field-channel') as HTMLSelectElement).value,
+      when: (screen.getByTestId('field-when') as HTMLInputElement).value,
+      topic: (screen.getByTestId('field-topic') as HTMLInputElement).value,
+      customer: (screen.getByTestId('field-customer') as HTMLInputElement).value,
+      note: (screen.getByTestId('field-note') as HTMLTextAreaElement).value,
+      followUp: (screen.getByTestId('field-follow-up') as HTMLInputElement).checked,
+    });
+    const filled = fields();
+    expect(filled).toEqual({
+      functional: [3], emotional: [2], channel: 'chat', when: '2026-11-20T09:15',
+      topic: 'factuur', customer: 'K-42', note: 'belt terug', followUp: true,
+    });
+    screen.getByTestId('field-note').focus();
     await user.keyboard('{Escape}');
     expect(checked('functional')).toEqual([]);
-    expect((screen.getByTestId('field-note') as HTMLTextAreaElement).value).toBe('');
     expect(screen.getByTestId('status-text').textContent).toBe('Form cleared.');
     await user.keyboard('{Control>}z{/Control}');
-    await waitFor(() => expect(checked('functional')).toEqual([3]));
-    expect((screen.getByTestId('field-note') as HTMLTextAreaElement).value).toBe('belt terug');
+    await waitFor(() => expect(fields()).toEqual(filled));
     expect(screen.getByTestId('status').textContent?.trim()).toBe('');
     expect(backend.calls).toHaveLength(0);
   });

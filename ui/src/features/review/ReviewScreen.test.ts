@@ -11,11 +11,12 @@ import { dateRange } from '../../lib/format';
 import ReviewScreen from './ReviewScreen.svelte';
 
 // jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
+// Each call names the chart it was for (its container's test id) with the data.
 const chart = vi.hoisted(() => ({ create: vi.fn(), update: vi.fn() }));
 vi.mock('../../lib/chart/uplot', () => ({
-  createChart: (_el: HTMLElement, _opts: unknown, data: AlignedData) => {
-    chart.create(data);
-    return { update: chart.update, destroy: vi.fn() };
+  createChart: (el: HTMLElement, _opts: unknown, data: AlignedData) => {
+    chart.create(el.dataset.testid, data);
+    return { update: (next: AlignedData) => chart.update(el.dataset.testid, next), destroy: vi.fn() };
   },
 }));
 
@@ -67,8 +68,9 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
   return fakeBackend({
     review: () => sample,
     // Each sort gives another order: by contacts B A C, welcome low A B C, welcome high C B A,
-    // largest drop C (−10) A (−5) B (+10).
-    review_by_staff: () => [staffReview('Anna', 40, 0.1, 0.15), staffReview('Bram', 60, 0.5, 0.4), staffReview('Citlali', 10, 0.9, 1)],
+    // largest drop A (−85) C (−10) B (+10), largest rise B C A; the previous period alone
+    // would sort A B C.
+    review_by_staff: () => [staffReview('Anna', 40, 0.1, 0.95), staffReview('Bram', 60, 0.5, 0.4), staffReview('Citlali', 10, 0.9, 1)],
     review_facets: () => facets({ staff: ['Anna', 'Bram', 'Citlali'], topics: ['factuur', 'storing'] }),
     review_contacts: (a) => {
       const q = a.query as ContactsQuery;
@@ -129,9 +131,11 @@ describe('the review screen', () => {
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
     // What the two charts were handed: week index, share, band low, band high (percent);
     // W45 (no contacts) and W46 (n = 3, below the minimum) are gaps.
-    const received = chart.create.mock.calls.map((c) => c[0] as AlignedData);
-    expect(received).toContainEqual([[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]]);
-    expect(received).toContainEqual([[0, 1, 2], [null, null, 40], [null, null, 16.8], [null, null, 68.7]]);
+    const received = Object.fromEntries(chart.create.mock.calls.map((c) => [c[0] as string, c[1] as AlignedData]));
+    expect(received).toEqual({
+      'chart-functional': [[0, 1, 2], [null, null, 70], [null, null, 39.7], [null, null, 89.2]],
+      'chart-emotional': [[0, 1, 2], [null, null, 40], [null, null, 16.8], [null, null, 68.7]],
+    });
   });
 
   it('hands a filter change to the charts it already has instead of building new ones', async () => {
@@ -140,8 +144,8 @@ describe('the review screen', () => {
     render(ReviewScreen);
     await waitFor(() => expect(chart.create).toHaveBeenCalledTimes(2));
     await fireEvent.change(await screen.findByTestId('filter-channel'), { target: { value: 'chat' } });
-    await waitFor(() => expect(chart.update).toHaveBeenCalledWith([[0], [20], [null], [null]]));
-    expect(chart.update).toHaveBeenCalledWith([[0], [100], [null], [null]]);
+    await waitFor(() => expect(chart.update).toHaveBeenCalledWith('chart-emotional', [[0], [20], [null], [null]]));
+    expect(chart.update).toHaveBeenCalledWith('chart-functional', [[0], [100], [null], [null]]);
     expect(chart.create).toHaveBeenCalledTimes(2);
   });
 
@@ -248,7 +252,7 @@ describe('the review screen', () => {
     expect([...scale.children].map((c) => c.textContent)).toEqual(['2026-W45', '2026-W46', '2026-W47']);
     const cards = await screen.findAllByTestId('staff-card');
     const anna = cards.find((c) => c.dataset.staff === 'Anna')!;
-    expect(anna.textContent!.replace(/\s+/g, ' ')).toContain('Welcome 10% (−5 pts vs before)');
+    expect(anna.textContent!.replace(/\s+/g, ' ')).toContain('Welcome 10% (−85 pts vs before)');
     expect(screen.getByText('3 staff members with contacts')).toBeTruthy();
   });
 
@@ -363,11 +367,12 @@ describe('the review screen', () => {
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_high' } });
     expect(await names()).toEqual(['Citlali', 'Bram', 'Anna']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'change_down' } });
-    expect(await names()).toEqual(['Citlali', 'Anna', 'Bram']);
+    expect(await names()).toEqual(['Anna', 'Citlali', 'Bram']);
     const rows = within(screen.getByTestId('staff-table')).getAllByTestId('staff-row');
-    expect(rows.map((r) => r.textContent!.includes('−10'))).toEqual([true, false, false]);
-    expect(rows[2]!.textContent).toContain('+10');
-    await fireEvent.click(within(screen.getAllByTestId('staff-card')[1]!).getByRole('button'));
+    expect(rows.map((r) => r.textContent!.match(/[−+]\d+/)?.[0])).toEqual(['−85', '−10', '+10']);
+    await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'change_up' } });
+    expect(await names()).toEqual(['Bram', 'Citlali', 'Anna']);
+    await fireEvent.click(within(screen.getAllByTestId('staff-card')[2]!).getByRole('button'));
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
   });
 
