@@ -58,6 +58,10 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   await chord(s, Key.CONTROL, '3');
   const load = await s.wait(until.elementLocated(byTestId('load-demo')), 5000);
   await load.click();
+  // Asked once more, with the focus on the answer.
+  await s.wait(until.elementLocated(byTestId('demo-confirm')), 5000);
+  assert.equal(await s.switchTo().activeElement().getAttribute('data-testid'), 'load-demo-yes');
+  await s.switchTo().activeElement().sendKeys(Key.ENTER);
   const summary = await s.wait(until.elementLocated(byTestId('review-summary')), 30000);
   await s.wait(async () => !(await summary.getText()).startsWith('0 '), 10000, 'the demo in the summary');
   const teamText = await summary.getText();

@@ -12,11 +12,12 @@ export function percent(share: number | null): string {
 }
 
 /** The date and time as the staff member's clock showed it (the stored offset, not ours);
- * with the year when asked. */
+ * with the year when asked, and always when it is not this year. */
 export function wallClock(rfc3339: string, lang: Language, withYear = false): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(rfc3339);
   if (!m) return rfc3339;
   const [, y, mo, d, h, mi] = m;
+  withYear ||= Number(y) !== new Date().getFullYear();
   const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   const day = new Intl.DateTimeFormat(locales[lang], {
     weekday: 'short',

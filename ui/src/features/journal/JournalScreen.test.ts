@@ -1,14 +1,22 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
 import { contact, fakeBackend, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
 import JournalScreen from './JournalScreen.svelte';
 
+// The dates in the fixtures are of this year: a fixed "now" keeps the years off the labels,
+// whenever the tests run.
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(2026, 10, 22, 12, 0));
   app.settings = settings();
   setLanguage('en');
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('the journal', () => {

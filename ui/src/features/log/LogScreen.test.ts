@@ -1,18 +1,28 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
 import { contact, fakeBackend, refusal, settings } from '../../test/ipc';
+import { forgetKept } from '../../lib/kept';
 import LogScreen from './LogScreen.svelte';
 
 const radio = (axis: string, r: number) => screen.getByTestId(`rating-${axis}-${r}`) as HTMLInputElement;
 const checked = (axis: string) =>
   [1, 2, 3, 4, 5].filter((r) => radio(axis, r).checked);
 
+// The dates in the fixtures are of this year: a fixed "now" keeps the years off the labels,
+// whenever the tests run.
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(2026, 10, 22, 12, 0));
   app.settings = settings();
   setLanguage('en');
+  forgetKept();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('logging a contact with the keyboard', () => {
@@ -195,7 +205,7 @@ describe('logging a contact with the keyboard', () => {
     // jsdom cannot type half a date; a browser reports it as validity.badInput.
     Object.defineProperty(when, 'validity', { configurable: true, get: () => ({ badInput: true }) });
     await user.click(screen.getByTestId('save'));
-    expect(await screen.findByRole('alert')).toHaveProperty('textContent', '“When” is not complete: finish the date and time, or clear the form with Esc.');
+    expect(await screen.findByRole('alert')).toHaveProperty('textContent', '“When” is not complete: finish the date and time, or empty the field for now.');
     expect(backend.calls).toHaveLength(0);
     expect(document.activeElement).toBe(when);
   });
@@ -249,12 +259,26 @@ describe('logging a contact with the keyboard', () => {
     expect(screen.queryByTestId('name-check')).toBeNull();
   });
 
+  it('keeps a half-typed contact while another screen is shown', async () => {
+    fakeBackend({});
+    const user = userEvent.setup();
+    const first = render(LogScreen);
+    await user.keyboard('4');
+    await user.click(screen.getByText('More details (optional)'));
+    await user.type(screen.getByTestId('field-topic'), 'factuur');
+    first.unmount();
+    render(LogScreen);
+    await waitFor(() => expect(document.activeElement).toBe(radio('functional', 4)));
+    expect(checked('functional')).toEqual([4]);
+    expect((screen.getByTestId('field-topic') as HTMLInputElement).value).toBe('factuur');
+  });
+
   it('speaks Dutch when the language is Dutch', async () => {
     fakeBackend({});
     setLanguage('nl');
     render(LogScreen);
     expect(screen.getByText('Opgelost?')).toBeTruthy();
     expect(screen.getByText('Voelde de klant zich welkom?')).toBeTruthy();
-    expect(screen.getByText('Vastgelegd als Anna')).toBeTruthy();
+    expect(screen.getByText('Je legt vast als Anna')).toBeTruthy();
   });
 });

@@ -8,6 +8,7 @@ import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
 import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
 import { segmentAt, segments } from './distribution';
 import { dateRange } from '../../lib/format';
+import { forgetKept } from '../../lib/kept';
 import ReviewScreen from './ReviewScreen.svelte';
 
 // jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
@@ -97,6 +98,7 @@ beforeEach(() => {
   vi.setSystemTime(new Date(2026, 10, 22, 12, 0));
   app.settings = settings();
   setLanguage('en');
+  forgetKept();
   chart.create.mockClear();
   chart.update.mockClear();
 });
@@ -169,10 +171,10 @@ describe('the review screen', () => {
     const refs = await screen.findByTestId('references');
     const items = within(refs).getAllByRole('listitem').map((li) => li.textContent!.trim());
     expect(items).toEqual([
-      'Solved: team target 80%',
-      'Welcome: team target 45%',
-      'Welcome: national: about 1 in 3 contacts felt as positive (Nationaal Klantbelevingsonderzoek)',
-      'Welcome: national: at most about 75% feel welcome (Nationaal Klantbelevingsonderzoek)',
+      'Solved · team target 80%',
+      'Welcome · team target 45%',
+      'Welcome · national: about 1 in 3 contacts felt as positive (Nationaal Klantbelevingsonderzoek)',
+      'Welcome · national: at most about 75% feel welcome (Nationaal Klantbelevingsonderzoek)',
     ]);
   });
 
@@ -241,6 +243,33 @@ describe('the review screen', () => {
     await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2026-04-26' } });
     expect(screen.queryByTestId('filter-range-error')).toBeNull();
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-04-13', to: '2026-04-26' }));
+  });
+
+  it('closes the staff list as a menu: Esc, a click elsewhere', async () => {
+    backend();
+    render(ReviewScreen);
+    const picker = (await screen.findByTestId('filter-staff')) as HTMLDetailsElement;
+    await fireEvent.click(screen.getByTestId('filter-staff-summary'));
+    picker.open = true;
+    await fireEvent(picker, new Event('toggle'));
+    await fireEvent.keyDown(screen.getAllByTestId('filter-staff-option')[0]!, { key: 'Escape' });
+    expect(picker.open).toBe(false);
+    expect(document.activeElement).toBe(screen.getByTestId('filter-staff-summary'));
+    picker.open = true;
+    await fireEvent(picker, new Event('toggle'));
+    await fireEvent.click(screen.getByTestId('review-summary'));
+    expect(picker.open).toBe(false);
+  });
+
+  it('says at once, while a date is typed, that From lies after To', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    await fireEvent.change(await screen.findByTestId('filter-range'), { target: { value: 'custom' } });
+    await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2026-10-01' } });
+    const asked = b.calls.length;
+    await fireEvent.input(screen.getByTestId('filter-from'), { target: { value: '2026-11-20' } });
+    expect(screen.getByTestId('filter-range-error').textContent!.trim()).toBe('“From” must be on or before “To”.');
+    expect(b.calls.length).toBe(asked);
   });
 
   it('labels the distribution’s scale and each staff card’s figures', async () => {
@@ -399,9 +428,14 @@ describe('the review screen', () => {
     expect(b.calls.filter((c) => c.cmd === 'set_follow_up_done').at(-1)?.args).toEqual({ id: open.id, done: false });
   });
 
-  it('offers demo data on an empty journal', async () => {
-    backend({ review_facets: () => facets({ staff: [], topics: [], first_day: null }) });
+  it('offers demo data on an empty journal, and asks once more before loading it', async () => {
+    const b = backend({ review_facets: () => facets({ staff: [], topics: [], first_day: null }), load_demo: () => 2500 });
     render(ReviewScreen);
-    expect(await screen.findByText('Load demo data')).toBeTruthy();
+    await fireEvent.click(await screen.findByText('Load demo data'));
+    expect(screen.getByTestId('demo-confirm').textContent).toContain('2,500 made-up contacts');
+    expect(b.calls.some((c) => c.cmd === 'load_demo')).toBe(false);
+    expect(document.activeElement).toBe(screen.getByTestId('load-demo-yes'));
+    await fireEvent.click(screen.getByTestId('load-demo-yes'));
+    await waitFor(() => expect(b.calls.some((c) => c.cmd === 'load_demo')).toBe(true));
   });
 });

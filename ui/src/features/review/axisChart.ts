@@ -93,7 +93,9 @@ export function axisOptions(
     width: 600,
     height,
     legend: { show: false },
-    cursor: { drag: { x: false, y: false }, points: { size: 9 } },
+    // A vertical line marks the week under the pointer; a horizontal one would look like a
+    // reference line.
+    cursor: { drag: { x: false, y: false }, y: false, points: { size: 9 } },
     scales: {
       x: { time: false, range: () => [-0.5, weeks().length - 0.5] },
       y: { range: [0, 100] },

@@ -134,7 +134,7 @@ describe('settings', () => {
     await user.type(name, 'Eva de Vries');
     await user.click(screen.getByTestId('settings-save'));
     const offer = await screen.findByTestId('earlier-names');
-    expect(offer.textContent).toContain('You also logged 10 contacts as “root”. Put them under “Eva de Vries”');
+    expect(offer.textContent).toContain('10 of your contacts still carry an earlier name of yours: “root”. Put them under “Eva de Vries”');
     await user.click(screen.getByTestId('carry-over'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Moved 9 contacts to “Eva de Vries”.'));
     expect(screen.queryByTestId('earlier-names')).toBeNull();
@@ -150,7 +150,7 @@ describe('settings', () => {
     const user = userEvent.setup();
     render(SettingsScreen);
     await user.click(screen.getByTestId('settings-save'));
-    expect((await screen.findByTestId('earlier-names')).textContent).toContain('You also logged 1 contact as “root”.');
+    expect((await screen.findByTestId('earlier-names')).textContent).toContain('1 of your contacts still carries an earlier name of yours: “root”.');
     await user.click(screen.getByTestId('keep-apart'));
     expect(screen.queryByTestId('earlier-names')).toBeNull();
     expect(backend.calls.map((c) => c.cmd)).not.toContain('carry_over_contacts');
