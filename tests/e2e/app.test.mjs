@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { byTestId, chord, cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 let run;
@@ -18,7 +18,6 @@ after(async () => {
   await run?.stop();
 });
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
 async function text(session, id) {
   return (await session.findElement(byTestId(id)).getText()).trim();
@@ -28,9 +27,6 @@ async function press(session, ...keys) {
   await session.actions({ async: true }).sendKeys(...keys).perform();
 }
 
-async function chord(session, modifier, key) {
-  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
-}
 
 async function activeTestId(session) {
   return session.switchTo().activeElement().getAttribute('data-testid');

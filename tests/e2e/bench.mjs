@@ -5,15 +5,14 @@
 // app's processes. Asserts nothing; the figures go into the README.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { By, Key, until } from 'selenium-webdriver';
-import { launch, prerequisites } from './harness.mjs';
+import { Key, until } from 'selenium-webdriver';
+import { byTestId, launch, prerequisites } from './harness.mjs';
 
 const journal = process.env.BENCH_JOURNAL;
 if (!journal || !fs.existsSync(journal)) throw new Error('BENCH_JOURNAL must name a journal file');
 const pre = prerequisites();
 if (pre.missing.length > 0) throw new Error(`cannot run: ${pre.missing.join(', ')}`);
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 const stats = (times) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted.at(-1).toFixed(0)} ms`;

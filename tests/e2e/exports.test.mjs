@@ -4,34 +4,28 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { artifacts, cli, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { artifacts, byTestId, chord, demoJournal, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 let run;
-let dir;
+let demo;
 
 before(async () => {
   if (pre.missing.length > 0) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-exports-'));
-  const journal = path.join(dir, 'journal.sqlite');
-  cli(journal, ['demo', '--contacts', '2000', '--staff', '8', '--weeks', '26', '--seed', '3']);
+  demo = demoJournal(['--contacts', '2000', '--staff', '8', '--weeks', '26', '--seed', '3']);
+  const { journal } = demo;
   run = await launch(pre, { journal });
 });
 
 after(async () => {
   await run?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  demo?.remove();
 });
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
-async function chord(session, modifier, key) {
-  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
-}
 
 /** Clicks an export button and waits for the status line to name the file; returns it. */
 async function exported(s, id, name) {

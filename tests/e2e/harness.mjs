@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Builder } from 'selenium-webdriver';
+import { Builder, By } from 'selenium-webdriver';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const artifacts = path.join(root, 'tests/e2e/artifacts');
@@ -160,4 +160,19 @@ export function cli(journal, args) {
 /** Reads the journal through the CLI, to check what the app really stored. */
 export function cliList(journal) {
   return JSON.parse(cli(journal, ['list', '--format', 'json']));
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+/** Presses a key with a modifier held, as Ctrl+3 is pressed. */
+export async function chord(session, modifier, key) {
+  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
+}
+
+/** A journal in a temporary folder, filled by the CLI's demo with `args`; `remove()` deletes it. */
+export function demoJournal(args) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-demo-'));
+  const journal = path.join(dir, 'journal.sqlite');
+  cli(journal, ['demo', ...args]);
+  return { journal, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

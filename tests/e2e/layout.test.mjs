@@ -1,23 +1,20 @@
 // Every screen as a person sees it, with the demo loaded, in both languages, at the minimum
-// window (640×520), the default (1100×760) and 1280×800: the page never scrolls sideways, no button, tab, label or
-// heading has its text cut off, and no two cards overlap. Each view is saved as a screenshot.
+// window (640×520), the default (1100×760) and 1280×800: the page never scrolls sideways, no
+// button, tab, label or heading has its text cut off, and no two cards overlap. Each view is
+// saved as a screenshot.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { cli, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { byTestId, chord, cli, demoJournal, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 let run;
-let dir;
+let demo;
 
 before(async () => {
   if (pre.missing.length > 0) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-layout-'));
-  const journal = path.join(dir, 'journal.sqlite');
-  cli(journal, ['demo', '--contacts', '3000', '--staff', '12', '--weeks', '30', '--seed', '7']);
+  demo = demoJournal(['--contacts', '3000', '--staff', '12', '--weeks', '30', '--seed', '7']);
+  const { journal } = demo;
   // The Journal lists the user's own contacts: two with long details, as the CLI logs them
   // under the same default name as the app.
   for (const rating of ['4', '2']) {
@@ -32,14 +29,10 @@ before(async () => {
 
 after(async () => {
   await run?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  demo?.remove();
 });
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
-async function chord(session, modifier, key) {
-  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
-}
 
 /** What is wrong with the layout as drawn now: a list of sentences, empty when all is well. */
 function layoutProblems() {

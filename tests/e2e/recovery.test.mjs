@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { By, until } from 'selenium-webdriver';
-import { cli, cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { until } from 'selenium-webdriver';
+import { byTestId, cli, cliList, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
 test('a damaged journal opens on a way out, and a backup restores it', async (t) => {
   const pre = prerequisites();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { byTestId, chord, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 let run;
@@ -17,12 +17,8 @@ after(async () => {
   await run?.stop();
 });
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 const AGENT = 'Eva de Vries';
 
-async function chord(session, modifier, key) {
-  await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
-}
 
 /** The number of contacts a review summary names ("1,104 contacts in …" in English). */
 const contactsIn = (text) => Number(/^([\d,]+) contacts/.exec(text)?.[1]?.replaceAll(',', ''));

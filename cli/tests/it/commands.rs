@@ -3,7 +3,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::support::{ok, run};
+use crate::support::{command, ok, run};
 
 struct Journal {
     _dir: tempfile::TempDir,
@@ -411,11 +411,8 @@ fn weekly_per_staff_gives_each_staff_member_their_weeks() {
 fn local_times_on_the_machines_daylight_saving_clock() {
     let j = journal();
     let log = |at: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_contactmoment"))
-            .env_remove("CONTACTMOMENT_DB")
+        command(&j.path)
             .env("TZ", "Europe/Amsterdam")
-            .arg("--db")
-            .arg(&j.path)
             .args([
                 "log",
                 "--staff",

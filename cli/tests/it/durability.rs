@@ -11,14 +11,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{ok, run};
+use crate::support::{command, ok, run};
 
 fn log_command(db: &Path, note: &str, k: u32) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contactmoment"));
-    cmd.env_remove("CONTACTMOMENT_DB")
-        .arg("--db")
-        .arg(db)
-        .args(["log", "--staff", "Anna", "--channel", "chat"])
+    let mut cmd = command(db);
+    cmd.args(["log", "--staff", "Anna", "--channel", "chat"])
         .args(["--functional", &(1 + k % 5).to_string()])
         .args(["--emotional", &(1 + k / 5 % 5).to_string()])
         .args(["--note", note]);

@@ -1,15 +1,16 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs the real binary on the journal at `db`, ignoring any journal set in the environment.
+/// The real binary on the journal at `db`, ignoring any journal set in the environment.
+pub fn command(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contactmoment"));
+    cmd.env_remove("CONTACTMOMENT_DB").arg("--db").arg(db);
+    cmd
+}
+
+/// Runs the real binary on the journal at `db`.
 pub fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_contactmoment"))
-        .env_remove("CONTACTMOMENT_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    command(db).args(args).output().unwrap()
 }
 
 /// Runs the binary, asserts success and returns its standard output.

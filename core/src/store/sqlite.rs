@@ -161,12 +161,18 @@ impl SqliteStore {
         result
     }
 
+    /// Runs one write statement in a transaction of its own; returns how many rows it changed.
+    async fn write(&self, query: Query<'_>) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let changed = query.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Runs a DELETE or UPDATE that removes personal data, then empties the write-ahead log
     /// into the file: with `secure_delete` on, the old text is overwritten in both.
     async fn erase(&self, query: Query<'_>) -> Result<u64> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let erased = query.execute(&mut *tx).await?.rows_affected();
-        tx.commit().await?;
+        let erased = self.write(query).await?;
         self.empty_wal().await?;
         Ok(erased)
     }
@@ -183,11 +189,9 @@ impl SqliteStore {
     /// Runs an UPDATE of one contact in its own write transaction; [`Error::NotFound`] when
     /// it matched no row.
     async fn update_one(&self, id: Uuid, query: Query<'_>) -> Result<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        if query.execute(&mut *tx).await?.rows_affected() == 0 {
+        if self.write(query).await? == 0 {
             return Err(Error::NotFound(id.to_string()));
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -847,18 +851,15 @@ impl Store for SqliteStore {
     }
 
     async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let claimed = sqlx::query(
-            "UPDATE contacts SET staff_id = ? \
-             WHERE staff = ? AND staff_id IS NULL AND deleted_at IS NULL",
+        self.write(
+            sqlx::query(
+                "UPDATE contacts SET staff_id = ? \
+                 WHERE staff = ? AND staff_id IS NULL AND deleted_at IS NULL",
+            )
+            .bind(member)
+            .bind(name),
         )
-        .bind(member)
-        .bind(name)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(claimed)
+        .await
     }
 
     async fn member_names(&self, member: &str, current: &str) -> Result<Vec<(String, u64)>> {
@@ -879,20 +880,17 @@ impl Store for SqliteStore {
 
     async fn rename_member(&self, member: &str, name: &str, at: DateTime<Utc>) -> Result<u64> {
         // The rollup triggers move each contact's counts to the new name.
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let renamed = sqlx::query(
-            "UPDATE contacts SET staff = ?, updated_at = ? \
-             WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL",
+        self.write(
+            sqlx::query(
+                "UPDATE contacts SET staff = ?, updated_at = ? \
+                 WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL",
+            )
+            .bind(name)
+            .bind(rfc3339_utc(at))
+            .bind(member)
+            .bind(name),
         )
-        .bind(name)
-        .bind(rfc3339_utc(at))
-        .bind(member)
-        .bind(name)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(renamed)
+        .await
     }
 
     async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()> {
