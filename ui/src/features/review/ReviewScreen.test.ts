@@ -173,8 +173,7 @@ describe('the review screen', () => {
     expect(items).toEqual([
       'Solved · team target 80%',
       'Welcome · team target 45%',
-      'Welcome · national: about 1 in 3 contacts felt as positive (Nationaal Klantbelevingsonderzoek)',
-      'Welcome · national: at most about 75% feel welcome (Nationaal Klantbelevingsonderzoek)',
+      'Welcome · national: about 1 in 3 contacts felt as positive, in customers’ own view (Nationaal Klantbelevingsonderzoek); the ratings here are the staff member’s impression',
     ]);
   });
 
@@ -389,8 +388,10 @@ describe('the review screen', () => {
     const b = backend();
     render(ReviewScreen);
     const names = async () => (await screen.findAllByTestId('staff-card')).map((c) => c.dataset.staff);
-    expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
+    expect(await names()).toEqual(['Anna', 'Bram', 'Citlali']);
     await openTables();
+    await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'n' } });
+    expect(await names()).toEqual(['Bram', 'Anna', 'Citlali']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_low' } });
     expect(await names()).toEqual(['Anna', 'Bram', 'Citlali']);
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'emotional_high' } });

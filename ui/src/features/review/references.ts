@@ -1,7 +1,10 @@
-// Reference lines on the review's charts. The national figures come from the Dutch national
+// Reference lines on the review's charts. The national figure comes from the Dutch national
 // customer-experience survey (Nationaal Klantbelevingsonderzoek) as cited in the research
-// behind the product: only about 1 in 3 contacts is experienced as positive, and more than a
-// quarter of customers feel not or hardly welcome. Both describe the felt (emotional) side.
+// behind the product: only about 1 in 3 contacts is experienced as positive, the customers'
+// own emotional experience, set against the share rated 4–5 on "welcome" (the staff
+// member's impression), and labelled as such. The survey's "more than a quarter feel not or
+// hardly welcome" speaks of ratings 1–2, not of the 4–5 share this chart shows, so it is not
+// drawn here as 75%.
 import type { Settings } from '../../lib/ipc';
 
 export type AxisName = 'functional' | 'emotional';
@@ -12,12 +15,11 @@ export interface Reference {
   value: number;
   kind: 'target' | 'national';
   /** i18n key of the label, which names the source. */
-  label: 'ref.target' | 'ref.national_positive' | 'ref.national_welcome';
+  label: 'ref.target' | 'ref.national_positive';
 }
 
 export const NATIONAL: readonly Reference[] = [
   { axis: 'emotional', value: 33, kind: 'national', label: 'ref.national_positive' },
-  { axis: 'emotional', value: 75, kind: 'national', label: 'ref.national_welcome' },
 ];
 
 export function references(settings: Settings | null): Reference[] {
