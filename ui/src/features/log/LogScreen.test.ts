@@ -208,6 +208,12 @@ describe('logging a contact with the keyboard', () => {
     expect(await screen.findByRole('alert')).toHaveProperty('textContent', '“When” is not complete: finish the date and time, or empty the field for now.');
     expect(backend.calls).toHaveLength(0);
     expect(document.activeElement).toBe(when);
+    // Esc empties the half-typed field too (a new field: the browser keeps a half-typed one).
+    await user.keyboard('{Escape}');
+    expect(screen.getByTestId('field-when')).not.toBe(when);
+    await user.keyboard('44{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ occurred_at: null });
   });
 
   it('asks once more before saving a time far from today', async () => {
@@ -239,6 +245,7 @@ describe('logging a contact with the keyboard', () => {
     app.settings = settings({ display_name: 'Eva de Vries', display_name_chosen: false, language: 'en', target_emotional: 45 });
     const backend = fakeBackend({
       save_settings: (args) => settings({ display_name: (args.input as { display_name: string }).display_name }),
+      carry_over_contacts: () => 3,
     });
     const user = userEvent.setup();
     render(LogScreen);
@@ -250,6 +257,7 @@ describe('logging a contact with the keyboard', () => {
     await user.click(screen.getByTestId('name-check-save'));
     await waitFor(() => expect(screen.queryByTestId('name-check')).toBeNull());
     expect(backend.calls[0]!.args.input).toMatchObject({ display_name: 'Eva', language: 'en', target_emotional: 45 });
+    expect(backend.calls.map((c) => c.cmd)).toEqual(['save_settings', 'carry_over_contacts']);
     expect(screen.getByText('Logging as Eva')).toBeTruthy();
   });
 

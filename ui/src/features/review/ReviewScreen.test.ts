@@ -158,8 +158,8 @@ describe('the review screen', () => {
     expect(within(f).getByTestId('compare-functional-now').textContent).toBe('77%');
     expect(within(f).getByTestId('compare-functional-then').textContent).toBe('60%');
     expect(f.textContent).toContain('10 of 13');
-    expect(f.textContent).toContain('95% interval 50–92%');
-    expect(f.textContent).toContain('95% interval 39–78%');
+    expect(f.textContent).toContain('95% interval 50\u2060–\u206092%');
+    expect(f.textContent).toContain('95% interval 39\u2060–\u206078%');
     expect(within(f).getByTestId('compare-functional-change').textContent!.trim()).toBe('+17 percentage points');
     expect(screen.getByTestId('compare-emotional-change').textContent!.trim()).toBe('−12 percentage points');
   });
@@ -352,11 +352,12 @@ describe('the review screen', () => {
     );
     await fireEvent.click(screen.getByTestId('drill-close'));
 
-    const table = screen.getByTestId('dist-table');
+    const table = screen.getByTestId('dist-table-emotional');
     const w47 = within(table).getAllByRole('row')[1]!;
     expect(w47.textContent).toContain('2026-W47');
-    // Solved 1–5 then welcome 1–5: the first welcome count of W47 is its two 1s.
-    const welcomeOnes = within(w47).getAllByRole('button')[5]!;
+    // The welcome table's first count of W47 is its two 1s.
+    const welcomeOnes = within(w47).getAllByRole('button')[0]!;
+    expect(welcomeOnes.textContent).toBe('2');
     await fireEvent.click(welcomeOnes);
     expect((await screen.findByRole('dialog')).textContent).toContain('Contacts of 2026-W47 rated 1 on “Welcome”');
     await waitFor(() =>

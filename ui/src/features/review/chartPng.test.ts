@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { legendRows, PNG_SCALE } from './chartPng';
+import { legendRows, PNG_SCALE, wrap } from './chartPng';
 
 describe('the exported chart’s legend', () => {
   // Ten pixels a character, as a stand-in for the canvas's measureText.
@@ -18,5 +18,12 @@ describe('the exported chart’s legend', () => {
   it('gives an item wider than the image a row of its own', () => {
     const rows = legendRows([item('x'), item('y'.repeat(500)), item('z')], 300, measure);
     expect(rows.map((r) => r.map((i) => i.text[0]))).toEqual([['x'], ['y'], ['z']]);
+  });
+
+  it('wraps a long text at word boundaries, every line within the width', () => {
+    const lines = wrap('national: about 1 in 3 contacts felt as positive, in customers’ own view', 200, measure);
+    expect(lines.join(' ')).toBe('national: about 1 in 3 contacts felt as positive, in customers’ own view');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.every((l) => measure(l) <= 200)).toBe(true);
   });
 });

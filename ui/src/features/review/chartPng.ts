@@ -17,6 +17,8 @@ export interface PngParts {
   title: string;
   subtitle: string;
   charts: PngChart[];
+  /** A closing remark under the charts (what a starred week means). */
+  note?: string;
 }
 
 /** The PNG's width in pixels (at a device pixel ratio of 1); its type is twice the screen's. */
@@ -26,6 +28,23 @@ const S = PNG_SCALE;
 const PAD = 24 * S;
 const SWATCH = 28 * S;
 const ROW = 24 * S;
+
+/** Words in lines no wider than `width`. */
+export function wrap(text: string, width: number, measure: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = next;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 
 /** Legend items in rows that fit `width`, each item as wide as `measure` says plus its swatch. */
 export function legendRows<T extends { text: string }>(items: T[], width: number, measure: (text: string) => number): T[][] {
@@ -54,11 +73,21 @@ export async function composePng(parts: PngParts): Promise<Uint8Array> {
   const legendFont = `${13 * S}px sans-serif`;
   ctx.font = legendFont;
   const inner = width - 2 * PAD;
-  const rows = parts.charts.map((c) => legendRows(c.legend, inner, (text) => ctx.measureText(text).width));
+  const measure = (text: string) => ctx.measureText(text).width;
+  const textRoom = inner - SWATCH - 8 * S;
+  // Items that fit share rows; a long one (a reference with its source) gets lines of its own.
+  const layout = parts.charts.map((c) =>
+    legendRows(c.legend, inner, measure).flatMap((row) =>
+      row.length === 1 ? [{ items: row, lines: wrap(row[0]!.text, textRoom, measure) }] : [{ items: row, lines: [''] }],
+    ),
+  );
+  const legendHeight = (i: number) => layout[i]!.reduce((h, row) => h + row.lines.length * ROW, 0);
+  const noteLines = parts.note ? wrap(parts.note, inner, measure) : [];
   const head = 112 * S;
-  const chartHeight = (c: PngChart, i: number) => 34 * S + c.canvas.height + rows[i]!.length * ROW + 28 * S;
+  const chartHeight = (c: PngChart, i: number) => 34 * S + c.canvas.height + legendHeight(i) + 28 * S;
   out.width = width;
-  out.height = head + parts.charts.reduce((sum, c, i) => sum + chartHeight(c, i), 0);
+  out.height =
+    head + parts.charts.reduce((sum, c, i) => sum + chartHeight(c, i), 0) + noteLines.length * ROW + (noteLines.length ? 12 * S : 0);
 
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
@@ -78,18 +107,21 @@ export async function composePng(parts: PngParts): Promise<Uint8Array> {
     ctx.drawImage(c.canvas, PAD, y + 34 * S);
     let ly = y + 34 * S + c.canvas.height + 20 * S;
     ctx.font = legendFont;
-    for (const row of rows[i]!) {
+    for (const row of layout[i]!) {
       let lx = PAD;
-      for (const item of row) {
+      for (const item of row.items) {
         swatch(ctx, item, lx, ly - 5 * S);
         ctx.fillStyle = '#374151';
-        ctx.fillText(item.text, lx + SWATCH + 8 * S, ly, inner - SWATCH - 8 * S);
-        lx += SWATCH + 8 * S + ctx.measureText(item.text).width + 24 * S;
+        const lines = row.items.length === 1 ? row.lines : [item.text];
+        lines.forEach((line, k) => ctx.fillText(line, lx + SWATCH + 8 * S, ly + k * ROW));
+        lx += SWATCH + 8 * S + measure(item.text) + 24 * S;
       }
-      ly += ROW;
+      ly += row.lines.length * ROW;
     }
     y += chartHeight(c, i);
   });
+  ctx.fillStyle = '#4b5563';
+  noteLines.forEach((line, k) => ctx.fillText(line, PAD, y + k * ROW));
 
   const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
   if (!blob) throw new Error('the chart could not be drawn as PNG');

@@ -19,7 +19,8 @@ export function share(a: AxisSummary, n: number, minN: number): { pct: string | 
   if (n < minN || a.share === null) return { pct: null, interval: null };
   return {
     pct: pctText(a.share),
-    interval: `${Math.round((a.ci_low ?? 0) * 100)}–${Math.round((a.ci_high ?? 0) * 100)}%`,
+    // A word joiner on each side of the dash keeps "47–68%" on one line.
+    interval: `${Math.round((a.ci_low ?? 0) * 100)}\u2060–\u2060${Math.round((a.ci_high ?? 0) * 100)}%`,
   };
 }
 
