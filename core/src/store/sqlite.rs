@@ -686,32 +686,43 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT * FROM contacts WHERE deleted_at IS NULL");
-        if let Some(since) = q.since {
-            sql.push(" AND local_date >= ").push_bind(since.to_string());
-        }
+        const ORDER: &str = " ORDER BY occurred_ms DESC, logged_at DESC";
+        // One part of the list: live contacts (with `condition` and the date), newest first.
+        let part = |sql: &mut QueryBuilder<'_, Sqlite>, condition: Option<(&str, &str)>| {
+            sql.push("SELECT * FROM contacts WHERE deleted_at IS NULL");
+            if let Some(since) = q.since {
+                sql.push(" AND local_date >= ").push_bind(since.to_string());
+            }
+            if let Some((column, value)) = condition {
+                sql.push(column).push_bind(value.to_owned());
+            }
+            sql.push(ORDER);
+            if let Some(limit) = q.limit {
+                sql.push(" LIMIT ").push_bind(i64::from(limit));
+            }
+        };
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("");
         match (&q.member, &q.staff) {
             // The member's contacts under any name, and those under their current name that
-            // no one has claimed (imported, or from the demo).
+            // no one has claimed (imported, or from the demo): two parts, each read newest
+            // first through its own index, then merged. One query with OR would scan the
+            // whole journal by time for someone with few contacts.
             (Some(member), Some(staff)) => {
-                sql.push(" AND (staff_id = ")
-                    .push_bind(member.clone())
-                    .push(" OR (staff_id IS NULL AND staff = ")
-                    .push_bind(staff.clone())
-                    .push("))");
+                sql.push("SELECT * FROM (");
+                part(&mut sql, Some((" AND staff_id = ", member)));
+                sql.push(") UNION ALL SELECT * FROM (");
+                part(
+                    &mut sql,
+                    Some((" AND staff_id IS NULL AND staff = ", staff)),
+                );
+                sql.push(")").push(ORDER);
+                if let Some(limit) = q.limit {
+                    sql.push(" LIMIT ").push_bind(i64::from(limit));
+                }
             }
-            (Some(member), None) => {
-                sql.push(" AND staff_id = ").push_bind(member.clone());
-            }
-            (None, Some(staff)) => {
-                sql.push(" AND staff = ").push_bind(staff.clone());
-            }
-            (None, None) => {}
-        }
-        sql.push(" ORDER BY occurred_ms DESC, logged_at DESC");
-        if let Some(limit) = q.limit {
-            sql.push(" LIMIT ").push_bind(i64::from(limit));
+            (Some(member), None) => part(&mut sql, Some((" AND staff_id = ", member))),
+            (None, Some(staff)) => part(&mut sql, Some((" AND staff = ", staff))),
+            (None, None) => part(&mut sql, None),
         }
         sql.build_query_as::<ContactRow>()
             .fetch_all(&self.reader)

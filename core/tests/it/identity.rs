@@ -128,6 +128,24 @@ async fn an_imported_contact_under_the_users_name_stays_theirs_after_a_rename() 
     assert_eq!(imported.staff_id, None);
     f.store.insert(&imported).await.unwrap();
     assert_eq!(j.recent(10).await.unwrap(), std::slice::from_ref(&imported));
+    // The user's own contacts and the unclaimed ones come as one list, newest first.
+    let later = j
+        .log(&rated(4, 4, "2026-11-18T09:00:00+01:00"))
+        .await
+        .unwrap();
+    let earlier = j
+        .log(&rated(2, 2, "2026-11-16T09:00:00+01:00"))
+        .await
+        .unwrap();
+    let ids =
+        |list: Vec<contactmoment_core::Contact>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(j.recent(10).await.unwrap()),
+        [later.id, imported.id, earlier.id]
+    );
+    assert_eq!(ids(j.recent(2).await.unwrap()), [later.id, imported.id]);
+    j.delete(&later.id.to_string()).await.unwrap();
+    j.delete(&earlier.id.to_string()).await.unwrap();
     j.save_settings(&renamed("Anna de Boer")).await.unwrap();
     let mine = j.recent(10).await.unwrap();
     assert_eq!(mine.len(), 1, "claimed before the name changed");
