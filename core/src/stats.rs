@@ -163,6 +163,62 @@ pub struct ReviewWeek {
     pub quadrants: Quadrants,
 }
 
+/// How much a share changed from one period to the next, with the 95% interval of that
+/// difference (Newcombe's hybrid score interval, from the two Wilson intervals). Fractions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Change {
+    /// Now minus before.
+    pub difference: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// The interval excludes 0: more than chance would give.
+    pub real: bool,
+}
+
+/// The change of `positive_now` of `n_now` against `positive_before` of `n_before`; `None`
+/// when either period has fewer than the minimum n.
+pub fn change(
+    positive_now: u32,
+    n_now: u32,
+    positive_before: u32,
+    n_before: u32,
+) -> Option<Change> {
+    if n_now < MIN_N || n_before < MIN_N {
+        return None;
+    }
+    let (l1, u1) = wilson(positive_now, n_now)?;
+    let (l2, u2) = wilson(positive_before, n_before)?;
+    let p1 = f64::from(positive_now) / f64::from(n_now);
+    let p2 = f64::from(positive_before) / f64::from(n_before);
+    let difference = p1 - p2;
+    let ci_low = difference - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let ci_high = difference + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
+    Some(Change {
+        difference,
+        ci_low,
+        ci_high,
+        real: ci_low > 0.0 || ci_high < 0.0,
+    })
+}
+
+/// Each axis's change from the previous period to the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Changes {
+    pub functional: Option<Change>,
+    pub emotional: Option<Change>,
+}
+
+impl Changes {
+    fn between(now: &PeriodStats, before: &PeriodStats) -> Self {
+        let axis =
+            |a: &AxisSummary, b: &AxisSummary| change(a.positive, now.n, b.positive, before.n);
+        Self {
+            functional: axis(&now.functional, &before.functional),
+            emotional: axis(&now.emotional, &before.emotional),
+        }
+    }
+}
+
 /// The team lead's view of a range of weeks, compared with the same number of weeks before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Review {
@@ -170,6 +226,7 @@ pub struct Review {
     pub weeks: Vec<ReviewWeek>,
     pub current: PeriodStats,
     pub previous: PeriodStats,
+    pub change: Changes,
 }
 
 /// One week of one staff member's small chart: just what the lines need, because two
@@ -188,6 +245,7 @@ pub struct StaffReview {
     pub weeks: Vec<StaffWeek>,
     pub current: PeriodStats,
     pub previous: PeriodStats,
+    pub change: Changes,
 }
 
 /// The figures of one ISO week. Shares and bounds are fractions 0–1, `null` when n = 0.
@@ -301,15 +359,18 @@ pub fn review(
             }
         })
         .collect();
+    let current = PeriodStats::new(from, to, now);
+    let previous = PeriodStats::new(
+        previous_from,
+        from.checked_sub_days(Days::new(1)).unwrap_or(from),
+        before,
+    );
     Review {
         min_n: MIN_N,
         weeks,
-        current: PeriodStats::new(from, to, now),
-        previous: PeriodStats::new(
-            previous_from,
-            from.checked_sub_days(Days::new(1)).unwrap_or(from),
-            before,
-        ),
+        change: Changes::between(&current, &previous),
+        current,
+        previous,
     }
 }
 
@@ -335,6 +396,7 @@ pub fn staff_review(
             .collect(),
         current: r.current,
         previous: r.previous,
+        change: r.change,
     }
 }
 
@@ -366,6 +428,32 @@ mod tests {
         assert_eq!((pct(lo), pct(hi)), (19, 51));
         let (lo, hi) = wilson(40, 120).unwrap();
         assert_eq!((pct(lo), pct(hi)), (26, 42));
+    }
+
+    /// Newcombe (1998), method 10, worked example: 56/70 against 48/80 gives a difference of
+    /// 0.2 with the interval 0.0524 to 0.3339.
+    #[test]
+    fn newcombe_matches_the_published_example() {
+        let c = change(56, 70, 48, 80).unwrap();
+        assert!((c.difference - 0.2).abs() < 1e-9);
+        assert!((c.ci_low - 0.0524).abs() < 5e-4, "{}", c.ci_low);
+        assert!((c.ci_high - 0.3339).abs() < 5e-4, "{}", c.ci_high);
+        assert!(c.real);
+        // And his 9/10 against 3/10: 0.1705 to 0.8090.
+        let c = change(9, 10, 3, 10).unwrap();
+        assert!(
+            (c.ci_low - 0.1705).abs() < 5e-4 && (c.ci_high - 0.8090).abs() < 5e-4,
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_small_change_on_few_contacts_is_not_real_and_too_few_give_none() {
+        let c = change(4, 10, 3, 10).unwrap();
+        assert!(c.ci_low < 0.0 && c.ci_high > 0.0 && !c.real, "{c:?}");
+        let c = change(10, 10, 0, 10).unwrap();
+        assert!(c.real && c.ci_low > 0.5, "{c:?}");
+        assert_eq!(change(3, 4, 1, 4), None, "below the minimum n");
     }
 
     #[test]

@@ -5,10 +5,10 @@
 use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
-    AppInfo, Axis, Channel, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName,
-    ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant, Review,
-    Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats, WeeklyQuery,
-    WeeklyReport,
+    AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
+    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant,
+    Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats,
+    WeeklyQuery, WeeklyReport,
 };
 use ts_rs::TS;
 
@@ -32,6 +32,8 @@ fn generated() -> String {
         AxisSummary::decl(),
         PeriodStats::decl(),
         ReviewWeek::decl(),
+        Change::decl(),
+        Changes::decl(),
         Review::decl(),
         StaffWeek::decl(),
         StaffReview::decl(),

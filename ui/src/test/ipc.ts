@@ -114,6 +114,7 @@ export function reviewOf(weeks: ReviewWeek[], over: Partial<Review> = {}): Revie
     weeks,
     current: period(weeks[0]!.week_start, '2026-11-22'),
     previous: period('2026-08-31', '2026-09-06'),
+    change: { functional: null, emotional: null },
     ...over,
   };
 }

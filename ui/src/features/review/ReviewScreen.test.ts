@@ -47,6 +47,10 @@ const sample = reviewOf(
       functional: { positive: 12, share: 0.6, ci_low: 0.387, ci_high: 0.781, ratings: [2, 2, 4, 6, 6] },
       emotional: { positive: 10, share: 0.5, ci_low: 0.299, ci_high: 0.701, ratings: [2, 4, 4, 5, 5] },
     }),
+    change: {
+      functional: { difference: 10 / 13 - 0.6, ci_low: 0.031, ci_high: 0.412, real: true },
+      emotional: { difference: 5 / 13 - 0.5, ci_low: -0.41, ci_high: 0.19, real: false },
+    },
   },
 );
 
@@ -62,6 +66,11 @@ function staffReview(name: string, n: number, emoNow: number, emoThen: number): 
       n,
       emotional: { positive: Math.round(n * emoThen), share: emoThen, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
     }),
+    // An interval of ±15 points: only a change larger than that is more than chance.
+    change: {
+      functional: null,
+      emotional: { difference: emoNow - emoThen, ci_low: emoNow - emoThen - 0.15, ci_high: emoNow - emoThen + 0.15, real: Math.abs(emoNow - emoThen) > 0.15 },
+    },
   };
 }
 
@@ -160,8 +169,12 @@ describe('the review screen', () => {
     expect(f.textContent).toContain('10 of 13');
     expect(f.textContent).toContain('95% interval 50\u2060–\u206092%');
     expect(f.textContent).toContain('95% interval 39\u2060–\u206078%');
-    expect(within(f).getByTestId('compare-functional-change').textContent!.trim()).toBe('+17 percentage points');
-    expect(screen.getByTestId('compare-emotional-change').textContent!.trim()).toBe('−12 percentage points');
+    const said = (id: string) => screen.getByTestId(id).textContent!.replace(/\s+/g, ' ').trim();
+    expect(said('compare-functional-change')).toBe('+17 percentage points 95% interval +3 to +41 · more than chance');
+    expect(said('compare-emotional-change')).toBe('−12 percentage points 95% interval −41 to +19 · could be chance');
+    // Only a change whose interval excludes 0 is coloured as a rise or a drop.
+    expect(within(f).getByTestId('compare-functional-change').querySelector('.up')).toBeTruthy();
+    expect(screen.getByTestId('compare-emotional-change').querySelector('.down')).toBeNull();
   });
 
   it('labels the national figures and the team’s own targets with their source', async () => {
@@ -401,6 +414,9 @@ describe('the review screen', () => {
     expect(await names()).toEqual(['Anna', 'Citlali', 'Bram']);
     const rows = within(screen.getByTestId('staff-table')).getAllByTestId('staff-row');
     expect(rows.map((r) => r.textContent!.match(/[−+]\d+/)?.[0])).toEqual(['−85', '−10', '+10']);
+    // Only Anna's drop is more than chance: hers alone is in bold, with every interval shown.
+    expect(rows.map((r) => r.querySelector('td.real') !== null)).toEqual([true, false, false]);
+    expect(rows[0]!.textContent).toContain('(−100 … −70)');
     await fireEvent.change(screen.getByTestId('staff-sort'), { target: { value: 'change_up' } });
     expect(await names()).toEqual(['Bram', 'Citlali', 'Anna']);
     await fireEvent.click(within(screen.getAllByTestId('staff-card')[2]!).getByRole('button'));

@@ -1,8 +1,7 @@
 // How a share is written on the review: the percentage with its 95% interval from the
 // minimum n, the bare counts below it (counts are facts at any n).
-import type { AxisSummary, PeriodStats, ReviewWeek } from '../../lib/ipc';
+import type { AxisSummary, ReviewWeek } from '../../lib/ipc';
 import { addDays } from './filters';
-import type { AxisName } from './references';
 
 export interface ShareText {
   main: string | null;
@@ -24,13 +23,8 @@ export function share(a: AxisSummary, n: number, minN: number): { pct: string | 
   };
 }
 
-/** Percentage points from then to now; null when either period has too little data. */
-export function change(now: PeriodStats, then: PeriodStats, axis: AxisName, minN: number): number | null {
-  const a = now[axis].share;
-  const b = then[axis].share;
-  if (a === null || b === null || now.n < minN || then.n < minN) return null;
-  return Math.round((a - b) * 100);
-}
+/** A fraction as whole percentage points. */
+export const points = (v: number): number => Math.round(v * 100);
 
 export function signed(points: number | null): string {
   if (points === null) return '–';

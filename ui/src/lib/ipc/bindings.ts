@@ -169,11 +169,23 @@ to: string, n: number, functional: AxisSummary, emotional: AxisSummary, quadrant
 
 export type ReviewWeek = { functional_ratings: [number, number, number, number, number], emotional_ratings: [number, number, number, number, number], quadrants: Quadrants, week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
 
-export type Review = { min_n: number, weeks: Array<ReviewWeek>, current: PeriodStats, previous: PeriodStats, };
+export type Change = { 
+/**
+ * Now minus before.
+ */
+difference: number, ci_low: number, ci_high: number, 
+/**
+ * The interval excludes 0: more than chance would give.
+ */
+real: boolean, };
+
+export type Changes = { functional: Change | null, emotional: Change | null, };
+
+export type Review = { min_n: number, weeks: Array<ReviewWeek>, current: PeriodStats, previous: PeriodStats, change: Changes, };
 
 export type StaffWeek = { n: number, functional_share: number | null, emotional_share: number | null, };
 
-export type StaffReview = { staff: string, weeks: Array<StaffWeek>, current: PeriodStats, previous: PeriodStats, };
+export type StaffReview = { staff: string, weeks: Array<StaffWeek>, current: PeriodStats, previous: PeriodStats, change: Changes, };
 
 export type ContactsQuery = { filter: WeeklyQuery, 
 /**
