@@ -30,8 +30,8 @@ pub use model::{
 };
 pub use review::{ContactPage, ContactsQuery, Facets};
 pub use stats::{
-    Axis, Change, Changes, PeriodStats, Quadrant, Review, StaffReview, StaffWeeks, WeekStats,
-    WeeklyQuery, WeeklyReport, MIN_N,
+    Axis, Change, Changes, PeriodStats, Proportion, Quadrant, Review, StaffReview, StaffWeeks,
+    WeekStats, WeeklyQuery, WeeklyReport, MIN_N,
 };
 pub use store::{
     sqlite::FileCheck, sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts,

@@ -127,7 +127,36 @@ pub struct PeriodStats {
     pub n: u32,
     pub functional: AxisSummary,
     pub emotional: AxisSummary,
+    /// Rated 1 or 2 on "welcome": what the national survey reports as "not or hardly welcome".
+    pub not_welcome: Proportion,
     pub quadrants: Quadrants,
+}
+
+/// A count out of n as a share with its 95% Wilson interval (fractions; `null` when n = 0).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Proportion {
+    pub count: u32,
+    pub share: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+impl Proportion {
+    pub fn of(count: u32, n: u32) -> Self {
+        let ci = wilson(count, n);
+        Self {
+            count,
+            share: (n > 0).then(|| f64::from(count) / f64::from(n)),
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
+        }
+    }
+
+    /// The contacts rated 1 or 2 on the emotional axis: the anchors "not at all" and "hardly"
+    /// that the survey's "not or hardly welcome" uses.
+    pub fn not_welcome(c: &WeekCounts) -> Self {
+        Self::of(c.emotional[0] + c.emotional[1], c.n)
+    }
 }
 
 impl PeriodStats {
@@ -147,6 +176,7 @@ impl PeriodStats {
             n: total.n,
             functional: AxisSummary::new(&total, Axis::Functional),
             emotional: AxisSummary::new(&total, Axis::Emotional),
+            not_welcome: Proportion::not_welcome(&total),
             quadrants: Quadrants::from_counts(&total),
         }
     }
@@ -445,6 +475,22 @@ mod tests {
             (c.ci_low - 0.1705).abs() < 5e-4 && (c.ci_high - 0.8090).abs() < 5e-4,
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn not_welcome_counts_the_ratings_one_and_two_with_their_interval() {
+        let mut c = WeekCounts {
+            n: 30,
+            ..WeekCounts::default()
+        };
+        c.emotional = [4, 6, 8, 7, 5];
+        let p = Proportion::not_welcome(&c);
+        assert_eq!(p.count, 10);
+        assert!((p.share.unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        // The DOMAIN's worked example: 10 of 30 → 19–51%.
+        assert_eq!((pct(p.ci_low.unwrap()), pct(p.ci_high.unwrap())), (19, 51));
+        let none = Proportion::of(0, 0);
+        assert_eq!((none.share, none.ci_low), (None, None));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
-    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Quadrant,
-    Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats,
+    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Proportion,
+    Quadrant, Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats,
     WeeklyQuery, WeeklyReport,
 };
 use ts_rs::TS;
@@ -32,6 +32,7 @@ fn generated() -> String {
         AxisSummary::decl(),
         PeriodStats::decl(),
         ReviewWeek::decl(),
+        Proportion::decl(),
         Change::decl(),
         Changes::decl(),
         Review::decl(),

@@ -103,6 +103,7 @@ export function period(from: string, to: string, over: Partial<PeriodStats> = {}
     n: 0,
     functional: noAxis(),
     emotional: noAxis(),
+    not_welcome: { count: 0, share: null, ci_low: null, ci_high: null },
     quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },
     ...over,
   };

@@ -40,12 +40,14 @@ const sample = reviewOf(
       n: 13,
       functional: { positive: 10, share: 10 / 13, ci_low: 0.497, ci_high: 0.918, ratings: [1, 1, 1, 5, 5] },
       emotional: { positive: 5, share: 5 / 13, ci_low: 0.177, ci_high: 0.645, ratings: [3, 3, 2, 3, 2] },
+      not_welcome: { count: 6, share: 6 / 13, ci_low: 0.232, ci_high: 0.709 },
       quadrants: { solved_welcome: 4, solved_not_welcome: 6, welcome_not_solved: 1, neither: 2 },
     }),
     previous: period('2026-10-12', '2026-11-01', {
       n: 20,
       functional: { positive: 12, share: 0.6, ci_low: 0.387, ci_high: 0.781, ratings: [2, 2, 4, 6, 6] },
       emotional: { positive: 10, share: 0.5, ci_low: 0.299, ci_high: 0.701, ratings: [2, 4, 4, 5, 5] },
+      not_welcome: { count: 6, share: 0.3, ci_low: 0.145, ci_high: 0.519 },
     }),
     change: {
       functional: { difference: 10 / 13 - 0.6, ci_low: 0.031, ci_high: 0.412, real: true },
@@ -172,6 +174,13 @@ describe('the review screen', () => {
     const said = (id: string) => screen.getByTestId(id).textContent!.replace(/\s+/g, ' ').trim();
     expect(said('compare-functional-change')).toBe('+17 percentage points 95% interval +3 to +41 · more than chance');
     expect(said('compare-emotional-change')).toBe('−12 percentage points 95% interval −41 to +19 · could be chance');
+    // Rated 1–2 on welcome, against the survey's "more than a quarter not or hardly welcome".
+    const low = screen.getByTestId('compare-not-welcome');
+    expect(within(low).getByTestId('not-welcome-now').textContent!.trim()).toBe('46%');
+    expect(within(low).getByTestId('not-welcome-then').textContent!.trim()).toBe('30%');
+    expect(low.textContent).toContain('6 of 13');
+    expect(low.textContent).toContain('95% interval 23\u2060–\u206071%');
+    expect(low.textContent).toContain('more than a quarter of customers feel not or hardly welcome, in customers’ own view');
     // Only a change whose interval excludes 0 is coloured as a rise or a drop.
     expect(within(f).getByTestId('compare-functional-change').querySelector('.up')).toBeTruthy();
     expect(screen.getByTestId('compare-emotional-change').querySelector('.down')).toBeNull();

@@ -1,6 +1,6 @@
 // How a share is written on the review: the percentage with its 95% interval from the
 // minimum n, the bare counts below it (counts are facts at any n).
-import type { AxisSummary, ReviewWeek } from '../../lib/ipc';
+import type { AxisSummary, Proportion, ReviewWeek } from '../../lib/ipc';
 import { addDays } from './filters';
 
 export interface ShareText {
@@ -21,6 +21,11 @@ export function share(a: AxisSummary, n: number, minN: number): { pct: string | 
     // A word joiner on each side of the dash keeps "47–68%" on one line.
     interval: `${Math.round((a.ci_low ?? 0) * 100)}\u2060–\u2060${Math.round((a.ci_high ?? 0) * 100)}%`,
   };
+}
+
+/** A share of all contacts (such as those rated 1–2) as it is written, from the minimum n. */
+export function lowShare(p: Proportion, n: number, minN: number): { pct: string | null; interval: string | null } {
+  return share({ positive: p.count, share: p.share, ci_low: p.ci_low, ci_high: p.ci_high, ratings: [0, 0, 0, 0, 0] }, n, minN);
 }
 
 /** A fraction as whole percentage points. */

@@ -150,6 +150,8 @@ export const en = {
   'review.change_real': 'more than chance',
   'review.change_chance': 'could be chance',
   'staff.change_note': 'A change in bold is more than chance: the 95% interval of the difference (Newcombe) excludes 0. The others could be chance; do not rank people on them.',
+  'review.not_welcome': 'Not or hardly welcome (rated 1–2)',
+  'review.not_welcome_national': 'National: more than a quarter of customers feel not or hardly welcome, in customers’ own view (Nationaal Klantbelevingsonderzoek); the ratings here are the staff member’s impression.',
   'review.change_unknown': 'Too few contacts to compare.',
   'ref.short.target': 'target {value}%',
   'ref.short.national': 'national {value}%',

@@ -151,6 +151,8 @@ export const nl: Dictionary = {
   'review.change_real': 'meer dan toeval',
   'review.change_chance': 'kan toeval zijn',
   'staff.change_note': 'Een vetgedrukt verschil is meer dan toeval: het 95%-interval van het verschil (Newcombe) sluit 0 uit. De andere kunnen toeval zijn; rangschik mensen er niet op.',
+  'review.not_welcome': 'Niet of nauwelijks welkom (beoordeeld met 1–2)',
+  'review.not_welcome_national': 'Landelijk: meer dan een kwart van de klanten voelt zich niet of nauwelijks welkom, in de ogen van klanten zelf (Nationaal Klantbelevingsonderzoek); de beoordelingen hier zijn de indruk van de medewerker.',
   'review.change_unknown': 'Te weinig contacten om te vergelijken.',
   'ref.short.target': 'doel {value}%',
   'ref.short.national': 'landelijk {value}%',

@@ -165,9 +165,15 @@ from: string,
 /**
  * The Sunday of the last week.
  */
-to: string, n: number, functional: AxisSummary, emotional: AxisSummary, quadrants: Quadrants, };
+to: string, n: number, functional: AxisSummary, emotional: AxisSummary, 
+/**
+ * Rated 1 or 2 on "welcome": what the national survey reports as "not or hardly welcome".
+ */
+not_welcome: Proportion, quadrants: Quadrants, };
 
 export type ReviewWeek = { functional_ratings: [number, number, number, number, number], emotional_ratings: [number, number, number, number, number], quadrants: Quadrants, week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
+
+export type Proportion = { count: number, share: number | null, ci_low: number | null, ci_high: number | null, };
 
 export type Change = { 
 /**
