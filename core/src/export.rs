@@ -103,8 +103,15 @@ impl<'a> From<&'a Contact> for ContactRow<'a> {
     }
 }
 
-/// Contacts as CSV, one row each with every column `import` reads.
+/// Contacts as CSV, one row each with every column `import` reads. An empty selection is
+/// still a file with its header row, which imports as nothing rather than failing.
 pub fn contacts_csv<W: Write>(out: W, contacts: &[Contact], style: CsvStyle) -> Result<()> {
+    if contacts.is_empty() {
+        let mut w = writer(out, style)?;
+        w.write_record(crate::import::COLUMNS).map_err(csv_error)?;
+        w.flush()?;
+        return Ok(());
+    }
     let rows: Vec<ContactRow<'_>> = contacts.iter().map(ContactRow::from).collect();
     csv_styled(out, &rows, style)
 }
@@ -140,14 +147,19 @@ pub fn csv<W: Write, T: Serialize>(out: W, rows: &[T]) -> Result<()> {
     csv_styled(out, rows, CsvStyle::PLAIN)
 }
 
-/// Writes records as CSV with a header row, in the given style.
-pub fn csv_styled<W: Write, T: Serialize>(mut out: W, rows: &[T], style: CsvStyle) -> Result<()> {
+/// A CSV writer in the given style, the byte-order mark already written when it has one.
+fn writer<W: Write>(mut out: W, style: CsvStyle) -> Result<csv::Writer<W>> {
     if style.bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let mut w = csv::WriterBuilder::new()
+    Ok(csv::WriterBuilder::new()
         .delimiter(style.separator)
-        .from_writer(out);
+        .from_writer(out))
+}
+
+/// Writes records as CSV with a header row, in the given style.
+pub fn csv_styled<W: Write, T: Serialize>(out: W, rows: &[T], style: CsvStyle) -> Result<()> {
+    let mut w = writer(out, style)?;
     for row in rows {
         w.serialize(row).map_err(csv_error)?;
     }
@@ -167,15 +179,18 @@ pub fn json<W: Write, T: Serialize>(mut out: W, rows: &[T]) -> Result<()> {
 /// `65.5` as text, or as 655). Shares are percentages with one decimal, left empty below the
 /// minimum n (as the screen says "not enough data"); counts are always there. A byte-order
 /// mark first, so accents come out right.
-pub fn weekly_table_csv<W: Write>(mut out: W, review: &Review, language: Language) -> Result<()> {
+pub fn weekly_table_csv<W: Write>(out: W, review: &Review, language: Language) -> Result<()> {
     let (separator, decimal) = match language {
         Language::Nl => (b';', ","),
         Language::En => (b',', "."),
     };
-    out.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(separator)
-        .from_writer(out);
+    let mut w = writer(
+        out,
+        CsvStyle {
+            separator,
+            bom: true,
+        },
+    )?;
     w.write_record(weekly_headers(language))
         .map_err(csv_error)?;
     let percent = |n: u32, v: Option<f64>| match v {
@@ -339,5 +354,16 @@ mod tests {
             Some(crate::import::COLUMNS.join(",").as_str())
         );
         assert!(lines.next().is_some_and(|row| row.contains(",'=2+2,")));
+    }
+
+    #[test]
+    fn an_empty_export_still_has_its_header_row() {
+        let mut out = Vec::new();
+        contacts_csv(&mut out, &[], CsvStyle::SPREADSHEET_NL).expect("written");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert_eq!(
+            text,
+            format!("\u{feff}{}\n", crate::import::COLUMNS.join(";"))
+        );
     }
 }
