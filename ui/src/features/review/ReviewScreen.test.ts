@@ -133,6 +133,8 @@ describe('the review screen', () => {
     expect(text(w46, 'week-functional')).toBe('not enough data 3 of 3');
     expect(text(w45, 'week-emotional')).toBe('no contacts');
     expect(w45!.queryByTestId('week-contacts')).toBeNull();
+    // Each row's button says which week it opens, for a screen reader.
+    expect(w47!.getByTestId('week-contacts').getAttribute('aria-label')).toBe('Contacts of 2026-W47');
     expect(screen.getByTestId('review-summary').textContent).toContain('13 contacts in 2026-W45 – 2026-W47');
   });
 
