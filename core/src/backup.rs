@@ -9,8 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, FileProblem, Result};
-use crate::store::sqlite::SqliteStore;
-use crate::store::Store;
+use crate::store::sqlite::{JournalFile, SqliteStore};
 
 /// How many backups are kept when no other number is set.
 pub const KEEP_DEFAULT: usize = 14;
@@ -51,7 +50,7 @@ pub fn list(journal: &Path) -> Result<Vec<PathBuf>> {
 
 /// Makes a snapshot of the journal into `dest`, which must not exist yet. It is written under
 /// a temporary name first, so a backup that has its name is always complete.
-pub async fn to_file(store: &dyn Store, dest: &Path) -> Result<()> {
+pub async fn to_file(store: &dyn JournalFile, dest: &Path) -> Result<()> {
     if dest.exists() {
         return Err(Error::Unusable(format!(
             "{} exists already; choose a new file name",
@@ -60,14 +59,14 @@ pub async fn to_file(store: &dyn Store, dest: &Path) -> Result<()> {
     }
     let partial = dest.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
-    store.backup(&partial).await?;
+    store.snapshot(&partial).await?;
     std::fs::rename(&partial, dest)?;
     Ok(())
 }
 
 /// Makes a backup in the backups folder now; returns its path.
 pub async fn make(
-    store: &dyn Store,
+    store: &dyn JournalFile,
     journal: &Path,
     now: DateTime<FixedOffset>,
 ) -> Result<PathBuf> {
@@ -88,7 +87,7 @@ pub async fn make(
 /// The backup made when the app starts: at most one a day, keeping the newest `keep`.
 /// Returns the new backup's path, or `None` when today's exists already.
 pub async fn daily(
-    store: &dyn Store,
+    store: &dyn JournalFile,
     journal: &Path,
     now: DateTime<FixedOffset>,
     keep: usize,

@@ -2,6 +2,8 @@
 //! it crosses to the web view. The set of codes is closed so the UI can react to each one;
 //! database error text is logged, never shown.
 
+use std::fmt;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -39,7 +41,7 @@ pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
-    Import(crate::import::Rejection),
+    Import(Rejection),
     /// A file that cannot be used, with what is wrong in words for people.
     #[error("{0}")]
     Unusable(String),
@@ -155,5 +157,44 @@ impl From<&Error> for ErrorPayload {
 impl From<Error> for ErrorPayload {
     fn from(e: Error) -> Self {
         Self::from(&e)
+    }
+}
+
+/// One refused row (row 1 is the header, as in a spreadsheet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "row {}, column {c}: {}", self.row, self.reason),
+            None => write!(f, "row {}: {}", self.row, self.reason),
+        }
+    }
+}
+
+/// Why a file was refused: the first problems found (at most
+/// [`crate::import::MAX_LISTED_ERRORS`]) and a count of the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub errors: Vec<RowError>,
+    pub unlisted: u64,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.errors.len() as u64 + self.unlisted;
+        write!(f, "the file was not imported: {total} problem(s)")?;
+        for e in &self.errors {
+            write!(f, "\n{e}")?;
+        }
+        if self.unlisted > 0 {
+            write!(f, "\n… and {} more", self.unlisted)?;
+        }
+        Ok(())
     }
 }

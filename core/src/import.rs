@@ -5,7 +5,6 @@
 //! no-op.
 
 use std::collections::HashMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -42,43 +41,7 @@ pub const REQUIRED: [&str; 4] = ["occurred_at", "staff", "functional", "emotiona
 /// How many row errors are listed before the rest are only counted.
 pub const MAX_LISTED_ERRORS: usize = 20;
 
-/// One refused row (row 1 is the header, as in a spreadsheet).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    pub row: u64,
-    pub column: Option<String>,
-    pub reason: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(c) => write!(f, "row {}, column {c}: {}", self.row, self.reason),
-            None => write!(f, "row {}: {}", self.row, self.reason),
-        }
-    }
-}
-
-/// Why a file was refused: the first [`MAX_LISTED_ERRORS`] problems and a count of the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub errors: Vec<RowError>,
-    pub unlisted: u64,
-}
-
-impl fmt::Display for Rejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let total = self.errors.len() as u64 + self.unlisted;
-        write!(f, "the file was not imported: {total} problem(s)")?;
-        for e in &self.errors {
-            write!(f, "\n{e}")?;
-        }
-        if self.unlisted > 0 {
-            write!(f, "\n… and {} more", self.unlisted)?;
-        }
-        Ok(())
-    }
-}
+pub use crate::error::{Rejection, RowError};
 
 /// What reading a file found: how many rows were valid, and what was wrong with the rest.
 /// The valid contacts themselves went to the caller in batches while reading.

@@ -9,6 +9,7 @@
 pub mod backup;
 pub mod clock;
 pub mod demo;
+pub mod desk;
 pub mod error;
 pub mod export;
 pub mod import;
@@ -23,6 +24,7 @@ pub mod validate;
 pub mod week;
 
 pub use clock::{Clock, FixedClock, SystemClock, ZonedClock};
+pub use desk::{Desk, Housekeeping};
 pub use error::{Error, ErrorCode, ErrorPayload, FileProblem, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{
@@ -34,5 +36,6 @@ pub use stats::{
     WeekStats, WeeklyQuery, WeeklyReport, MIN_N,
 };
 pub use store::{
-    sqlite::FileCheck, sqlite::SqliteStore, Existing, ListQuery, StatsFilter, Store, WeekCounts,
+    sqlite::FileCheck, sqlite::JournalFile, sqlite::SqliteStore, Existing, ListQuery, StatsFilter,
+    Store, WeekCounts,
 };

@@ -4,10 +4,8 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::store::{sqlite::SqliteStore, Store};
 
 pub const DB_ENV: &str = "CONTACTMOMENT_DB";
 pub const FILE_NAME: &str = "journal.sqlite";
@@ -36,17 +34,4 @@ pub fn file_path(location: &str) -> Result<PathBuf> {
         return Ok(options.get_filename().to_path_buf());
     }
     Ok(PathBuf::from(location))
-}
-
-/// Opens the journal at a path or `sqlite:` URL, creating it when missing.
-pub async fn open(location: &str) -> Result<Arc<dyn Store>> {
-    if location.starts_with("sqlite:") {
-        return Ok(Arc::new(SqliteStore::open_url(location).await?));
-    }
-    if let Some((scheme, _)) = location.split_once("://") {
-        return Err(Error::Internal(format!(
-            "{DB_ENV}: {scheme}:// journals are not supported by this version; use a file path or a sqlite: URL"
-        )));
-    }
-    Ok(Arc::new(SqliteStore::open(&PathBuf::from(location)).await?))
 }

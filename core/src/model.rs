@@ -229,3 +229,51 @@ pub struct EarlierName {
     /// How many live contacts still carry it.
     pub contacts: u32,
 }
+
+/// The two sides of a contact: was it solved, did the customer feel welcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Axis {
+    Functional,
+    Emotional,
+}
+
+/// Where a contact falls when both axes are read as positive (4–5) or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Quadrant {
+    /// Solved and welcome: the moments that make ambassadors.
+    SolvedWelcome,
+    /// "Cold competence": solved, but no loyalty earned.
+    SolvedNotWelcome,
+    /// "Warm failure": not solved, yet the customer felt welcome.
+    WelcomeNotSolved,
+    Neither,
+}
+
+/// A rating of this or higher is positive: solved, or welcome ("4 or 5").
+pub const POSITIVE_FROM: u8 = 4;
+
+/// A rating of this or lower is low: not or hardly solved, not or hardly welcome ("1 or 2").
+pub const LOW_UP_TO: u8 = 2;
+
+/// Whether a rating counts as positive.
+pub fn positive(rating: u8) -> bool {
+    rating >= POSITIVE_FROM
+}
+
+/// The same rule for a query: `column` holds a rating.
+pub fn positive_sql(column: &str) -> String {
+    format!("{column} >= {POSITIVE_FROM}")
+}
+
+/// A contact needs following up when it was flagged or the customer felt not or hardly
+/// welcome, until it is marked done.
+pub fn needs_follow_up(follow_up: bool, emotional: u8) -> bool {
+    follow_up || emotional <= LOW_UP_TO
+}
+
+/// The same rule for a query on `contacts` (before "done" is considered).
+pub fn needs_follow_up_sql() -> String {
+    format!("(follow_up = 1 OR emotional <= {LOW_UP_TO})")
+}

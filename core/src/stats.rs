@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::Channel;
+pub use crate::model::{Axis, Quadrant};
 use crate::store::WeekCounts;
 use crate::week;
 
@@ -45,27 +46,6 @@ pub struct WeeklyQuery {
     pub staff: Vec<String>,
     pub channel: Option<Channel>,
     pub topic: Option<String>,
-}
-
-/// The two sides of a contact: was it solved, did the customer feel welcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Axis {
-    Functional,
-    Emotional,
-}
-
-/// Where a contact falls when both axes are read as positive (4–5) or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Quadrant {
-    /// Solved and welcome: the moments that make ambassadors.
-    SolvedWelcome,
-    /// "Cold competence": solved, but no loyalty earned.
-    SolvedNotWelcome,
-    /// "Warm failure": not solved, yet the customer felt welcome.
-    WelcomeNotSolved,
-    Neither,
 }
 
 /// How many contacts fall in each quadrant.

@@ -44,7 +44,7 @@ pub async fn delete_contact(state: State<'_, AppState>, id: String) -> CmdResult
 
 #[tauri::command]
 pub async fn restore_contact(state: State<'_, AppState>, id: String) -> CmdResult<Contact> {
-    Ok(state.journal.restore(&id).await?)
+    Ok(state.journal.undelete(&id).await?)
 }
 
 #[tauri::command]

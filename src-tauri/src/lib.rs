@@ -11,16 +11,27 @@ pub mod save;
 
 use std::sync::{Arc, Mutex};
 
-use contactmoment_core::{backup, location, Clock, FileProblem, Journal, SystemClock};
+use contactmoment_core::{location, Desk, Journal, SystemClock};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
 pub use recovery::Startup;
 
 /// What every command can reach.
 pub struct AppState {
+    pub desk: Desk,
     pub journal: Journal,
     /// Where the journal lives, as shown in Settings.
     pub location: String,
+}
+
+impl AppState {
+    pub fn new(desk: Desk) -> Self {
+        Self {
+            journal: desk.journal().clone(),
+            location: desk.location().to_owned(),
+            desk,
+        }
+    }
 }
 
 /// Registers the state and the command table on a builder of any runtime, for a journal
@@ -83,20 +94,12 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let location = location::configured()?;
-    let path = location::file_path(&location)?;
-    let opened = tauri::async_runtime::block_on(async {
-        if let Some(problem) = backup::startup_check(&path).await {
-            return Err(problem);
-        }
-        location::open(&location)
-            .await
-            .map_err(|e| backup::problem_with_backups(&path, FileProblem::Damaged, e.to_string()))
-    });
+    let opened =
+        tauri::async_runtime::block_on(Desk::open_checked(&location, Arc::new(SystemClock)));
     let builder = match opened {
-        Ok(store) => {
-            let journal = Journal::new(store, Arc::new(SystemClock));
-            housekeeping(journal.clone(), &location);
-            app_builder(tauri::Builder::default(), AppState { journal, location })
+        Ok(desk) => {
+            housekeeping(desk.clone());
+            app_builder(tauri::Builder::default(), AppState::new(desk))
         }
         Err(problem) => {
             tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal cannot be opened");
@@ -111,31 +114,24 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<AppState>() {
-                tauri::async_runtime::block_on(state.journal.store().close());
+                tauri::async_runtime::block_on(state.desk.close());
             }
         }
     });
     Ok(())
 }
 
-/// On every start, in the background so the window opens at once: erase what the retention
-/// setting says is too old, then (at most once a day) a snapshot of the journal in
-/// `backups/` beside it, keeping as many as the settings say.
-pub(crate) fn housekeeping(journal: Journal, location: &str) {
-    let path = location::file_path(location);
+/// On every start, in the background so the window opens at once: retention, then the daily
+/// backup (see [`Desk::housekeeping`]).
+pub(crate) fn housekeeping(desk: Desk) {
     tauri::async_runtime::spawn(async move {
-        match journal.apply_retention().await {
+        let done = desk.housekeeping().await;
+        match done.retention {
             Ok(Some((cutoff, n))) => tracing::info!(%cutoff, contacts = n, "retention applied"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "retention could not be applied"),
         }
-        let keep = match journal.settings().await {
-            Ok(s) => usize::from(s.backups_keep),
-            Err(_) => backup::KEEP_DEFAULT,
-        };
-        let Ok(path) = path else { return };
-        let store = journal.store().as_ref();
-        match backup::daily(store, &path, SystemClock.now(), keep).await {
+        match done.backup {
             Ok(Some(file)) => tracing::info!(backup = %file.display(), "daily backup made"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "the daily backup failed"),
@@ -167,7 +163,7 @@ fn has_render_node() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contactmoment_core::{FixedClock, SqliteStore};
+    use contactmoment_core::FixedClock;
     use proptest::prelude::*;
     use serde_json::{json, Value};
     use tauri::ipc::{CallbackFn, InvokeBody};
@@ -187,18 +183,14 @@ mod tests {
 
     fn harness() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let store =
-            tauri::async_runtime::block_on(SqliteStore::open(&dir.path().join(JOURNAL_FILE)))
-                .unwrap();
-        let journal = Journal::new(
-            Arc::new(store),
+        let desk = tauri::async_runtime::block_on(Desk::open(
+            &dir.path().join(JOURNAL_FILE).display().to_string(),
             Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
-        )
+        ))
+        .unwrap()
         .with_key_file(dir.path().join("customer-key"));
-        let state = AppState {
-            journal: journal.clone(),
-            location: "test-journal".into(),
-        };
+        let journal = desk.journal().clone();
+        let state = AppState::new(desk);
         // The real context: its capability file decides which commands the window may call.
         let app = app_builder(mock_builder(), state)
             .build(tauri::generate_context!())
@@ -272,7 +264,7 @@ mod tests {
         assert_eq!(facets["staff"], json!(["Anna"]));
         assert_eq!(
             invoke(&h, "app_info", json!({})).unwrap()["journal"],
-            "test-journal"
+            h.dir.path().join(JOURNAL_FILE).display().to_string()
         );
     }
 
@@ -409,27 +401,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.sqlite");
         let made = tauri::async_runtime::block_on(async {
-            let store = SqliteStore::open(&journal).await.unwrap();
-            let j = Journal::new(
-                Arc::new(store),
+            let desk = Desk::open(
+                &journal.display().to_string(),
                 Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
-            );
-            j.log(
-                &serde_json::from_value(
-                    json!({ "functional": 4, "emotional": 2, "staff": "Anna" }),
+            )
+            .await
+            .unwrap();
+            desk.journal()
+                .log(
+                    &serde_json::from_value(
+                        json!({ "functional": 4, "emotional": 2, "staff": "Anna" }),
+                    )
+                    .unwrap(),
                 )
-                .unwrap(),
-            )
-            .await
-            .unwrap();
-            let made = backup::make(
-                j.store().as_ref(),
-                &journal,
-                FixedClock::at("2026-11-22T10:00:00+01:00").now(),
-            )
-            .await
-            .unwrap();
-            j.store().close().await;
+                .await
+                .unwrap();
+            let made = desk.backup_now().await.unwrap();
+            desk.close().await;
             made
         });
         // Garbage in place of the journal, without the write-ahead log that could still hold
@@ -438,7 +426,12 @@ mod tests {
         for extra in ["journal.sqlite-wal", "journal.sqlite-shm"] {
             let _ = std::fs::remove_file(dir.path().join(extra));
         }
-        let problem = tauri::async_runtime::block_on(backup::startup_check(&journal)).unwrap();
+        let problem = tauri::async_runtime::block_on(Desk::open_checked(
+            &journal.display().to_string(),
+            Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
+        ))
+        .err()
+        .unwrap();
         let startup = Startup {
             location: journal.display().to_string(),
             problem: Mutex::new(Some(problem)),

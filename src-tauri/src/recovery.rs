@@ -6,10 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use contactmoment_core::backup::{self, StartupProblem};
-use contactmoment_core::{
-    Clock, Error, ErrorPayload, Journal, SqliteStore, Store, SystemClock, ValidationKind,
-};
+use contactmoment_core::backup::StartupProblem;
+use contactmoment_core::{Desk, Error, ErrorPayload, SystemClock, ValidationKind};
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -59,23 +57,9 @@ pub async fn recover_from_backup<R: Runtime>(
         )
         .into());
     }
-    SqliteStore::inspect(Path::new(&path)).await?;
     let journal = PathBuf::from(&problem.journal);
-    let aside = set_aside(&journal)?;
-    let store = SqliteStore::open(&journal).await?;
-    if let Err(e) = store.restore(Path::new(&path)).await {
-        // Put everything back as it was: the screen stays, with the same ways out.
-        store.close().await;
-        let put_back = backup::remove_journal(&journal).and_then(|()| match &aside {
-            Some(aside) => backup::move_journal(aside, &journal),
-            None => Ok(()),
-        });
-        if let Err(stuck) = put_back {
-            tracing::error!(error = %stuck, "the unusable journal could not be put back");
-        }
-        return Err(e.into());
-    }
-    open_with(&app, &startup, Arc::new(store), startup.location.clone())
+    let desk = Desk::recover_from_backup(&journal, Path::new(&path), Arc::new(SystemClock)).await?;
+    open_with(&app, &startup, desk)
 }
 
 /// Sets the unusable journal aside and starts a new, empty one in its place.
@@ -85,10 +69,8 @@ pub async fn start_new_journal<R: Runtime>(
     startup: State<'_, Startup>,
 ) -> CmdResult<()> {
     let problem = startup.problem()?;
-    let journal = PathBuf::from(&problem.journal);
-    set_aside(&journal)?;
-    let store = SqliteStore::open(&journal).await?;
-    open_with(&app, &startup, Arc::new(store), startup.location.clone())
+    let desk = Desk::start_new(Path::new(&problem.journal), Arc::new(SystemClock)).await?;
+    open_with(&app, &startup, desk)
 }
 
 /// Opens another journal file, chosen in the system's dialog, for this session (set
@@ -110,35 +92,19 @@ pub async fn open_other_journal<R: Runtime>(
     let path = chosen
         .into_path()
         .map_err(|e| ErrorPayload::from(Error::Internal(e.to_string())))?;
-    SqliteStore::inspect(&path).await?;
-    let store = SqliteStore::open(&path).await?;
-    let location = path.display().to_string();
-    open_with(&app, &startup, Arc::new(store), location.clone())?;
+    let desk = Desk::open_other(&path, Arc::new(SystemClock)).await?;
+    let location = desk.location().to_owned();
+    open_with(&app, &startup, desk)?;
     Ok(Some(location))
 }
 
 /// From now on the commands work on this journal.
-fn open_with<R: Runtime>(
-    app: &AppHandle<R>,
-    startup: &Startup,
-    store: Arc<dyn Store>,
-    location: String,
-) -> CmdResult<()> {
-    let journal = Journal::new(store, Arc::new(SystemClock));
-    crate::housekeeping(journal.clone(), &location);
-    app.manage(AppState { journal, location });
+fn open_with<R: Runtime>(app: &AppHandle<R>, startup: &Startup, desk: Desk) -> CmdResult<()> {
+    crate::housekeeping(desk.clone());
+    app.manage(AppState::new(desk));
     *startup
         .problem
         .lock()
         .map_err(|_| Error::Internal("the start-up state lock was poisoned".into()))? = None;
     Ok(())
-}
-
-fn set_aside(journal: &Path) -> CmdResult<Option<PathBuf>> {
-    if !journal.exists() {
-        return Ok(None);
-    }
-    let aside = backup::set_aside(journal, SystemClock.now())?;
-    tracing::warn!(journal = %journal.display(), aside = %aside.display(), "unusable journal set aside");
-    Ok(Some(aside))
 }

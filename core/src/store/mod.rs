@@ -5,15 +5,12 @@
 
 pub mod sqlite;
 
-use std::path::Path;
-
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::model::{Channel, Contact};
-use crate::stats::{Axis, Quadrant};
+use crate::model::{positive, Axis, Channel, Contact, Quadrant};
 
 /// Which contacts to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,7 +52,7 @@ impl WeekCounts {
     pub fn of(c: &Contact) -> Self {
         let mut k = Self {
             n: 1,
-            both_positive: u32::from(c.functional >= 4 && c.emotional >= 4),
+            both_positive: u32::from(positive(c.functional) && positive(c.emotional)),
             ..Self::default()
         };
         k.functional[usize::from(c.functional.clamp(1, 5)) - 1] = 1;
@@ -97,7 +94,7 @@ impl WeekCounts {
 /// Which contacts a drill-down lists: those the filter counts, narrowed to one ISO week,
 /// one quadrant, one rating on one axis, or the open follow-ups, in any combination.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ContactQuery {
+pub struct DrillDown {
     pub filter: StatsFilter,
     pub quadrant: Option<Quadrant>,
     pub rating: Option<(Axis, u8)>,
@@ -160,7 +157,7 @@ pub trait Store: Send + Sync {
     async fn list(&self, query: &ListQuery) -> Result<Vec<Contact>>;
 
     /// How many live contacts match, and a page of them, newest first.
-    async fn contacts(&self, query: &ContactQuery) -> Result<(u64, Vec<Contact>)>;
+    async fn contacts(&self, query: &DrillDown) -> Result<(u64, Vec<Contact>)>;
 
     /// Records a follow-up as done (when, by whom) or, with `None`, as open again.
     /// [`crate::Error::NotFound`] when the contact is missing or deleted.
@@ -198,8 +195,8 @@ pub trait Store: Send + Sync {
     /// whether it is deleted.
     async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<(Contact, bool)>>;
 
-    /// Removes every contact, deleted or not, with this customer reference, for good: the
-    /// freed space is overwritten and the write-ahead log emptied. Returns how many.
+    /// Removes every contact, deleted or not, with this customer reference, for good: nothing
+    /// of them is left to read back, in the data or in the engine's logs. Returns how many.
     async fn erase_customer(&self, customer_ref: &str) -> Result<u64>;
 
     /// Erases what is older than `before` (a local date), for good: the notes, or with
@@ -212,18 +209,6 @@ pub trait Store: Send + Sync {
     /// Replaces customer references (from, to) in one transaction, the old ones overwritten
     /// for good like an erasure.
     async fn rename_customer_refs(&self, renames: &[(String, String)]) -> Result<u64>;
-
-    /// The storage engine's own consistency check: `["ok"]`, or each problem it found.
-    async fn check(&self) -> Result<Vec<String>>;
-
-    /// Writes a consistent snapshot of the whole journal into the new file `dest`, while
-    /// others go on reading and writing.
-    async fn backup(&self, dest: &Path) -> Result<()>;
-
-    /// Replaces the whole journal with the backup in `file`, after checking that the file is
-    /// a sound journal of this or an earlier version; all at once or, on any error, not at
-    /// all. Returns how many contacts the journal now holds.
-    async fn restore(&self, file: &Path) -> Result<u64>;
 
     /// Flushes and closes; later calls fail.
     async fn close(&self);

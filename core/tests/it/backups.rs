@@ -1,6 +1,6 @@
 //! The app's daily backup: at most one a day, a sound journal, the newest `keep` kept.
 
-use contactmoment_core::{backup, SqliteStore};
+use contactmoment_core::{backup, SqliteStore, Store};
 
 use crate::support::{log_all, rated, sqlite_at};
 

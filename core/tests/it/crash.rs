@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use contactmoment_core::{Contact, SqliteStore, Store};
+use contactmoment_core::{Contact, JournalFile, SqliteStore, Store};
 use rand::{Rng, SeedableRng};
 
 /// The writer example, built by `cargo test` next to this test's own binary.

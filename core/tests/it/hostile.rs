@@ -196,7 +196,7 @@ proptest! {
             for result in [
                 w.rt.block_on(w.journal.delete(&other_id)),
                 w.rt.block_on(w.journal.set_follow_up_done(&other_id, true)).map(|_| ()),
-                w.rt.block_on(w.journal.restore(&other_id)).map(|_| ()),
+                w.rt.block_on(w.journal.undelete(&other_id)).map(|_| ()),
             ] {
                 let e = result.expect_err("no contact has a hostile id");
                 prop_assert!(field_error(&e, &["id"]), "{e:?}");

@@ -2,7 +2,7 @@
 //! carry their member id, "your recent contacts" follows it, and a rename can carry the
 //! earlier contacts over so the review shows one person, rollups included.
 
-use contactmoment_core::{ContactInput, SettingsInput, WeeklyQuery};
+use contactmoment_core::{ContactInput, SettingsInput, Store, WeeklyQuery};
 
 use crate::support::{rated, sqlite_at};
 

@@ -2,7 +2,7 @@
 //! period are removed, and their text is found nowhere in the journal's bytes (the database
 //! file and its write-ahead log) while the journal is still open.
 
-use contactmoment_core::{ContactInput, SettingsInput};
+use contactmoment_core::{ContactInput, JournalFile, SettingsInput};
 
 use crate::support::{log_all, rated, sqlite_at};
 

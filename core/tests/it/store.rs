@@ -82,7 +82,7 @@ async fn story(f: &Fixture) {
         j.update(&older.id.to_string(), &rated(1, 1, NOW)).await,
         Err(Error::NotFound(_))
     ));
-    let back = j.restore(&older.id.to_string()).await.unwrap();
+    let back = j.undelete(&older.id.to_string()).await.unwrap();
     assert_eq!(back, older);
     assert_eq!(j.list(&ListQuery::default()).await.unwrap().len(), 3);
 

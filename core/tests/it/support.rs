@@ -1,20 +1,18 @@
 use std::sync::Arc;
 
-use contactmoment_core::{
-    Contact, ContactInput, FixedClock, Journal, SettingsInput, SqliteStore, Store,
-};
+use contactmoment_core::{Contact, ContactInput, FixedClock, Journal, SettingsInput, SqliteStore};
 use tempfile::TempDir;
 
 /// A journal in a fresh SQLite file, with a clock fixed at `now`.
 pub struct Fixture {
     pub dir: TempDir,
-    pub store: Arc<dyn Store>,
+    pub store: Arc<SqliteStore>,
     pub journal: Journal,
 }
 
 pub async fn sqlite_at(now: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(
+    let store = Arc::new(
         SqliteStore::open(&dir.path().join("j.sqlite"))
             .await
             .unwrap(),

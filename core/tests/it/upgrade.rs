@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use contactmoment_core::{ListQuery, SqliteStore, Store};
+use contactmoment_core::{JournalFile, ListQuery, SqliteStore, Store};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
@@ -172,7 +172,7 @@ async fn files_that_are_not_sound_journals_are_named_and_refused() {
     let dir = f.dir.path();
 
     let newer = dir.join("newer.sqlite");
-    f.store.backup(&newer).await.unwrap();
+    f.store.snapshot(&newer).await.unwrap();
     let db = pool(&newer).await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
@@ -208,7 +208,12 @@ async fn files_that_are_not_sound_journals_are_named_and_refused() {
             err.contains(&file.display().to_string()),
             "names the file: {err}"
         );
-        let restore = f.store.restore(file).await.unwrap_err().to_string();
+        let restore = f
+            .store
+            .replace_from_backup(file)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(restore.contains(expected), "{restore}");
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use contactmoment_core::{
     demo::DemoSpec, export, validate, Axis, Channel, Clock, ContactInput, Error, Journal,
-    SqliteStore, StatsFilter, WeekStats, WeeklyQuery, ZonedClock,
+    SqliteStore, StatsFilter, Store, WeekStats, WeeklyQuery, ZonedClock,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -340,7 +340,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
             }
             9 if !deleted.is_empty() => {
                 let id = deleted.swap_remove(next(deleted.len() as u64) as usize);
-                j.restore(&id).await.unwrap();
+                j.undelete(&id).await.unwrap();
                 live.push(id);
             }
             _ => {}

@@ -1,0 +1,172 @@
+//! What the command line accepts: the commands and their arguments, with their help.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use contactmoment_core::location;
+
+#[derive(Parser)]
+#[command(
+    name = "contactmoment",
+    version,
+    about = "Log customer contact moments and read the weekly figures"
+)]
+pub struct Cli {
+    /// The journal: a file path or a sqlite: URL (default: the app's journal).
+    #[arg(long, global = true, env = location::DB_ENV, value_name = "LOCATION")]
+    pub db: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Log a contact; prints its id once it is safely stored.
+    Log(LogArgs),
+    /// List contacts, newest first.
+    List {
+        /// Only contacts on or after this local date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this staff member's contacts.
+        #[arg(long)]
+        staff: Option<String>,
+        /// At most this many contacts.
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Export every contact with all fields (the columns `import` reads).
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// CSV only: `semicolon` opens cleanly in a spreadsheet set to Dutch.
+        #[arg(long, value_enum, default_value_t = Separator::Comma)]
+        separator: Separator,
+        /// CSV only: start with a UTF-8 byte-order mark so spreadsheets show accents right.
+        #[arg(long)]
+        bom: bool,
+        /// Only this customer's contacts, deleted ones too: an answer to a request to see
+        /// one's own data.
+        #[arg(long, value_name = "REF", allow_hyphen_values = true)]
+        customer: Option<String>,
+    },
+    /// Removes every contact of one customer for good and reports how many.
+    Erase {
+        #[arg(long, value_name = "REF", allow_hyphen_values = true)]
+        customer: String,
+    },
+    /// Erases what is older than the retention period (the journal's setting); --months or
+    /// --keep-all changes the setting first.
+    Retention {
+        /// Keep this many months; older notes are erased.
+        #[arg(long, conflicts_with = "keep_all")]
+        months: Option<i32>,
+        /// Erase whole contacts older than that, not only their notes.
+        #[arg(long, requires = "months")]
+        whole_contacts: bool,
+        /// Keep everything: retention off.
+        #[arg(long)]
+        keep_all: bool,
+    },
+    /// Add generated, realistic contacts for trying the app (the same seed, the same data).
+    Demo {
+        #[arg(long, default_value_t = 2_000)]
+        contacts: u64,
+        #[arg(long, default_value_t = 8)]
+        staff: u32,
+        /// How many weeks back from today.
+        #[arg(long, default_value_t = 26)]
+        weeks: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Import contacts from a CSV file with the columns of `export` (comma or semicolon).
+    /// Any invalid row refuses the whole file unless --skip-invalid is given.
+    Import {
+        file: PathBuf,
+        /// Import the valid rows and report the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Checks the journal file's consistency; prints `ok`, or each problem and exits 1.
+    Check,
+    /// Makes a consistent snapshot of the journal: into FILE, or into the backups folder
+    /// beside the journal. Prints where it went.
+    Backup { file: Option<PathBuf> },
+    /// Replaces the journal with a backup, after checking the backup's integrity and version.
+    /// The journal as it was is kept in the backups folder first.
+    Restore { file: PathBuf },
+    /// Share of positive ratings (4–5) per ISO week, with 95% Wilson intervals.
+    Weekly {
+        /// First date (its whole ISO week counts); default: 12 weeks before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last date (its whole ISO week counts); default: today.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only these staff members (repeat for several).
+        #[arg(long)]
+        staff: Vec<String>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        topic: Option<String>,
+        /// One set of weeks per staff member (JSON: [{staff, report}]).
+        #[arg(long, conflicts_with = "staff")]
+        per_staff: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct LogArgs {
+    // Every value may start with a dash: `--functional -rf` is a wrong rating, refused by name,
+    // not an unknown flag that names nothing.
+    /// Was it solved? 1 (not at all) to 5 (completely).
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
+    pub functional: i32,
+    /// Did the customer feel welcome? 1 (not at all) to 5 (very).
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
+    pub emotional: i32,
+    /// phone (default), email, chat, counter, social or visit.
+    #[arg(long, allow_hyphen_values = true)]
+    pub channel: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub topic: Option<String>,
+    /// A customer reference (not a name).
+    #[arg(long, allow_hyphen_values = true)]
+    pub customer: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub note: Option<String>,
+    /// Flag the contact for follow-up.
+    #[arg(long)]
+    pub follow_up: bool,
+    /// When it happened (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Staff name; default: the display name from the app's settings.
+    #[arg(long, allow_hyphen_values = true)]
+    pub staff: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Separator {
+    Comma,
+    Semicolon,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}

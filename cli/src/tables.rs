@@ -1,0 +1,129 @@
+//! How results look in a terminal: tables for people, rows for spreadsheets.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use contactmoment_core::{export, Contact, WeekStats};
+
+pub fn contacts_table(contacts: &[Contact]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "when",
+        "staff",
+        "channel",
+        "solved",
+        "welcome",
+        "topic",
+        "follow-up",
+        "id",
+    ]);
+    for c in contacts {
+        t.add_row([
+            c.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+            c.staff.clone(),
+            c.channel.to_string(),
+            c.functional.to_string(),
+            c.emotional.to_string(),
+            c.topic.clone().unwrap_or_default(),
+            if c.follow_up {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            c.id.to_string(),
+        ]);
+    }
+    t
+}
+
+pub fn share(
+    share: Option<f64>,
+    low: Option<f64>,
+    high: Option<f64>,
+    n: u32,
+    min_n: u32,
+) -> String {
+    match (share, low, high) {
+        (Some(s), Some(l), Some(h)) if n >= min_n => {
+            format!("{:.0}% ({:.0}–{:.0}%)", s * 100.0, l * 100.0, h * 100.0)
+        }
+        _ if n == 0 => "–".into(),
+        _ => "not enough data".into(),
+    }
+}
+
+/// Weekly rows, with a staff column when any row names a staff member.
+pub fn weekly_table(rows: &[(&str, &WeekStats)], min_n: u32) -> Table {
+    let with_staff = rows.iter().any(|(staff, _)| !staff.is_empty());
+    let mut header = vec!["week", "starts", "n", "solved (4–5)", "welcome (4–5)"];
+    if with_staff {
+        header.insert(0, "staff");
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for (staff, w) in rows {
+        let mut row = vec![
+            w.week.clone(),
+            w.week_start.to_string(),
+            w.n.to_string(),
+            share(
+                w.functional_share,
+                w.functional_ci_low,
+                w.functional_ci_high,
+                w.n,
+                min_n,
+            ),
+            share(
+                w.emotional_share,
+                w.emotional_ci_low,
+                w.emotional_ci_high,
+                w.n,
+                min_n,
+            ),
+        ];
+        if with_staff {
+            row.insert(0, (*staff).to_owned());
+        }
+        t.add_row(row);
+    }
+    t
+}
+
+/// One CSV row per staff member and week: the staff name, then the weekly columns. Spelled
+/// out because the csv crate cannot flatten a nested struct.
+#[derive(serde::Serialize)]
+pub struct StaffRow<'a> {
+    staff: export::Cell<'a>,
+    week: &'a str,
+    week_start: String,
+    n: u32,
+    functional_positive: u32,
+    functional_share: Option<f64>,
+    functional_ci_low: Option<f64>,
+    functional_ci_high: Option<f64>,
+    functional_mean: Option<f64>,
+    emotional_positive: u32,
+    emotional_share: Option<f64>,
+    emotional_ci_low: Option<f64>,
+    emotional_ci_high: Option<f64>,
+    emotional_mean: Option<f64>,
+}
+
+pub fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<StaffRow<'a>> {
+    rows.iter()
+        .map(|&(staff, w)| StaffRow {
+            staff: export::Cell(staff),
+            week: &w.week,
+            week_start: w.week_start.to_string(),
+            n: w.n,
+            functional_positive: w.functional_positive,
+            functional_share: w.functional_share,
+            functional_ci_low: w.functional_ci_low,
+            functional_ci_high: w.functional_ci_high,
+            functional_mean: w.functional_mean,
+            emotional_positive: w.emotional_positive,
+            emotional_share: w.emotional_share,
+            emotional_ci_low: w.emotional_ci_low,
+            emotional_ci_high: w.emotional_ci_high,
+            emotional_mean: w.emotional_mean,
+        })
+        .collect()
+}

@@ -1,0 +1,211 @@
+//! The journal on this desktop: the one place that opens a journal file, and the workflows
+//! the app and the CLI both perform on it (backups, restoring one, recovering a journal that
+//! cannot be opened, the housekeeping on every start). Everything above the core speaks to a
+//! [`Desk`] and its [`Journal`]; the storage engine behind them is named only here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::backup::{self, StartupProblem};
+use crate::clock::Clock;
+use crate::error::{Error, FileProblem, Result};
+use crate::journal::Journal;
+use crate::location;
+use crate::store::sqlite::{FileCheck, JournalFile, SqliteStore};
+use crate::store::Store;
+
+/// An open journal file and the journal over it.
+#[derive(Clone)]
+pub struct Desk {
+    journal: Journal,
+    file: Arc<SqliteStore>,
+    /// Where the journal lives, as given (a path or a `sqlite:` URL).
+    location: String,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+}
+
+/// What the housekeeping on start did; one step failing does not keep the other from running.
+#[derive(Debug)]
+pub struct Housekeeping {
+    /// The retention cut-off and how many contacts it touched, when retention is on.
+    pub retention: Result<Option<(NaiveDate, u64)>>,
+    /// The daily backup, when one was due.
+    pub backup: Result<Option<PathBuf>>,
+}
+
+impl Desk {
+    /// Opens the journal at a path or `sqlite:` URL, creating it when missing.
+    pub async fn open(location: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+        let path = location::file_path(location)?;
+        let store = if location.starts_with("sqlite:") {
+            SqliteStore::open_url(location).await?
+        } else if let Some((scheme, _)) = location.split_once("://") {
+            return Err(Error::Internal(format!(
+                "{}: {scheme}:// journals are not supported; use a file path or a sqlite: URL",
+                location::DB_ENV
+            )));
+        } else {
+            SqliteStore::open(&path).await?
+        };
+        Ok(Self::over(
+            Arc::new(store),
+            location.to_owned(),
+            path,
+            clock,
+        ))
+    }
+
+    /// Opens the journal when it is sound; otherwise says why not and lists its backups, so
+    /// that a journal that cannot be opened is never replaced silently.
+    pub async fn open_checked(
+        location: &str,
+        clock: Arc<dyn Clock>,
+    ) -> std::result::Result<Self, StartupProblem> {
+        let path = location::file_path(location).map_err(|e| {
+            backup::problem_with_backups(Path::new(location), FileProblem::Missing, e.to_string())
+        })?;
+        if let Some(problem) = backup::startup_check(&path).await {
+            return Err(problem);
+        }
+        Self::open(location, clock)
+            .await
+            .map_err(|e| backup::problem_with_backups(&path, FileProblem::Damaged, e.to_string()))
+    }
+
+    fn over(
+        file: Arc<SqliteStore>,
+        location: String,
+        path: PathBuf,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let journal = Journal::new(file.clone(), clock.clone());
+        Self {
+            journal,
+            file,
+            location,
+            path,
+            clock,
+        }
+    }
+
+    /// The same desk with the pseudonym key in `path`.
+    pub fn with_key_file(mut self, path: PathBuf) -> Self {
+        self.journal = self.journal.with_key_file(path);
+        self
+    }
+
+    /// Reads a journal or backup file without changing it; refuses one that is not a
+    /// journal, is damaged or was written by a newer version.
+    pub async fn inspect(file: &Path) -> Result<FileCheck> {
+        SqliteStore::inspect(file).await
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The journal file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The engine's own consistency check of the whole file: `["ok"]` or each problem.
+    pub async fn check(&self) -> Result<Vec<String>> {
+        self.file.check().await
+    }
+
+    /// A consistent snapshot of the journal in the new file `dest`.
+    pub async fn backup_to(&self, dest: &Path) -> Result<()> {
+        backup::to_file(self.file.as_ref(), dest).await
+    }
+
+    /// A backup in the backups folder beside the journal, now; returns its path.
+    pub async fn backup_now(&self) -> Result<PathBuf> {
+        backup::make(self.file.as_ref(), &self.path, self.clock.now()).await
+    }
+
+    /// Keeps the journal as it is in a backup, then replaces it with the backup in `file`.
+    /// Returns the backup of the journal as it was and how many contacts it now holds.
+    pub async fn restore_backup(&self, file: &Path) -> Result<(PathBuf, u64)> {
+        SqliteStore::inspect(file).await?;
+        let kept = self.backup_now().await?;
+        let contacts = self.file.replace_from_backup(file).await?;
+        Ok((kept, contacts))
+    }
+
+    /// What every start does, after the window is up: erase what the retention setting says
+    /// is too old, then (at most once a day) a backup, keeping as many as the settings say.
+    pub async fn housekeeping(&self) -> Housekeeping {
+        let retention = self.journal.apply_retention().await;
+        let keep = match self.journal.settings().await {
+            Ok(s) => usize::from(s.backups_keep),
+            Err(_) => backup::KEEP_DEFAULT,
+        };
+        let backup = backup::daily(self.file.as_ref(), &self.path, self.clock.now(), keep).await;
+        Housekeeping { retention, backup }
+    }
+
+    /// Sets the unusable journal at `journal` aside and restores `from` (one of its backups)
+    /// in its place. On any error everything is put back as it was.
+    pub async fn recover_from_backup(
+        journal: &Path,
+        from: &Path,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        SqliteStore::inspect(from).await?;
+        let aside = set_aside(journal, clock.as_ref())?;
+        let store = SqliteStore::open(journal).await?;
+        if let Err(e) = store.replace_from_backup(from).await {
+            Store::close(&store).await;
+            let put_back = backup::remove_journal(journal).and_then(|()| match &aside {
+                Some(aside) => backup::move_journal(aside, journal),
+                None => Ok(()),
+            });
+            if let Err(stuck) = put_back {
+                tracing::error!(error = %stuck, "the unusable journal could not be put back");
+            }
+            return Err(e);
+        }
+        let location = journal.display().to_string();
+        Ok(Self::over(
+            Arc::new(store),
+            location,
+            journal.to_path_buf(),
+            clock,
+        ))
+    }
+
+    /// Sets the unusable journal at `journal` aside and starts a new, empty one there.
+    pub async fn start_new(journal: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        set_aside(journal, clock.as_ref())?;
+        Self::open(&journal.display().to_string(), clock).await
+    }
+
+    /// Opens another journal file, after checking it is one this version can use.
+    pub async fn open_other(file: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        SqliteStore::inspect(file).await?;
+        Self::open(&file.display().to_string(), clock).await
+    }
+
+    /// Flushes and closes the journal; later calls fail.
+    pub async fn close(&self) {
+        self.journal.close().await;
+    }
+}
+
+/// Moves an unusable journal out of the way (never deleting it); `None` when there was none.
+fn set_aside(journal: &Path, clock: &dyn Clock) -> Result<Option<PathBuf>> {
+    if !journal.exists() {
+        return Ok(None);
+    }
+    let aside = backup::set_aside(journal, clock.now())?;
+    tracing::warn!(journal = %journal.display(), aside = %aside.display(), "unusable journal set aside");
+    Ok(Some(aside))
+}

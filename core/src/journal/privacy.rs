@@ -1,0 +1,63 @@
+//! What the journal does for the customers' privacy: looking up and erasing one customer,
+//! retention, and pseudonymised references.
+
+use super::*;
+
+impl Journal {
+    /// Replaces the customer references of new contacts by their pseudonyms when `on` (the
+    /// setting, read once by the caller).
+    pub(super) fn pseudonymise(&self, on: bool, contacts: &mut [Contact]) -> Result<()> {
+        if !on {
+            return Ok(());
+        }
+        for c in contacts {
+            if let Some(r) = &c.customer_ref {
+                c.customer_ref = Some(self.keys.pseudonym(r)?);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn pseudonymising(&self) -> Result<bool> {
+        Ok(self.store.setting(PSEUDONYMISE).await?.as_deref() == Some("true"))
+    }
+
+    /// Every contact of one customer, deleted ones too: what a request to see one's own
+    /// data (GDPR article 15) is answered with.
+    pub async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<Contact>> {
+        let mut all = Vec::new();
+        for form in self.keys.stored_forms(&customer(customer_ref)?)? {
+            all.extend(self.store.customer_contacts(&form).await?);
+        }
+        all.sort_by_key(|(c, _)| (c.occurred_at, c.logged_at));
+        Ok(all.into_iter().map(|(c, _)| c).collect())
+    }
+
+    /// Erases every contact of one customer for good (GDPR article 17); returns how many.
+    pub async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
+        let mut erased = 0;
+        for form in self.keys.stored_forms(&customer(customer_ref)?)? {
+            erased += self.store.erase_customer(&form).await?;
+        }
+        Ok(erased)
+    }
+
+    /// Applies the retention setting now: erases the notes (or whole contacts) from before
+    /// the cut-off date. Returns the cut-off and how many contacts it touched, or `None`
+    /// when everything is kept.
+    pub async fn apply_retention(&self) -> Result<Option<(NaiveDate, u64)>> {
+        let settings = self.settings().await?;
+        let Some(months) = settings.retention_months else {
+            return Ok(None);
+        };
+        let today = self.clock.now().date_naive();
+        let cutoff = today
+            .checked_sub_months(Months::new(u32::from(months)))
+            .unwrap_or(NaiveDate::MIN);
+        let touched = self
+            .store
+            .erase_before(cutoff, settings.retention_whole_contacts)
+            .await?;
+        Ok(Some((cutoff, touched)))
+    }
+}

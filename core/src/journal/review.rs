@@ -1,0 +1,206 @@
+//! The weekly figures, the review and its drill-down, read through the rollups.
+
+use super::*;
+
+impl Journal {
+    /// Weekly figures over whole ISO weeks; by default the 12 weeks up to today.
+    pub async fn weekly(&self, query: &WeeklyQuery) -> Result<WeeklyReport> {
+        let filter = self.stats_filter(query)?;
+        let counts = self.store.week_counts(&filter).await?;
+        Ok(stats::report(filter.from, filter.to, &counts))
+    }
+
+    /// The same figures for every staff member with contacts in the range, by name.
+    pub async fn weekly_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffWeeks>> {
+        let filter = self.stats_filter(query)?;
+        let counts = self.store.week_counts_by_staff(&filter).await?;
+        let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
+        for (staff, c) in counts {
+            by_staff.entry(staff).or_default().push(c);
+        }
+        Ok(by_staff
+            .into_iter()
+            .map(|(staff, counts)| StaffWeeks {
+                staff,
+                report: stats::report(filter.from, filter.to, &counts),
+            })
+            .collect())
+    }
+
+    /// The review of a range of whole weeks: weekly figures with the rating distribution and
+    /// quadrants, and the period's totals next to those of the equally long period before.
+    pub async fn review(&self, query: &WeeklyQuery) -> Result<Review> {
+        let filter = self.stats_filter(query)?;
+        let previous_from = previous_from(&filter);
+        let both = StatsFilter {
+            from: previous_from,
+            ..filter.clone()
+        };
+        let counts = self.store.week_counts(&both).await?;
+        Ok(stats::review(
+            previous_from,
+            filter.from,
+            filter.to,
+            &counts,
+        ))
+    }
+
+    /// [`Journal::review`] for every staff member with contacts in either period.
+    pub async fn review_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffReview>> {
+        let filter = self.stats_filter(query)?;
+        let previous_from = previous_from(&filter);
+        let both = StatsFilter {
+            from: previous_from,
+            ..filter.clone()
+        };
+        let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
+        for (staff, c) in self.store.week_counts_by_staff(&both).await? {
+            by_staff.entry(staff).or_default().push(c);
+        }
+        Ok(by_staff
+            .into_iter()
+            .map(|(staff, counts)| {
+                stats::staff_review(staff, previous_from, filter.from, filter.to, &counts)
+            })
+            .collect())
+    }
+
+    /// The contacts behind a figure of the review, newest first.
+    pub async fn contacts(&self, query: &ContactsQuery) -> Result<ContactPage> {
+        let mut filter = self.stats_filter(&query.filter)?;
+        if let Some(label) = query.week.as_deref() {
+            let monday = week::parse(label).ok_or_else(|| {
+                Error::validation(
+                    "week",
+                    K::Unparseable,
+                    format!("{label:?} is not an ISO week like 2026-W47"),
+                )
+            })?;
+            filter.from = filter.from.max(monday);
+            filter.to = filter.to.min(validate::add_days(monday, 6));
+        }
+        let rating = match (query.axis, query.rating) {
+            (None, None) => None,
+            (Some(axis), Some(r)) if (1..=5).contains(&r) => Some((axis, r as u8)),
+            (Some(_), Some(r)) => {
+                return Err(Error::validation(
+                    "rating",
+                    K::OutOfRange,
+                    format!("rating {r} is not between 1 and 5"),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::validation(
+                    "axis",
+                    K::Required,
+                    "a rating needs the axis it was given on",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(Error::validation(
+                    "rating",
+                    K::Required,
+                    "an axis needs the rating to look for",
+                ))
+            }
+        };
+        let limit = query.limit.unwrap_or(100);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(Error::validation(
+                "limit",
+                K::OutOfRange,
+                format!("limit must be between 1 and {PAGE_MAX}"),
+            ));
+        }
+        let (total, contacts) = self
+            .store
+            .contacts(&DrillDown {
+                filter,
+                quadrant: query.quadrant,
+                rating,
+                open_follow_ups: query.open_follow_ups,
+                limit,
+                offset: query.offset,
+            })
+            .await?;
+        Ok(ContactPage { total, contacts })
+    }
+
+    /// Writes every contact a review filter counts as CSV (the columns of `export`, so the
+    /// file can be imported again), oldest first; returns how many.
+    pub async fn export_contacts<W: std::io::Write + Send>(
+        &self,
+        query: &WeeklyQuery,
+        out: W,
+        style: CsvStyle,
+    ) -> Result<u64> {
+        // One query, so the file is one consistent snapshot even while others write.
+        let everything = DrillDown {
+            filter: self.stats_filter(query)?,
+            quadrant: None,
+            rating: None,
+            open_follow_ups: false,
+            limit: u32::MAX,
+            offset: 0,
+        };
+        let (_, mut all) = self.store.contacts(&everything).await?;
+        all.reverse();
+        export::contacts_csv(out, &all, style)?;
+        Ok(all.len() as u64)
+    }
+
+    /// Every staff member and topic in the journal, for the review's filters.
+    pub async fn facets(&self) -> Result<Facets> {
+        let (staff, topics, first_day) = self.store.facets().await?;
+        Ok(Facets {
+            staff,
+            topics,
+            first_day,
+        })
+    }
+
+    /// The whole ISO weeks a query covers: by default the 12 weeks up to today.
+    pub(super) fn stats_filter(&self, query: &WeeklyQuery) -> Result<StatsFilter> {
+        let today = self.clock.now().date_naive();
+        let to = query.to.unwrap_or(today);
+        let from = query.from.unwrap_or_else(|| {
+            week::monday(to)
+                .checked_sub_days(Days::new(7 * (DEFAULT_WEEKS - 1)))
+                .unwrap_or(to)
+        });
+        if from > to {
+            return Err(Error::validation(
+                "from",
+                K::OutOfRange,
+                format!("from {from} is after to {to}"),
+            ));
+        }
+        // Every week of the range becomes a row of figures: a century is more than any
+        // journal holds, and keeps a mistyped year from asking for half a million weeks.
+        if (to - from).num_days() > RANGE_MAX_DAYS {
+            return Err(Error::validation(
+                "from",
+                K::OutOfRange,
+                format!("from {from} to {to} is more than 100 years"),
+            ));
+        }
+        if query.staff.len() > STAFF_FILTER_MAX {
+            return Err(Error::validation(
+                "staff",
+                K::TooLong,
+                format!("at most {STAFF_FILTER_MAX} staff members at once"),
+            ));
+        }
+        let mut staff = Vec::with_capacity(query.staff.len());
+        for name in &query.staff {
+            staff.extend(validate::short_text("staff", Some(name), STAFF_MAX)?);
+        }
+        Ok(StatsFilter {
+            from: week::monday(from),
+            to: validate::add_days(week::monday(to), 6),
+            staff,
+            channel: query.channel,
+            topic: validate::short_text("topic", query.topic.as_deref(), validate::SHORT_MAX)?,
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! The weekly counts: read from the rollups where whole ISO weeks allow, otherwise counted
+//! from the contacts; and the rollups kept up to date when new contacts arrive.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Weekday};
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::rows::corrupt;
+use super::rows::ROWS_PER_STATEMENT;
+use super::SqliteStore;
+use crate::error::Result;
+use crate::model::{positive_sql, Channel};
+use crate::store::{StatsFilter, WeekCounts};
+use crate::week;
+
+impl SqliteStore {
+    /// Counts per ISO week, or per staff member and week. Whole ISO weeks come from a rollup
+    /// (a few rows per week), unless a topic is combined with staff; anything else is counted
+    /// from the contacts themselves, through the covering index of its most selective filter.
+    pub(super) async fn counts(
+        &self,
+        f: &StatsFilter,
+        by_staff: bool,
+    ) -> Result<Vec<(String, WeekCounts)>> {
+        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
+        // Grouping by a constant would cost the rollup its key order, so the team-wide query
+        // groups by week alone and only selects an empty staff name.
+        let (select, group) = if by_staff {
+            ("staff", "staff, iso_week")
+        } else {
+            ("''", "iso_week")
+        };
+        let team = !by_staff && f.staff.is_empty();
+        let rollup = match &f.topic {
+            // The whole team has a rollup of its own, a few rows per week.
+            None if team => Some("week_team_rollup"),
+            None => Some("week_rollup"),
+            Some(_) if team => Some("week_topic_rollup"),
+            Some(_) => None,
+        };
+        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {select}, iso_week, SUM(n), SUM(both_positive), \
+                 SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \
+                 SUM(e1), SUM(e2), SUM(e3), SUM(e4), SUM(e5) \
+                 FROM {rollup} WHERE iso_week BETWEEN "
+            ));
+            sql.push_bind(week::label(f.from))
+                .push(" AND ")
+                .push_bind(week::label(f.to));
+            sql
+        } else {
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {select}, iso_week, {} \
+                 FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
+                count_columns()
+            ));
+            sql.push_bind(f.from.to_string())
+                .push(" AND ")
+                .push_bind(f.to.to_string());
+            sql
+        };
+        push_topic(&mut sql, f);
+        push_staff_channel(&mut sql, f);
+        sql.push(format!(" GROUP BY {group} ORDER BY {group}"));
+        let rows: Vec<CountRow> = sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter()
+            // Rollup rows of contacts since deleted or edited away sum to zero.
+            .filter(|row| row.2 > 0)
+            .map(into_counts)
+            .collect()
+    }
+}
+
+/// staff, iso_week, n, both positive, then the counts of functional 1–5 and emotional 1–5.
+pub(super) type CountRow = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+pub(super) fn into_counts(row: CountRow) -> Result<(String, WeekCounts)> {
+    let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()));
+    let (staff, iso_week, n, both, f1, f2, f3, f4, f5, e1, e2, e3, e4, e5) = row;
+    let counts = WeekCounts {
+        iso_week,
+        n: count(n)?,
+        both_positive: count(both)?,
+        functional: [count(f1)?, count(f2)?, count(f3)?, count(f4)?, count(f5)?],
+        emotional: [count(e1)?, count(e2)?, count(e3)?, count(e4)?, count(e5)?],
+    };
+    Ok((staff, counts))
+}
+
+/// Narrows a query on `contacts` or `week_rollup` to the filter's staff and channel.
+pub(super) fn push_staff_channel(sql: &mut QueryBuilder<'_, Sqlite>, f: &StatsFilter) {
+    if !f.staff.is_empty() {
+        sql.push(" AND staff IN (");
+        let mut names = sql.separated(", ");
+        for name in &f.staff {
+            names.push_bind(name.clone());
+        }
+        sql.push(")");
+    }
+    if let Some(channel) = f.channel {
+        sql.push(" AND channel = ").push_bind(channel.as_str());
+    }
+}
+
+pub(super) fn push_topic(sql: &mut QueryBuilder<'_, Sqlite>, f: &StatsFilter) {
+    if let Some(topic) = &f.topic {
+        sql.push(" AND topic = ").push_bind(topic.clone());
+    }
+}
+
+/// The rollup's counts of a group of contacts, in the order of its columns.
+pub(super) fn count_columns() -> String {
+    let both = format!(
+        "{} AND {}",
+        positive_sql("functional"),
+        positive_sql("emotional")
+    );
+    format!(
+        "COUNT(*), SUM({both}), \
+         SUM(functional = 1), SUM(functional = 2), SUM(functional = 3), SUM(functional = 4), \
+         SUM(functional = 5), SUM(emotional = 1), SUM(emotional = 2), SUM(emotional = 3), \
+         SUM(emotional = 4), SUM(emotional = 5)"
+    )
+}
+
+/// Adds new counts to a rollup row that exists already; `key` is the rollup's primary key.
+pub(super) fn rollup_upsert(key: &str) -> String {
+    format!(
+        " ON CONFLICT ({key}) DO UPDATE SET \
+         n = n + excluded.n, both_positive = both_positive + excluded.both_positive, \
+         f1 = f1 + excluded.f1, f2 = f2 + excluded.f2, f3 = f3 + excluded.f3, \
+         f4 = f4 + excluded.f4, f5 = f5 + excluded.f5, \
+         e1 = e1 + excluded.e1, e2 = e2 + excluded.e2, e3 = e3 + excluded.e3, \
+         e4 = e4 + excluded.e4, e5 = e5 + excluded.e5"
+    )
+}
+
+/// The rollups that new contacts are folded into, with the contact columns each is keyed by
+/// (in the table's column order) and the condition a contact must meet to count in it.
+pub(super) const ROLLUPS: [(&str, &str, &str); 2] = [
+    ("week_rollup", "iso_week, staff, channel", "TRUE"),
+    (
+        "week_topic_rollup",
+        "iso_week, topic, channel",
+        "topic IS NOT NULL",
+    ),
+];
+
+/// New contacts counted per rollup row: the key's values, in the order of [`ROLLUPS`].
+pub(super) type Fold = HashMap<(String, String, Channel), WeekCounts>;
+
+/// Writes counts folded in memory to `table`, adding to the rows that exist.
+pub(super) async fn flush_rollup(
+    tx: &mut sqlx::SqliteConnection,
+    table: &str,
+    key: &str,
+    fold: Fold,
+) -> Result<()> {
+    let groups: Vec<_> = fold.into_iter().collect();
+    for part in groups.chunks(ROWS_PER_STATEMENT) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("INSERT INTO {table} "));
+        sql.push_values(part, |mut row, ((week, group, channel), k)| {
+            row.push_bind(week.as_str())
+                .push_bind(group.as_str())
+                .push_bind(channel.as_str())
+                .push_bind(i64::from(k.n))
+                .push_bind(i64::from(k.both_positive));
+            for v in k.functional.iter().chain(&k.emotional) {
+                row.push_bind(i64::from(*v));
+            }
+        });
+        sql.push(rollup_upsert(key));
+        sql.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}

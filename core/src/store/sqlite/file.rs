@@ -1,0 +1,199 @@
+//! The journal as a file on this desktop: what only an SQLite journal has (its own integrity
+//! check, consistent snapshots, replacing it whole from a backup). A team's server keeps its
+//! data in PostgreSQL, which has its own tools for all three, so these are not part of
+//! [`Store`](super::super::Store).
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::Connection;
+
+use super::counts::{count_columns, ROLLUPS};
+use super::{SqliteStore, MIGRATOR};
+use crate::error::{Error, FileProblem, Result};
+use crate::store::Store;
+
+/// What [`SqliteStore::inspect`] found in a journal file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileCheck {
+    /// The newest migration applied.
+    pub schema_version: i64,
+    pub contacts: u64,
+}
+
+impl SqliteStore {
+    /// Reads a journal file without changing it, and refuses one that is not a journal, is
+    /// damaged, or was written by a newer version: each with a message that says so.
+    pub async fn inspect(path: &Path) -> Result<FileCheck> {
+        let shown = path.display();
+        let unusable = |problem: FileProblem, why: String| Error::Journal {
+            problem,
+            message: format!("{shown} {why}"),
+        };
+        let damaged = |why: String| unusable(FileProblem::Damaged, why);
+        if !path.is_file() {
+            return Err(unusable(FileProblem::Missing, "does not exist".into()));
+        }
+        let options = SqliteConnectOptions::new().filename(path).read_only(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| damaged(format!("cannot be opened ({e})")))?;
+        let result = async {
+            let check: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
+                .fetch_all(&mut conn)
+                .await
+                .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+                    Some(code) if code == "26" => unusable(
+                        FileProblem::NotJournal,
+                        "is not a Contactmoment journal (not an SQLite database)".into(),
+                    ),
+                    _ => damaged(format!("is damaged ({e})")),
+                })?;
+            if check != ["ok"] {
+                return Err(damaged(format!(
+                    "is damaged: {}",
+                    check.first().map_or("", String::as_str)
+                )));
+            }
+            let not_journal = |_| {
+                unusable(
+                    FileProblem::NotJournal,
+                    "is not a Contactmoment journal".into(),
+                )
+            };
+            let version: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .map_err(not_journal)?;
+            let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+            if version > latest {
+                return Err(unusable(
+                    FileProblem::Newer,
+                    format!(
+                        "was written by a newer version of Contactmoment (schema {version}; this \
+                     version knows up to {latest}): update Contactmoment, or open a backup"
+                    ),
+                ));
+            }
+            let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+                .fetch_one(&mut conn)
+                .await
+                .map_err(not_journal)?;
+            Ok(FileCheck {
+                schema_version: version,
+                contacts: u64::try_from(contacts).unwrap_or(0),
+            })
+        }
+        .await;
+        let _ = conn.close().await;
+        result
+    }
+}
+
+/// The operations on the journal file itself.
+#[async_trait]
+pub trait JournalFile: Send + Sync {
+    /// The storage engine's own consistency check: `["ok"]`, or each problem it found.
+    async fn check(&self) -> Result<Vec<String>>;
+
+    /// Writes a consistent snapshot of the whole journal into the new file `dest`, while
+    /// others go on reading and writing.
+    async fn snapshot(&self, dest: &Path) -> Result<()>;
+
+    /// Replaces the whole journal with the backup in `file`, after checking that the file is
+    /// a sound journal of this or an earlier version; all at once or, on any error, not at
+    /// all. Returns how many contacts the journal now holds.
+    async fn replace_from_backup(&self, file: &Path) -> Result<u64>;
+}
+
+#[async_trait]
+impl JournalFile for SqliteStore {
+    async fn check(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    async fn snapshot(&self, dest: &Path) -> Result<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(dest.to_string_lossy().into_owned())
+            .execute(&self.reader)
+            .await?;
+        Ok(())
+    }
+
+    async fn replace_from_backup(&self, file: &Path) -> Result<u64> {
+        SqliteStore::inspect(file).await?;
+        // A copy of the backup is brought up to this version first, so that a backup made by
+        // an older version restores as well; the journal itself then changes in one
+        // transaction, which readers (the app) see all at once or not at all.
+        let copy = file.with_extension("restoring");
+        let _ = std::fs::remove_file(&copy);
+        {
+            let original = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(SqliteConnectOptions::new().filename(file).read_only(true))
+                .await?;
+            let made = sqlx::query("VACUUM INTO ?")
+                .bind(copy.to_string_lossy().into_owned())
+                .execute(&original)
+                .await;
+            original.close().await;
+            made?;
+        }
+        let result = async {
+            SqliteStore::open(&copy).await?.close().await;
+            let mut conn = self.writer.acquire().await?;
+            sqlx::query("ATTACH DATABASE ? AS incoming")
+                .bind(copy.to_string_lossy().into_owned())
+                .execute(&mut *conn)
+                .await?;
+            let replaced = replace_from_incoming(&mut conn).await;
+            sqlx::query("DETACH DATABASE incoming")
+                .execute(&mut *conn)
+                .await?;
+            replaced
+        }
+        .await;
+        let _ = std::fs::remove_file(&copy);
+        result
+    }
+}
+
+/// Replaces every contact and setting with those of the attached database `incoming` (at
+/// this schema version) and counts the rollups afresh, in one transaction.
+async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    for table in [
+        "week_rollup",
+        "week_team_rollup",
+        "week_topic_rollup",
+        "contacts",
+        "settings",
+    ] {
+        sqlx::query(&format!("DELETE FROM main.{table}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let restored = sqlx::query("INSERT INTO main.contacts SELECT * FROM incoming.contacts")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("INSERT INTO main.settings SELECT * FROM incoming.settings")
+        .execute(&mut *tx)
+        .await?;
+    for (table, key, condition) in ROLLUPS {
+        sqlx::query(&format!(
+            "INSERT INTO main.{table} SELECT {key}, {} FROM main.contacts \
+             WHERE deleted_at IS NULL AND {condition} GROUP BY {key}",
+            count_columns()
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(restored)
+}

@@ -1,0 +1,563 @@
+//! The embedded default: one SQLite file, tuned so that a contact reported as saved survives
+//! a crash of the app or the machine.
+//!
+//! - WAL with `synchronous=FULL`: each commit is fsynced before it returns.
+//! - Writes go through a pool of exactly one connection and start with `BEGIN IMMEDIATE`, so
+//!   a write never has to upgrade a read lock (the source of "database is locked" surprises
+//!   when the app and the CLI write at once); `busy_timeout` makes other processes wait.
+//! - Reads use their own small pool and never block the writer.
+
+mod bulk;
+mod counts;
+pub mod file;
+mod rows;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+pub use file::{FileCheck, JournalFile};
+
+use super::{BulkWrite, DrillDown, Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use crate::error::{Error, Result};
+use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
+use bulk::{SqliteBulk, BULK_REBUILD_MIN};
+use counts::{push_staff_channel, push_topic};
+use rows::{
+    bind_mutable, corrupt, rfc3339_utc, ContactRow, Query, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How long a write waits for another one to finish before it fails. An import or demo of a
+/// million contacts holds the write lock for its whole transaction (about 20 s here); a save
+/// from the app or the CLI meanwhile waits for it rather than failing with "database is
+/// locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+const READERS: u32 = 4;
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the journal file at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        Self::open_with(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// Opens a `sqlite:` URL, e.g. `sqlite:///var/lib/contactmoment/journal.sqlite`.
+    pub async fn open_url(url: &str) -> Result<Self> {
+        Self::open_with(SqliteConnectOptions::from_str(url)?).await
+    }
+
+    async fn open_with(base: SqliteConnectOptions) -> Result<Self> {
+        let options = base
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(BUSY_TIMEOUT * 2)
+            // A larger page cache keeps the indexes of a big import in memory between
+            // statements (the default is 2 MB). Deleted and overwritten content is zeroed, so
+            // an erased note or customer cannot be read back from the file's free space.
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("cache_size", "-65536")
+                    .pragma("secure_delete", "ON"),
+            )
+            .await?;
+        MIGRATOR.run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Runs one write statement in a transaction of its own; returns how many rows it changed.
+    async fn write(&self, query: Query<'_>) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let changed = query.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Runs a DELETE or UPDATE that removes personal data, then empties the write-ahead log
+    /// into the file: with `secure_delete` on, the old text is overwritten in both.
+    async fn erase(&self, query: Query<'_>) -> Result<u64> {
+        let erased = self.write(query).await?;
+        self.empty_wal().await?;
+        Ok(erased)
+    }
+
+    /// Copies the write-ahead log into the file and empties it, so that the old versions of
+    /// changed pages are nowhere left.
+    async fn empty_wal(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs an UPDATE of one contact in its own write transaction; [`Error::NotFound`] when
+    /// it matched no row.
+    async fn update_one(&self, id: Uuid, query: Query<'_>) -> Result<()> {
+        if self.write(query).await? == 0 {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, c: &Contact) -> Result<()> {
+        self.insert_many(std::slice::from_ref(c), Existing::Fail)
+            .await
+            .map(|_| ())
+    }
+
+    async fn bulk(&self, existing: Existing, expected: u64) -> Result<Box<dyn BulkWrite>> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        // Building an index once over sorted rows beats updating it row by row when a write
+        // at least doubles the journal: the secondary indexes are dropped inside the
+        // transaction and built again before it commits (or come back with a rollback).
+        let mut rebuild = Vec::new();
+        if expected >= BULK_REBUILD_MIN {
+            let present: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM contacts")
+                .fetch_one(&mut *tx)
+                .await?;
+            if i64::try_from(expected).unwrap_or(i64::MAX) >= present {
+                rebuild = sqlx::query_as::<_, (String, String)>(
+                    "SELECT name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (name, _) in &rebuild {
+                    sqlx::query(&format!("DROP INDEX \"{name}\""))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(Box::new(SqliteBulk {
+            tx,
+            existing,
+            folds: [HashMap::new(), HashMap::new()],
+            rebuild,
+        }))
+    }
+
+    async fn update(&self, c: &Contact) -> Result<()> {
+        let sql = format!(
+            "UPDATE contacts SET ({MUTABLE_COLUMNS}) = ({MUTABLE_PLACEHOLDERS}) \
+             WHERE id = ? AND deleted_at IS NULL"
+        );
+        self.update_one(
+            c.id,
+            bind_mutable(sqlx::query(&sql), c).bind(c.id.to_string()),
+        )
+        .await
+    }
+
+    async fn get(&self, id: Uuid) -> Result<Option<(Contact, bool)>> {
+        sqlx::query_as::<_, ContactRow>("SELECT * FROM contacts WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?
+            .map(ContactRow::into_contact)
+            .transpose()
+    }
+
+    async fn set_deleted(&self, id: Uuid, deleted_at: Option<DateTime<Utc>>) -> Result<()> {
+        let query = sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
+            .bind(deleted_at.map(rfc3339_utc))
+            .bind(id.to_string());
+        self.update_one(id, query).await
+    }
+
+    async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {
+        const ORDER: &str = " ORDER BY occurred_ms DESC, logged_at DESC";
+        // One part of the list: live contacts (with `condition` and the date), newest first.
+        let part = |sql: &mut QueryBuilder<'_, Sqlite>, condition: Option<(&str, &str)>| {
+            sql.push("SELECT * FROM contacts WHERE deleted_at IS NULL");
+            if let Some(since) = q.since {
+                sql.push(" AND local_date >= ").push_bind(since.to_string());
+            }
+            if let Some((column, value)) = condition {
+                sql.push(column).push_bind(value.to_owned());
+            }
+            sql.push(ORDER);
+            if let Some(limit) = q.limit {
+                sql.push(" LIMIT ").push_bind(i64::from(limit));
+            }
+        };
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        match (&q.member, &q.staff) {
+            // The member's contacts under any name, and those under their current name that
+            // no one has claimed (imported, or from the demo): two parts, each read newest
+            // first through its own index, then merged. One query with OR would scan the
+            // whole journal by time for someone with few contacts.
+            (Some(member), Some(staff)) => {
+                sql.push("SELECT * FROM (");
+                part(&mut sql, Some((" AND staff_id = ", member)));
+                sql.push(") UNION ALL SELECT * FROM (");
+                part(
+                    &mut sql,
+                    Some((" AND staff_id IS NULL AND staff = ", staff)),
+                );
+                sql.push(")").push(ORDER);
+                if let Some(limit) = q.limit {
+                    sql.push(" LIMIT ").push_bind(i64::from(limit));
+                }
+            }
+            (Some(member), None) => part(&mut sql, Some((" AND staff_id = ", member))),
+            (None, Some(staff)) => part(&mut sql, Some((" AND staff = ", staff))),
+            (None, None) => part(&mut sql, None),
+        }
+        sql.build_query_as::<ContactRow>()
+            .fetch_all(&self.reader)
+            .await?
+            .into_iter()
+            .map(ContactRow::into_live)
+            .collect()
+    }
+
+    async fn contacts(&self, q: &DrillDown) -> Result<(u64, Vec<Contact>)> {
+        let f = &q.filter;
+        // Without statistics SQLite cannot know the partial index of open follow-ups holds
+        // only a few rows, so it is named.
+        let source = if q.open_follow_ups {
+            "contacts INDEXED BY contacts_open_follow_ups"
+        } else {
+            "contacts"
+        };
+        let filtered = |select: &str| {
+            let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+                "SELECT {select} FROM {source} WHERE deleted_at IS NULL AND local_date BETWEEN "
+            ));
+            sql.push_bind(f.from.to_string())
+                .push(" AND ")
+                .push_bind(f.to.to_string());
+            push_topic(&mut sql, f);
+            push_staff_channel(&mut sql, f);
+            if let Some(quadrant) = q.quadrant {
+                let (solved, welcome) = match quadrant {
+                    Quadrant::SolvedWelcome => (true, true),
+                    Quadrant::SolvedNotWelcome => (true, false),
+                    Quadrant::WelcomeNotSolved => (false, true),
+                    Quadrant::Neither => (false, false),
+                };
+                let side = |column: &str, positive: bool| {
+                    let rule = positive_sql(column);
+                    if positive {
+                        rule
+                    } else {
+                        format!("NOT {rule}")
+                    }
+                };
+                sql.push(format!(
+                    " AND {} AND {}",
+                    side("functional", solved),
+                    side("emotional", welcome)
+                ));
+            }
+            if let Some((axis, rating)) = q.rating {
+                sql.push(match axis {
+                    Axis::Functional => " AND functional = ",
+                    Axis::Emotional => " AND emotional = ",
+                })
+                .push_bind(i64::from(rating));
+            }
+            if q.open_follow_ups {
+                // Spelled exactly as in the partial index, so SQLite can use it.
+                sql.push(format!(
+                    " AND follow_up_done_at IS NULL AND {}",
+                    needs_follow_up_sql()
+                ));
+            }
+            sql
+        };
+        let total: i64 = filtered("COUNT(*)")
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await?;
+        let mut page = filtered("*");
+        // Newest first by local date, which the date indexes deliver in order, so only the
+        // contacts of one day are sorted by time and the scan stops at the page's end.
+        page.push(" ORDER BY local_date DESC, occurred_ms DESC, logged_at DESC LIMIT ")
+            .push_bind(i64::from(q.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(q.offset));
+        let contacts = page
+            .build_query_as::<ContactRow>()
+            .fetch_all(&self.reader)
+            .await?
+            .into_iter()
+            .map(ContactRow::into_live)
+            .collect::<Result<_>>()?;
+        Ok((u64::try_from(total).unwrap_or(0), contacts))
+    }
+
+    async fn set_follow_up_done(
+        &self,
+        id: Uuid,
+        done: Option<(DateTime<Utc>, &str)>,
+    ) -> Result<()> {
+        let query = sqlx::query(
+            "UPDATE contacts SET follow_up_done_at = ?, follow_up_done_by = ? \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(done.map(|(at, _)| rfc3339_utc(at)))
+        .bind(done.map(|(_, by)| by))
+        .bind(id.to_string());
+        self.update_one(id, query).await
+    }
+
+    async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)> {
+        // DISTINCT would read a whole index; hopping from each value to the next one is a
+        // seek per distinct value, through the same covering indexes the filters use.
+        let distinct = |column: &str| {
+            format!(
+                "WITH RECURSIVE v(x) AS ( \
+                     SELECT MIN({column}) FROM contacts \
+                     WHERE deleted_at IS NULL AND {column} IS NOT NULL \
+                     UNION ALL \
+                     SELECT (SELECT MIN({column}) FROM contacts \
+                             WHERE deleted_at IS NULL AND {column} IS NOT NULL \
+                               AND {column} > v.x) \
+                     FROM v WHERE v.x IS NOT NULL) \
+                 SELECT x FROM v WHERE x IS NOT NULL"
+            )
+        };
+        let staff = sqlx::query_scalar(&distinct("staff"))
+            .fetch_all(&self.reader)
+            .await?;
+        let topics = sqlx::query_scalar(&distinct("topic"))
+            .fetch_all(&self.reader)
+            .await?;
+        let first: Option<String> =
+            sqlx::query_scalar("SELECT MIN(local_date) FROM contacts WHERE deleted_at IS NULL")
+                .fetch_one(&self.reader)
+                .await?;
+        let first = first
+            .map(|d| NaiveDate::from_str(&d).map_err(|_| corrupt("local_date", &d)))
+            .transpose()?;
+        Ok((staff, topics, first))
+    }
+
+    async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
+        Ok(self
+            .counts(f, false)
+            .await?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    async fn week_counts_by_staff(&self, f: &StatsFilter) -> Result<Vec<(String, WeekCounts)>> {
+        self.counts(f, true).await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
+    }
+
+    async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64> {
+        self.write(
+            sqlx::query(
+                "UPDATE contacts SET staff_id = ? \
+                 WHERE staff = ? AND staff_id IS NULL AND deleted_at IS NULL",
+            )
+            .bind(member)
+            .bind(name),
+        )
+        .await
+    }
+
+    async fn member_names(&self, member: &str, current: &str) -> Result<Vec<(String, u64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT staff, COUNT(*) FROM contacts \
+             WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL \
+             GROUP BY staff ORDER BY staff",
+        )
+        .bind(member)
+        .bind(current)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, n)| (name, u64::try_from(n).unwrap_or(0)))
+            .collect())
+    }
+
+    async fn rename_member(&self, member: &str, name: &str, at: DateTime<Utc>) -> Result<u64> {
+        // The rollup triggers move each contact's counts to the new name.
+        self.write(
+            sqlx::query(
+                "UPDATE contacts SET staff = ?, updated_at = ? \
+                 WHERE staff_id = ? AND staff <> ? AND deleted_at IS NULL",
+            )
+            .bind(name)
+            .bind(rfc3339_utc(at))
+            .bind(member)
+            .bind(name),
+        )
+        .await
+    }
+
+    async fn put_settings(&self, values: &[(&str, Option<&str>)]) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        for &(key, value) in values {
+            match value {
+                Some(v) => {
+                    sqlx::query(
+                        "INSERT INTO settings (key, value) VALUES (?, ?) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )
+                    .bind(key)
+                    .bind(v)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM settings WHERE key = ?")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<(Contact, bool)>> {
+        sqlx::query_as::<_, ContactRow>(
+            "SELECT * FROM contacts WHERE customer_ref = ? ORDER BY occurred_ms, logged_at",
+        )
+        .bind(customer_ref)
+        .fetch_all(&self.reader)
+        .await?
+        .into_iter()
+        .map(ContactRow::into_contact)
+        .collect()
+    }
+
+    async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
+        let query = sqlx::query("DELETE FROM contacts WHERE customer_ref = ?").bind(customer_ref);
+        self.erase(query).await
+    }
+
+    async fn erase_before(&self, before: NaiveDate, whole_contacts: bool) -> Result<u64> {
+        let sql = if whole_contacts {
+            "DELETE FROM contacts WHERE local_date < ?"
+        } else {
+            "UPDATE contacts SET note = NULL WHERE note IS NOT NULL AND local_date < ?"
+        };
+        self.erase(sqlx::query(sql).bind(before.to_string())).await
+    }
+
+    async fn plain_customer_refs(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT customer_ref FROM contacts \
+             WHERE customer_ref IS NOT NULL AND customer_ref NOT LIKE 'ps:%'",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    async fn rename_customer_refs(&self, renames: &[(String, String)]) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut renamed = 0;
+        for (from, to) in renames {
+            renamed += sqlx::query("UPDATE contacts SET customer_ref = ? WHERE customer_ref = ?")
+                .bind(to)
+                .bind(from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        self.empty_wal().await?;
+        Ok(renamed)
+    }
+
+    async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the README rests crash and power-cut safety and erasure on, read back from the
+    /// connections themselves: a SIGKILL cannot tell `synchronous=NORMAL` from `FULL`, so
+    /// only this test notices if the setting is lost.
+    #[tokio::test]
+    async fn the_writer_runs_wal_synchronous_full_and_secure_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .unwrap();
+        let mut writer = store.writer.acquire().await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(
+            synchronous, 2,
+            "synchronous=FULL (2): an fsync at every commit"
+        );
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(journal_mode, "wal");
+        let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(secure_delete, 1, "freed space is overwritten");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *writer)
+            .await
+            .unwrap();
+        assert_eq!(foreign_keys, 1);
+        drop(writer);
+        let mut reader = store.reader.acquire().await.unwrap();
+        let reader_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *reader)
+            .await
+            .unwrap();
+        assert_eq!(reader_mode, "wal", "readers never block the writer");
+        drop(reader);
+        store.close().await;
+    }
+}
