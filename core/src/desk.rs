@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 
 use crate::backup::{self, StartupProblem};
 use crate::clock::Clock;
@@ -15,6 +15,8 @@ use crate::journal::Journal;
 use crate::location;
 use crate::store::sqlite::{FileCheck, JournalFile, SqliteStore};
 use crate::store::Store;
+use crate::team::sync::{self, SyncReport, TeamStatus};
+use crate::team::wire::{Member, NewMember, NewMemberReply, Role, TeamSettings};
 
 /// An open journal file and the journal over it.
 #[derive(Clone)]
@@ -192,6 +194,88 @@ impl Desk {
     pub async fn open_other(file: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         SqliteStore::inspect(file).await?;
         Self::open(&file.display().to_string(), clock).await
+    }
+
+    /// This desk's team membership and where its sync stands; `None` outside a team.
+    pub async fn team_status(&self) -> Result<Option<TeamStatus>> {
+        sync::status(&self.file).await
+    }
+
+    /// Joins a team with a one-time code; this desk's contacts become the member's and are
+    /// pushed, and the team's contacts the member may see are pulled.
+    pub async fn join_team(&self, code: &str, insecure_http: bool) -> Result<(Member, SyncReport)> {
+        let own = self.journal.member_id().await?;
+        let device = format!(
+            "{} on {}",
+            whoami::username(),
+            whoami::fallible::hostname().unwrap_or_default()
+        );
+        let (link, _) = sync::join(
+            &self.file,
+            code,
+            device.trim_end_matches(" on "),
+            insecure_http,
+            &own,
+        )
+        .await?;
+        let report = self.sync().await?;
+        Ok((link.member, report))
+    }
+
+    /// Leaves the team on this desk: the server forgets this device (when it can be
+    /// reached), the contacts stay in the journal. Returns how many changes were still
+    /// waiting to be pushed and are now dropped.
+    pub async fn leave_team(&self) -> Result<u64> {
+        let link = sync::link(&self.file).await?;
+        if let Err(e) = sync::client(&link)?.leave().await {
+            tracing::warn!(error = %e, "the server could not be told that this desk left");
+        }
+        self.file.leave_team().await
+    }
+
+    /// One round of sync: push everything waiting, pull everything new.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        sync::round(&self.file, self.clock.now().with_timezone(&Utc), false).await
+    }
+
+    /// Like [`Desk::sync`], but the pull waits at the server until something changes (or
+    /// about half a minute passes): a lead's review shows a colleague's save within moments.
+    pub async fn sync_waiting(&self) -> Result<SyncReport> {
+        sync::round(&self.file, self.clock.now().with_timezone(&Utc), true).await
+    }
+
+    /// A lead adds a member to the team; returns their one-time join code.
+    pub async fn add_member(&self, name: &str, role: Role) -> Result<NewMemberReply> {
+        let link = sync::link(&self.file).await?;
+        sync::require_lead(&link)?;
+        sync::client(&link)?
+            .add_member(&NewMember {
+                name: name.to_owned(),
+                role,
+            })
+            .await
+    }
+
+    /// A lead removes a member: every device of theirs is refused from now on.
+    pub async fn remove_member(&self, member_id: &str) -> Result<()> {
+        let link = sync::link(&self.file).await?;
+        sync::require_lead(&link)?;
+        sync::client(&link)?.remove_member(member_id).await?;
+        Ok(())
+    }
+
+    /// A lead shares the team's settings (targets, retention, pseudonyms) with the team.
+    pub async fn share_team_settings(&self) -> Result<()> {
+        let link = sync::link(&self.file).await?;
+        sync::require_lead(&link)?;
+        let mut values = Vec::new();
+        for key in crate::team::TEAM_SETTINGS {
+            values.push((key.to_owned(), self.journal.setting(key).await?));
+        }
+        sync::client(&link)?
+            .set_team_settings(&TeamSettings { values })
+            .await?;
+        Ok(())
     }
 
     /// Flushes and closes the journal; later calls fail.

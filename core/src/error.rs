@@ -51,6 +51,12 @@ pub enum Error {
         problem: FileProblem,
         message: String,
     },
+    /// The team server could not be reached; what was saved here stays and syncs later.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The team server refused: this member may not do that, or the desk left the team.
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -74,6 +80,8 @@ impl Error {
             | Self::Io(_)
             | Self::Unusable(_)
             | Self::Journal { .. } => ErrorCode::Storage,
+            Self::Unreachable(_) => ErrorCode::Unreachable,
+            Self::NotAllowed(_) => ErrorCode::NotAllowed,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -99,6 +107,8 @@ pub enum ErrorCode {
     NotFound,
     Conflict,
     Storage,
+    Unreachable,
+    NotAllowed,
     Internal,
 }
 
@@ -143,6 +153,8 @@ impl From<&Error> for ErrorPayload {
             },
             Error::NotFound(_)
             | Error::Conflict(_)
+            | Error::Unreachable(_)
+            | Error::NotAllowed(_)
             | Error::Unusable(_)
             | Error::Journal { .. } => Self {
                 code: e.code(),

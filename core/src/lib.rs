@@ -20,6 +20,7 @@ pub mod pseudonym;
 pub mod review;
 pub mod stats;
 pub mod store;
+pub mod team;
 pub mod validate;
 pub mod week;
 

@@ -67,6 +67,39 @@ pub fn contact(
     })
 }
 
+/// Checks a whole contact that arrives already built (from another desktop, through the team
+/// server) by the same rules as one typed here: what a desktop refuses, the server refuses.
+pub fn stored(c: &Contact) -> Result<()> {
+    rating("functional", Some(i32::from(c.functional)))?;
+    rating("emotional", Some(i32::from(c.emotional)))?;
+    let staff = short_text("staff", Some(&c.staff), STAFF_MAX)?
+        .ok_or_else(|| Error::validation("staff", K::Required, "staff is required"))?;
+    let same = |field: &str, ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::validation(
+                field,
+                K::Unparseable,
+                format!("{field} is not in its stored form"),
+            ))
+        }
+    };
+    same("staff", staff == c.staff)?;
+    for (field, value, max) in [
+        ("staff_id", &c.staff_id, SHORT_MAX),
+        ("topic", &c.topic, SHORT_MAX),
+        ("customer_ref", &c.customer_ref, SHORT_MAX),
+        ("follow_up_done_by", &c.follow_up_done_by, STAFF_MAX),
+    ] {
+        same(field, short_text(field, value.as_deref(), max)? == *value)?;
+    }
+    same("note", note(c.note.as_deref())? == c.note)?;
+    same("local_date", c.occurred_at.date_naive() == c.local_date)?;
+    same("iso_week", week::label(c.local_date) == c.iso_week)?;
+    Ok(())
+}
+
 fn rating(field: &str, value: Option<i32>) -> Result<u8> {
     let v = value.ok_or_else(|| {
         Error::validation(

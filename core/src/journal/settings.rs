@@ -161,12 +161,17 @@ impl Journal {
 
     /// This journal's member id, made once (by the migration that introduced it, or here for
     /// a journal that somehow lost it).
-    pub(super) async fn member_id(&self) -> Result<String> {
+    pub(crate) async fn member_id(&self) -> Result<String> {
         if let Some(id) = self.store.setting(MEMBER_ID).await? {
             return Ok(id);
         }
         let id = Uuid::now_v7().simple().to_string();
         self.store.put_settings(&[(MEMBER_ID, Some(&id))]).await?;
         Ok(id)
+    }
+
+    /// One stored setting as text, `None` when unset.
+    pub(crate) async fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.store.setting(key).await
     }
 }

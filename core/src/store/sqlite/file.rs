@@ -167,6 +167,14 @@ impl JournalFile for SqliteStore {
 /// this schema version) and counts the rollups afresh, in one transaction.
 async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    // The replaced contacts are not changes to share with a team: the desk pulls the team's
+    // state again from the start instead.
+    sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE team_link SET cursor = 0")
+        .execute(&mut *tx)
+        .await?;
     for table in [
         "week_rollup",
         "week_team_rollup",
@@ -185,6 +193,13 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
     sqlx::query("INSERT INTO main.settings SELECT * FROM incoming.settings")
         .execute(&mut *tx)
         .await?;
+    // In a team, this desk's person stays the member the server knows.
+    sqlx::query(
+        "INSERT OR REPLACE INTO main.settings (key, value) \
+         SELECT 'member_id', replace(member_id, '-', '') FROM main.team_link",
+    )
+    .execute(&mut *tx)
+    .await?;
     for (table, key, condition) in ROLLUPS {
         sqlx::query(&format!(
             "INSERT INTO main.{table} SELECT {key}, {} FROM main.contacts \
@@ -194,6 +209,9 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
         .execute(&mut *tx)
         .await?;
     }
+    sqlx::query("DELETE FROM sync_applying")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(restored)
 }

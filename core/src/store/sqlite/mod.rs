@@ -10,6 +10,7 @@
 mod bulk;
 mod counts;
 pub mod file;
+pub mod outbox;
 mod rows;
 
 use std::collections::HashMap;
@@ -125,17 +126,9 @@ impl SqliteStore {
         }
         Ok(())
     }
-}
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn insert(&self, c: &Contact) -> Result<()> {
-        self.insert_many(std::slice::from_ref(c), Existing::Fail)
-            .await
-            .map(|_| ())
-    }
-
-    async fn bulk(&self, existing: Existing, expected: u64) -> Result<Box<dyn BulkWrite>> {
+    /// Starts the transaction of a bulk write (see [`Store::bulk`]).
+    async fn begin_bulk(&self, existing: Existing, expected: u64) -> Result<SqliteBulk> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         // Building an index once over sorted rows beats updating it row by row when a write
         // at least doubles the journal: the secondary indexes are dropped inside the
@@ -159,12 +152,25 @@ impl Store for SqliteStore {
                 }
             }
         }
-        Ok(Box::new(SqliteBulk {
+        Ok(SqliteBulk {
             tx,
             existing,
             folds: [HashMap::new(), HashMap::new()],
             rebuild,
-        }))
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, c: &Contact) -> Result<()> {
+        self.insert_many(std::slice::from_ref(c), Existing::Fail)
+            .await
+            .map(|_| ())
+    }
+
+    async fn bulk(&self, existing: Existing, expected: u64) -> Result<Box<dyn BulkWrite>> {
+        Ok(Box::new(self.begin_bulk(existing, expected).await?))
     }
 
     async fn update(&self, c: &Contact) -> Result<()> {

@@ -18,7 +18,7 @@ pub(super) struct ContactRow {
     iso_week: String,
     logged_at: String,
     updated_at: String,
-    deleted_at: Option<String>,
+    pub(super) deleted_at: Option<String>,
     staff: String,
     staff_id: Option<String>,
     channel: String,

@@ -1,0 +1,354 @@
+//! The desk's side of team sync in the journal file: its membership, the outbox the triggers
+//! fill, and applying what a pull brought, all in SQLite transactions of their own.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+use super::rows::{bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS};
+use super::SqliteStore;
+use crate::error::{Error, Result};
+use crate::model::Contact;
+use crate::store::{BulkWrite, Existing};
+use crate::team::wire::{Change, Member, Op, Role};
+use crate::team::{Link, TEAM_SETTINGS};
+
+/// How many outbox entries one push carries at most.
+pub const PUSH_MAX: u32 = 500;
+
+/// Outbox entries read for a push, and the newest one among them.
+pub struct Pending {
+    pub ops: Vec<Op>,
+    /// Acknowledging up to here removes exactly what was sent.
+    pub up_to: i64,
+}
+
+#[derive(FromRow)]
+struct LinkRow {
+    server: String,
+    ca_pem: Option<String>,
+    insecure_http: i64,
+    token: String,
+    device_id: String,
+    member_id: String,
+    member_name: String,
+    role: String,
+    team_id: String,
+    team_name: String,
+    cursor: i64,
+    last_synced_at: Option<String>,
+    last_error: Option<String>,
+}
+
+fn uuid(what: &str, s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| corrupt(what, s))
+}
+
+fn stamp(what: &str, s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| corrupt(what, s))
+}
+
+impl LinkRow {
+    fn into_link(self) -> Result<Link> {
+        Ok(Link {
+            member: Member {
+                member_id: uuid("member_id", &self.member_id)?,
+                name: self.member_name,
+                role: Role::parse(&self.role).ok_or_else(|| corrupt("role", &self.role))?,
+                team_id: uuid("team_id", &self.team_id)?,
+                team_name: self.team_name,
+            },
+            server: self.server,
+            ca_pem: self.ca_pem,
+            insecure_http: self.insecure_http != 0,
+            token: self.token,
+            device_id: uuid("device_id", &self.device_id)?,
+            cursor: self.cursor,
+            last_synced_at: self
+                .last_synced_at
+                .as_deref()
+                .map(|s| stamp("last_synced_at", s))
+                .transpose()?,
+            last_error: self.last_error,
+        })
+    }
+}
+
+impl SqliteStore {
+    /// This desk's team membership, when it joined one.
+    pub async fn team_link(&self) -> Result<Option<Link>> {
+        sqlx::query_as::<_, LinkRow>("SELECT * FROM team_link")
+            .fetch_optional(&self.reader)
+            .await?
+            .map(LinkRow::into_link)
+            .transpose()
+    }
+
+    /// Records a membership and makes the contacts of this desk's person (`own_member`, the
+    /// journal's member id so far) the member's: they take the server's member id, and every
+    /// contact of theirs goes into the outbox, so the team gets their history.
+    pub async fn join_team(&self, link: &Link, own_member: &str) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        if sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM team_link")
+            .fetch_one(&mut *tx)
+            .await?
+            > 0
+        {
+            return Err(Error::Conflict(
+                "this journal is in a team already; leave it first".into(),
+            ));
+        }
+        let m = &link.member;
+        sqlx::query(
+            "INSERT INTO team_link (one, server, ca_pem, insecure_http, token, device_id, \
+             member_id, member_name, role, team_id, team_name) \
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&link.server)
+        .bind(&link.ca_pem)
+        .bind(i64::from(link.insecure_http))
+        .bind(&link.token)
+        .bind(link.device_id.to_string())
+        .bind(m.member_id.to_string())
+        .bind(&m.name)
+        .bind(m.role.as_str())
+        .bind(m.team_id.to_string())
+        .bind(&m.team_name)
+        .execute(&mut *tx)
+        .await?;
+        let member = m.member_id.simple().to_string();
+        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES ('member_id', ?)")
+            .bind(&member)
+            .execute(&mut *tx)
+            .await?;
+        // With the link in place, the update trigger puts each of these in the outbox.
+        let claimed = sqlx::query("UPDATE contacts SET staff_id = ? WHERE staff_id = ?")
+            .bind(&member)
+            .bind(own_member)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Ends the membership on this desk: the link and anything still waiting to be pushed go.
+    /// The contacts stay in the journal.
+    pub async fn leave_team(&self) -> Result<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let waiting = sqlx::query("DELETE FROM outbox")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM team_link")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(waiting)
+    }
+
+    /// How many contacts wait to be pushed (each counted once, however often it changed).
+    pub async fn outbox_len(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT contact_id) FROM outbox")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The oldest outbox entries, at most [`PUSH_MAX`], as operations carrying each contact's
+    /// current state. Several changes to one contact travel as its latest state once.
+    pub async fn pending(&self) -> Result<Pending> {
+        let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+            "SELECT seq, op_id, contact_id, erase, changed_at FROM outbox ORDER BY seq LIMIT ?",
+        )
+        .bind(i64::from(PUSH_MAX))
+        .fetch_all(&self.reader)
+        .await?;
+        let up_to = rows.last().map_or(0, |r| r.0);
+        let mut latest: Vec<(String, String, bool, String)> = Vec::new();
+        for (_, op_id, contact_id, erase, changed_at) in rows.into_iter().rev() {
+            if latest.iter().any(|l| l.1 == contact_id) {
+                continue;
+            }
+            latest.push((op_id, contact_id, erase != 0, changed_at));
+        }
+        latest.reverse();
+        let mut ops = Vec::with_capacity(latest.len());
+        for (op_id, contact_id, erase, changed_at) in latest {
+            let row = if erase {
+                None
+            } else {
+                sqlx::query_as::<_, ContactRow>("SELECT * FROM contacts WHERE id = ?")
+                    .bind(&contact_id)
+                    .fetch_optional(&self.reader)
+                    .await?
+            };
+            // A change to a contact that is gone since (erased later, or replaced by a
+            // restore) has nothing to send: its erasure, if any, travels as its own entry.
+            if row.is_none() && !erase {
+                continue;
+            }
+            let (contact, deleted_at) = match row {
+                Some(row) => {
+                    let deleted_at = row
+                        .deleted_at
+                        .as_deref()
+                        .map(|s| stamp("deleted_at", s))
+                        .transpose()?;
+                    (Some(row.into_contact()?.0), deleted_at)
+                }
+                None => (None, None),
+            };
+            ops.push(Op {
+                op_id: uuid("op_id", &op_id)?,
+                contact_id: uuid("contact_id", &contact_id)?,
+                changed_at: stamp("changed_at", &changed_at)?,
+                contact,
+                deleted_at,
+            });
+        }
+        Ok(Pending { ops, up_to })
+    }
+
+    /// Removes the outbox entries up to `up_to`, once the server has them.
+    pub async fn acknowledge(&self, up_to: i64) -> Result<()> {
+        self.write(sqlx::query("DELETE FROM outbox WHERE seq <= ?").bind(up_to))
+            .await?;
+        Ok(())
+    }
+
+    /// Notes how the last sync went.
+    pub async fn sync_result(&self, at: DateTime<Utc>, error: Option<&str>) -> Result<()> {
+        let query = match error {
+            Some(e) => sqlx::query("UPDATE team_link SET last_error = ?").bind(e),
+            None => sqlx::query("UPDATE team_link SET last_error = NULL, last_synced_at = ?")
+                .bind(rfc3339_utc(at)),
+        };
+        self.write(query).await?;
+        Ok(())
+    }
+
+    /// Applies one page of a pull and moves the cursor past it, in one transaction. A
+    /// contact with changes still waiting in the outbox keeps its local state: the push that
+    /// follows lets the server decide, and the next pull brings the outcome.
+    pub async fn apply_pulled(
+        &self,
+        changes: &[Change],
+        settings: &[(String, Option<String>)],
+        cursor: i64,
+    ) -> Result<u64> {
+        let mut bulk = self.begin_bulk(Existing::Skip, 0).await?;
+        let applied = {
+            let tx = &mut bulk.tx;
+            sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
+                .execute(&mut **tx)
+                .await?;
+            let ids: Vec<String> = changes.iter().map(|c| c.contact_id.to_string()).collect();
+            let waiting =
+                existing_ids(tx, "SELECT contact_id FROM outbox", "contact_id", &ids).await?;
+            let present = existing_ids(tx, "SELECT id FROM contacts", "id", &ids).await?;
+            let mut new: Vec<Contact> = Vec::new();
+            let mut new_deleted: Vec<(String, DateTime<Utc>)> = Vec::new();
+            let mut applied = 0;
+            for (change, id) in changes.iter().zip(&ids) {
+                if waiting.contains(id) {
+                    continue;
+                }
+                applied += 1;
+                match &change.contact {
+                    None => {
+                        sqlx::query("DELETE FROM contacts WHERE id = ?")
+                            .bind(id)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    Some(c) if present.contains(id) => {
+                        let sql = format!(
+                            "UPDATE contacts SET ({MUTABLE_COLUMNS}, logged_at, staff_id, \
+                             follow_up_done_at, follow_up_done_by, deleted_at) = \
+                             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"
+                        );
+                        bind_mutable(sqlx::query(&sql), c)
+                            .bind(rfc3339_utc(c.logged_at))
+                            .bind(&c.staff_id)
+                            .bind(c.follow_up_done_at.map(rfc3339_utc))
+                            .bind(&c.follow_up_done_by)
+                            .bind(change.deleted_at.map(rfc3339_utc))
+                            .bind(id)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    Some(c) => {
+                        if let Some(at) = change.deleted_at {
+                            new_deleted.push((id.clone(), at));
+                        }
+                        new.push(c.clone());
+                    }
+                }
+            }
+            (applied, new, new_deleted)
+        };
+        let (applied, new, new_deleted) = applied;
+        bulk.write(&new).await?;
+        let tx = &mut bulk.tx;
+        // New contacts go in live (the rollups count them as they arrive); a deleted one is
+        // then marked deleted, which the rollup triggers subtract again.
+        for (id, at) in new_deleted {
+            sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
+                .bind(rfc3339_utc(at))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (key, value) in settings {
+            if !TEAM_SETTINGS.contains(&key.as_str()) {
+                continue;
+            }
+            let query = match value {
+                Some(v) => {
+                    sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+                        .bind(key)
+                        .bind(v)
+                }
+                None => sqlx::query("DELETE FROM settings WHERE key = ?").bind(key),
+            };
+            query.execute(&mut **tx).await?;
+        }
+        sqlx::query("UPDATE team_link SET cursor = ?")
+            .bind(cursor)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM sync_applying")
+            .execute(&mut **tx)
+            .await?;
+        Box::new(bulk).commit().await?;
+        Ok(applied)
+    }
+}
+
+/// Which of `ids` a query's column holds, asked in chunks that stay within SQLite's limit of
+/// bound values.
+async fn existing_ids(
+    tx: &mut sqlx::Transaction<'static, Sqlite>,
+    select: &str,
+    column: &str,
+    ids: &[String],
+) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in ids.chunks(1000) {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("{select} WHERE {column} IN ("));
+        let mut list = sql.separated(", ");
+        for id in chunk {
+            list.push_bind(id.clone());
+        }
+        sql.push(")");
+        let rows: Vec<String> = sql.build_query_scalar().fetch_all(&mut **tx).await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}

@@ -1,0 +1,181 @@
+//! One round of sync: push the outbox, then pull until the cursor is current. Every step is
+//! safe to repeat: a push whose reply was lost is sent again and changes nothing, and a pull
+//! moves the cursor only in the transaction that applies what it brought.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::client::Client;
+use super::wire::{JoinRequest, PushRequest, Role};
+use super::{JoinCode, Link};
+use crate::error::{Error, Result};
+use crate::store::sqlite::SqliteStore;
+
+/// How many changes one pull page carries at most.
+pub const PULL_PAGE: u32 = 5000;
+
+/// What a round of sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct SyncReport {
+    /// Changes the server took as the contact's current version.
+    #[ts(type = "number")]
+    pub pushed: u64,
+    /// Changes the server had already, or had a newer version of.
+    #[ts(type = "number")]
+    pub skipped: u64,
+    /// Changes from the server applied here.
+    #[ts(type = "number")]
+    pub pulled: u64,
+    /// Contacts still waiting to be pushed.
+    #[ts(type = "number")]
+    pub waiting: u64,
+}
+
+/// Where sync stands, for the status line and Settings → Team.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TeamStatus {
+    pub server: String,
+    pub team_name: String,
+    pub member_name: String,
+    pub role: String,
+    /// Contacts waiting to be pushed.
+    #[ts(type = "number")]
+    pub waiting: u64,
+    #[ts(type = "string | null")]
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed, when it did.
+    pub last_error: Option<String>,
+}
+
+pub(crate) fn client(link: &Link) -> Result<Client> {
+    Ok(
+        Client::new(&link.server, link.ca_pem.as_deref(), link.insecure_http)?
+            .with_token(&link.token),
+    )
+}
+
+pub(crate) async fn link(store: &SqliteStore) -> Result<Link> {
+    store.team_link().await?.ok_or_else(|| {
+        Error::Conflict("this journal is not in a team; join one with a code first".into())
+    })
+}
+
+pub(crate) async fn status(store: &SqliteStore) -> Result<Option<TeamStatus>> {
+    let Some(link) = store.team_link().await? else {
+        return Ok(None);
+    };
+    Ok(Some(TeamStatus {
+        server: link.server,
+        team_name: link.member.team_name,
+        member_name: link.member.name,
+        role: link.member.role.as_str().to_owned(),
+        waiting: store.outbox_len().await?,
+        last_synced_at: link.last_synced_at,
+        last_error: link.last_error,
+    }))
+}
+
+/// Exchanges a join code for this device's token and records the membership. Returns the
+/// membership and how many of this desk's contacts became the member's (they are pushed by
+/// the next sync).
+pub(crate) async fn join(
+    store: &SqliteStore,
+    code: &str,
+    device_name: &str,
+    insecure_http: bool,
+    own_member: &str,
+) -> Result<(Link, u64)> {
+    let code = JoinCode::decode(code)?;
+    let client = Client::new(&code.server, code.ca_pem.as_deref(), insecure_http)?;
+    let reply = client
+        .join(&JoinRequest {
+            secret: code.secret.clone(),
+            device_name: device_name.to_owned(),
+        })
+        .await?;
+    let link = Link {
+        server: code.server,
+        ca_pem: code.ca_pem,
+        insecure_http,
+        token: reply.token,
+        device_id: reply.device_id,
+        member: reply.member,
+        cursor: 0,
+        last_synced_at: None,
+        last_error: None,
+    };
+    let claimed = store.join_team(&link, own_member).await?;
+    Ok((link, claimed))
+}
+
+/// Pushes the whole outbox, page by page.
+pub(crate) async fn push(store: &SqliteStore, client: &Client) -> Result<(u64, u64)> {
+    let (mut pushed, mut skipped) = (0, 0);
+    loop {
+        let pending = store.pending().await?;
+        if pending.up_to == 0 {
+            return Ok((pushed, skipped));
+        }
+        if !pending.ops.is_empty() {
+            let reply = client.push(&PushRequest { ops: pending.ops }).await?;
+            pushed += reply.applied;
+            skipped += reply.skipped;
+        }
+        store.acknowledge(pending.up_to).await?;
+    }
+}
+
+/// Pulls until the cursor is current; with `wait`, the first request waits for a change.
+pub(crate) async fn pull(store: &SqliteStore, client: &Client, wait: bool) -> Result<u64> {
+    let mut cursor = link(store).await?.cursor;
+    let mut pulled = 0;
+    let mut wait = wait;
+    loop {
+        let reply = client.pull(cursor, PULL_PAGE, wait).await?;
+        wait = false;
+        pulled += store
+            .apply_pulled(&reply.changes, &reply.settings, reply.cursor)
+            .await?;
+        cursor = reply.cursor;
+        if !reply.more {
+            return Ok(pulled);
+        }
+    }
+}
+
+/// Push, then pull; the outcome (time, or why it failed) is noted for the status line.
+pub(crate) async fn round(
+    store: &SqliteStore,
+    now: DateTime<Utc>,
+    wait: bool,
+) -> Result<SyncReport> {
+    let result = async {
+        let client = client(&link(store).await?)?;
+        let (pushed, skipped) = push(store, &client).await?;
+        let pulled = pull(store, &client, wait).await?;
+        // What was saved while the pull waited goes out at once.
+        let (more, also_skipped) = push(store, &client).await?;
+        Ok::<_, Error>(SyncReport {
+            pushed: pushed + more,
+            skipped: skipped + also_skipped,
+            pulled,
+            waiting: store.outbox_len().await?,
+        })
+    }
+    .await;
+    let noted = match &result {
+        Ok(_) => store.sync_result(now, None).await,
+        Err(e) => store.sync_result(now, Some(&e.to_string())).await,
+    };
+    noted?;
+    result
+}
+
+pub(crate) fn require_lead(link: &Link) -> Result<()> {
+    if link.member.role == Role::Lead {
+        Ok(())
+    } else {
+        Err(Error::NotAllowed("only a team lead can do that".into()))
+    }
+}

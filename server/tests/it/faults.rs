@@ -1,0 +1,179 @@
+//! Nothing saved is lost and nothing arrives twice: PostgreSQL crashing in the middle of
+//! pushes, a reply lost after the server committed, a desk closed between its save and its
+//! push, a desk that could not reach the server for a while.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use contactmoment_core::team::client::Client;
+use contactmoment_core::team::wire::{PushRequest, Role};
+use uuid::Uuid;
+
+use crate::support::{Desktop, Team};
+
+/// Every contact on the server that is not erased: id → (functional, emotional).
+async fn on_server(team: &Team) -> BTreeMap<String, (i64, i64)> {
+    let rows: Vec<(Uuid, i64, i64)> = sqlx::query_as(
+        "SELECT id, (body->>'functional')::bigint, (body->>'emotional')::bigint \
+         FROM contacts WHERE body IS NOT NULL AND deleted_at IS NULL",
+    )
+    .fetch_all(&team.owner)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(id, f, e)| (id.to_string(), (f, e)))
+        .collect()
+}
+
+/// Every live contact a desk holds: id → (functional, emotional).
+async fn on_desk(d: &Desktop) -> BTreeMap<String, (i64, i64)> {
+    d.desk
+        .journal()
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                (i64::from(c.functional), i64::from(c.emotional)),
+            )
+        })
+        .collect()
+}
+
+/// Syncs until it works (the server or its database may be down for a moment).
+async fn sync_until_done(d: &Desktop) {
+    for _ in 0..100 {
+        if d.desk.sync().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("sync did not succeed within 10 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_crashing_during_pushes_loses_nothing_and_duplicates_nothing() {
+    let team = Team::start_alone("Crashes").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let mut failures = 0;
+    for round in 0..3 {
+        // Saves and pushes keep going while the database goes down and comes back.
+        let pusher = {
+            let desk = anna.desk.clone();
+            tokio::spawn(async move {
+                let mut failed = 0;
+                for i in 0..40 {
+                    desk.journal()
+                        .log(&contactmoment_core::ContactInput {
+                            functional: Some(1 + (i % 5)),
+                            emotional: Some(1 + ((i + round) % 5)),
+                            ..Default::default()
+                        })
+                        .await
+                        .unwrap();
+                    if desk.sync().await.is_err() {
+                        failed += 1;
+                    }
+                }
+                failed
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        team.cluster.stop_immediate();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        team.cluster.start_server();
+        failures += pusher.await.unwrap();
+    }
+    assert!(failures > 0, "the database was down while pushes ran");
+    sync_until_done(&anna).await;
+    sync_until_done(&lead).await;
+    let local = on_desk(&anna).await;
+    assert_eq!(local.len(), 120);
+    assert_eq!(
+        on_server(&team).await,
+        local,
+        "every saved contact once, in its latest version"
+    );
+    assert_eq!(on_desk(&lead).await, local);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+        .fetch_one(&team.owner)
+        .await
+        .unwrap();
+    assert_eq!(rows, 120);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_reply_a_closed_desk_and_a_day_offline_lose_nothing() {
+    let mut team = Team::start("Offline").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let mut anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+
+    // The server commits a push whose reply never arrives: the desk still has the changes
+    // in its outbox and sends them again, which changes nothing.
+    anna.log(4, 4).await;
+    anna.log(2, 2).await;
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        anna.dir.path().join("journal.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let client = Client::new(&format!("http://{}", team.addr), None, true)
+        .unwrap()
+        .with_token(&token);
+    let sent_ops = {
+        // What the next push would send, sent by hand and its reply dropped.
+        let status = anna.desk.team_status().await.unwrap().unwrap();
+        assert_eq!(status.waiting, 2);
+        let store = contactmoment_core::SqliteStore::open(&anna.dir.path().join("journal.sqlite"))
+            .await
+            .unwrap();
+        let pending = store.pending().await.unwrap();
+        let _dropped = client
+            .push(&PushRequest {
+                ops: pending.ops.clone(),
+            })
+            .await
+            .unwrap();
+        pending.ops.len()
+    };
+    assert_eq!(sent_ops, 2);
+    let resent = anna.desk.sync().await.unwrap();
+    assert_eq!((resent.pushed, resent.skipped), (0, 2), "{resent:?}");
+
+    // A save, then the desk closes before any push: the change waits in the journal.
+    let unsent = anna.log(5, 5).await;
+    anna.reopen().await;
+    assert_eq!(anna.desk.team_status().await.unwrap().unwrap().waiting, 1);
+
+    // A day without the server: logging goes on, sync says why it cannot.
+    team.stop_server();
+    for _ in 0..30 {
+        anna.log(3, 4).await;
+    }
+    let err = anna.desk.sync().await.unwrap_err();
+    assert!(err.to_string().contains("cannot be reached"), "{err}");
+    let status = anna.desk.team_status().await.unwrap().unwrap();
+    assert_eq!(status.waiting, 31);
+    assert!(status.last_error.is_some());
+    team.restart_server().await;
+    sync_until_done(&anna).await;
+    sync_until_done(&lead).await;
+    let status = anna.desk.team_status().await.unwrap().unwrap();
+    assert_eq!((status.waiting, status.last_error), (0, None));
+    let local = on_desk(&anna).await;
+    assert_eq!(local.len(), 33);
+    assert!(local.contains_key(&unsent));
+    assert_eq!(on_server(&team).await, local);
+    assert_eq!(on_desk(&lead).await, local);
+}

@@ -1,0 +1,320 @@
+//! Local-first sync through the server: what staff save reaches their lead, edits and
+//! erasures follow, a resent push changes nothing, and a pull never skips a change that
+//! committed late.
+
+use contactmoment_core::team::client::Client;
+use contactmoment_core::team::wire::{Op, PushRequest, Role};
+use contactmoment_core::{ContactInput, WeeklyQuery};
+
+use crate::support::{Desktop, Team};
+
+/// Each week's counts: (week, n, rated 4-5 on solved, rated 4-5 on welcome).
+fn counts(r: &contactmoment_core::WeeklyReport) -> Vec<(String, u32, u32, u32)> {
+    r.weeks
+        .iter()
+        .map(|w| {
+            (
+                w.week.clone(),
+                w.n,
+                w.functional_positive,
+                w.emotional_positive,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lead_sees_the_team_week_and_staff_see_only_their_own() {
+    let team = Team::start("Service desk").await;
+    let (_, code_a) = team.member("Anna", Role::Staff).await;
+    let (_, code_b) = team.member("Bram", Role::Staff).await;
+    // Anna logged before she joined: her history comes along.
+    let anna = Desktop::new("Anna").await;
+    let before = anna.log(5, 2).await;
+    anna.desk.join_team(&code_a, true).await.unwrap();
+    let bram = Desktop::join("Bram", &code_b).await;
+    let mut expected = vec![before];
+    for (f, e) in [(4, 4), (2, 5), (1, 1)] {
+        expected.push(anna.log(f, e).await);
+    }
+    for (f, e) in [(5, 5), (3, 2)] {
+        expected.push(bram.log(f, e).await);
+    }
+    // The contact from before joining went at the join; these three now.
+    let report = anna.desk.sync().await.unwrap();
+    assert_eq!(report.pushed, 3, "{report:?}");
+    assert_eq!(report.waiting, 0);
+    bram.desk.sync().await.unwrap();
+
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    expected.sort();
+    assert_eq!(
+        lead.ids().await,
+        expected,
+        "the lead holds the whole team's contacts"
+    );
+    // Staff pull only their own.
+    anna.desk.sync().await.unwrap();
+    assert_eq!(anna.ids().await.len(), 4);
+
+    // The lead's weekly figures equal those of the journals that fed it, added up.
+    let q = WeeklyQuery::default();
+    let on_lead = lead.desk.journal().weekly(&q).await.unwrap();
+    let a = anna.desk.journal().weekly(&q).await.unwrap();
+    let b = bram.desk.journal().weekly(&q).await.unwrap();
+    let added: Vec<_> = counts(&a)
+        .into_iter()
+        .zip(counts(&b))
+        .map(|(x, y)| (x.0, x.1 + y.1, x.2 + y.2, x.3 + y.3))
+        .collect();
+    assert_eq!(counts(&on_lead), added);
+    assert_eq!(added.iter().map(|w| w.1).sum::<u32>(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_them() {
+    let team = Team::start("Edits").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let id = anna.log(2, 1).await;
+    let gone = anna.log(4, 4).await;
+    let erased = anna.log(3, 3).await;
+    anna.desk
+        .journal()
+        .update(
+            &erased,
+            &ContactInput {
+                functional: Some(3),
+                emotional: Some(3),
+                customer_ref: Some("K-4711".into()),
+                ..ContactInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    assert_eq!(lead.ids().await.len(), 3);
+
+    // Anna edits and deletes; the lead marks the follow-up done.
+    anna.desk
+        .journal()
+        .update(
+            &id,
+            &ContactInput {
+                functional: Some(3),
+                emotional: Some(1),
+                note: Some("called back".into()),
+                ..ContactInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    anna.desk.journal().delete(&gone).await.unwrap();
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let seen = lead.desk.journal().get(&id).await.unwrap();
+    assert_eq!(
+        (seen.functional, seen.note.as_deref()),
+        (3, Some("called back"))
+    );
+    assert!(
+        lead.desk.journal().get(&gone).await.is_err(),
+        "deleted on the lead too"
+    );
+    lead.desk
+        .journal()
+        .set_follow_up_done(&id, true)
+        .await
+        .unwrap();
+    lead.desk.sync().await.unwrap();
+    anna.desk.sync().await.unwrap();
+    let back = anna.desk.journal().get(&id).await.unwrap();
+    assert!(
+        back.follow_up_done_at.is_some(),
+        "the lead's follow-up reached Anna"
+    );
+    assert_eq!(
+        back.note.as_deref(),
+        Some("called back"),
+        "and changed nothing else"
+    );
+
+    // An erasure leaves only the id, and every desk erases it.
+    assert_eq!(
+        anna.desk.journal().erase_customer("K-4711").await.unwrap(),
+        1
+    );
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    assert!(lead
+        .desk
+        .journal()
+        .customer_contacts("K-4711")
+        .await
+        .unwrap()
+        .is_empty());
+    let body: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT body FROM contacts WHERE id = $1::uuid")
+            .bind(&erased)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert!(
+        body.is_none(),
+        "the server keeps no trace of the erased contact but its id"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resent_push_changes_nothing_and_an_older_edit_loses() {
+    let team = Team::start("Resend").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    anna.log(4, 4).await;
+    let link = anna.desk.team_status().await.unwrap().unwrap();
+    assert_eq!(link.waiting, 1);
+    anna.desk.sync().await.unwrap();
+    let contact = anna.desk.journal().list(&Default::default()).await.unwrap()[0].clone();
+
+    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
+        .fetch_one(&sqlite(&anna).await)
+        .await
+        .unwrap();
+    let client = Client::new(&format!("http://{}", team.addr), None, true)
+        .unwrap()
+        .with_token(&token);
+    let op = Op {
+        op_id: uuid::Uuid::now_v7(),
+        contact_id: contact.id,
+        changed_at: contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
+            .with_timezone(&chrono::Utc),
+        contact: Some(contactmoment_core::Contact {
+            functional: 1,
+            ..contact.clone()
+        }),
+        deleted_at: None,
+    };
+    let first = client
+        .push(&PushRequest {
+            ops: vec![op.clone()],
+        })
+        .await
+        .unwrap();
+    let again = client
+        .push(&PushRequest {
+            ops: vec![op.clone()],
+        })
+        .await
+        .unwrap();
+    assert_eq!((first.applied, again.applied, again.skipped), (1, 0, 1));
+    // An edit stamped before the stored one loses, and the desk that made it pulls the winner.
+    let stale = Op {
+        op_id: uuid::Uuid::now_v7(),
+        changed_at: op.changed_at - chrono::Duration::minutes(5),
+        contact: Some(contactmoment_core::Contact {
+            functional: 5,
+            ..contact.clone()
+        }),
+        ..op.clone()
+    };
+    let lost = client
+        .push(&PushRequest { ops: vec![stale] })
+        .await
+        .unwrap();
+    assert_eq!((lost.applied, lost.skipped), (0, 1));
+    anna.desk.sync().await.unwrap();
+    assert_eq!(
+        anna.desk
+            .journal()
+            .get(&contact.id.to_string())
+            .await
+            .unwrap()
+            .functional,
+        1
+    );
+}
+
+async fn sqlite(d: &Desktop) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        d.dir.path().join("journal.sqlite").display()
+    ))
+    .await
+    .unwrap()
+}
+
+/// Two pushes of one team: the first takes its change numbers and is held open before
+/// commit; the second must wait for it, so a pull made meanwhile can never see the second's
+/// change (a higher number) without the first's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_never_skips_a_change_that_committed_late() {
+    let team = Team::start("Order").await;
+    let (member, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    anna.log(4, 4).await;
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+
+    // The first push, by hand as the server role would run it, held before its commit.
+    let pool = crate::support::server_pool(&team.cluster, &team.db).await;
+    let mut held = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('cm.member', $1, true)")
+        .bind(member.to_string())
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let first: i64 = sqlx::query_scalar("SELECT cm_next_versions(1)")
+        .fetch_one(&mut *held)
+        .await
+        .unwrap();
+
+    // The second push (through the API) starts now and has to wait for the first.
+    let second_id = anna.log(5, 5).await;
+    let pusher = {
+        let desk = anna.desk.clone();
+        tokio::spawn(async move { desk.sync().await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !pusher.is_finished(),
+        "the second push waits for the first one's commit"
+    );
+    lead.desk.sync().await.unwrap();
+    assert!(
+        lead.desk.journal().get(&second_id).await.is_err(),
+        "nothing of the second push is visible before the first commits"
+    );
+
+    // The first commits a contact with its (lower) number; then the second goes through.
+    let late = uuid::Uuid::now_v7();
+    let body = serde_json::json!({
+        "id": late, "occurred_at": "2026-12-01T10:00:00+01:00", "local_date": "2026-12-01",
+        "iso_week": "2026-W49", "logged_at": "2026-12-01T09:00:00Z",
+        "updated_at": "2026-12-01T09:00:00Z", "staff": "Anna", "staff_id": null,
+        "channel": "phone", "functional": 2, "emotional": 2, "topic": null,
+        "customer_ref": null, "note": null, "follow_up": false,
+        "follow_up_done_at": null, "follow_up_done_by": null
+    });
+    sqlx::query(
+        "INSERT INTO contacts (id, team_id, member_id, version, changed_at, device_id, body) \
+         VALUES ($1, cm_team(), $2, $3, now(), gen_random_uuid(), $4)",
+    )
+    .bind(late)
+    .bind(member)
+    .bind(first)
+    .bind(body)
+    .execute(&mut *held)
+    .await
+    .unwrap();
+    held.commit().await.unwrap();
+    pusher.await.unwrap().unwrap();
+    lead.desk.sync().await.unwrap();
+    assert!(
+        lead.desk.journal().get(&late.to_string()).await.is_ok(),
+        "the late commit was pulled"
+    );
+    assert!(lead.desk.journal().get(&second_id).await.is_ok());
+}
