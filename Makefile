@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 APP := target/debug/contactmoment-app
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test setup setup-test ui build fmt fmt-check lint check-ui test-rust test-ui e2e bench bindings package
+.PHONY: run server test setup setup-test ui build fmt fmt-check lint check-ui test-rust test-ui e2e bench bindings package
 
 setup:
 	scripts/setup.sh run
@@ -24,6 +24,12 @@ build: ui
 
 run: setup build
 	$(APP)
+
+# A team server on this machine (PostgreSQL in .team-server/, https://localhost:8443) with a
+# demo team; prints join codes. Then `make run` and Settings → Team to join.
+server: setup build
+	scripts/setup.sh server
+	scripts/team-server.sh
 
 test: setup-test fmt-check check-ui build lint test-rust test-ui e2e
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Contactmoment needs on Debian 12 / Ubuntu 22.04+.
 # Idempotent: each step checks first, so `make run` and `make test` can call it every time.
-# Usage: scripts/setup.sh run|test
+# Usage: scripts/setup.sh run|test|server
 set -euo pipefail
 mode=${1:-run}
 cd "$(dirname "$0")/.."
@@ -11,10 +11,17 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 build_pkgs=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev nodejs npm)
-test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils tzdata)
+# The team server's tests start throwaway PostgreSQL clusters of their own; `make server`
+# runs one in a folder of the checkout. Neither uses the cluster the package may start.
+server_pkgs=(postgresql openssl)
+test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils tzdata
+  "${server_pkgs[@]}")
 
 wanted=("${build_pkgs[@]}")
-if [ "$mode" = test ]; then wanted+=("${test_pkgs[@]}"); fi
+case "$mode" in
+  test) wanted+=("${test_pkgs[@]}") ;;
+  server) wanted+=("${server_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${wanted[@]}"; do

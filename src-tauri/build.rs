@@ -35,5 +35,10 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "recover_from_backup",
         "start_new_journal",
         "open_other_journal",
+        "team_status",
+        "join_team",
+        "leave_team",
+        "sync_now",
+        "add_team_member",
     ]
 }

@@ -92,6 +92,17 @@ pub enum Command {
     },
     /// Checks the journal file's consistency; prints `ok`, or each problem and exits 1.
     Check,
+    /// This journal's team: join with a code, leave, and (as a lead) add or remove members.
+    /// A team and its first lead are made on the server: `contactmoment-server team-init`.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Pushes what waits in this journal to the team server and pulls what changed; prints
+    /// the counts.
+    Sync {
+        /// Only show where sync stands (waiting changes, last sync, last error).
+        #[arg(long)]
+        status: bool,
+    },
     /// Makes a consistent snapshot of the journal: into FILE, or into the backups folder
     /// beside the journal. Prints where it went.
     Backup { file: Option<PathBuf> },
@@ -169,4 +180,30 @@ pub enum Separator {
 pub enum ExportFormat {
     Csv,
     Json,
+}
+
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Joins a team with the one-time code a lead or the server's administrator gave you;
+    /// your contacts so far become yours in the team.
+    Join {
+        code: String,
+        /// Allow a plain http:// server: for a lab on one machine only, never for a real team.
+        #[arg(long)]
+        insecure_http: bool,
+    },
+    /// Leaves the team on this desk; the contacts stay in the journal.
+    Leave,
+    /// Where this desk stands in its team.
+    Status,
+    /// (Lead) Adds a member; prints their one-time join code.
+    AddMember {
+        name: String,
+        #[arg(long, value_parser = ["staff", "lead"], default_value = "staff")]
+        role: String,
+    },
+    /// (Lead) Removes a member: their desks are refused from now on.
+    RemoveMember { member_id: String },
+    /// (Lead) Shares this journal's team settings (targets, retention, pseudonyms) with the team.
+    ShareSettings,
 }

@@ -4,6 +4,7 @@
 
 mod args;
 mod tables;
+mod team;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -244,6 +245,8 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 }
             }
         }
+        Command::Team(command) => team::run(desk, command, &mut out).await?,
+        Command::Sync { status } => team::sync(desk, status, &mut out).await?,
         Command::Check => {
             let problems = desk.check().await?;
             for p in &problems {

@@ -4,6 +4,7 @@
 //! [`Desk`] and its [`Journal`]; the storage engine behind them is named only here.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
@@ -27,6 +28,9 @@ pub struct Desk {
     location: String,
     path: PathBuf,
     clock: Arc<dyn Clock>,
+    /// Changes pulled from the team since this desk was opened: the screens reload when it
+    /// moves.
+    pulled: Arc<AtomicU64>,
 }
 
 /// What the housekeeping on start did; one step failing does not keep the other from running.
@@ -90,6 +94,7 @@ impl Desk {
             location,
             path,
             clock,
+            pulled: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -198,26 +203,25 @@ impl Desk {
 
     /// This desk's team membership and where its sync stands; `None` outside a team.
     pub async fn team_status(&self) -> Result<Option<TeamStatus>> {
-        sync::status(&self.file).await
+        Ok(sync::status(&self.file).await?.map(|s| TeamStatus {
+            pulled_here: self.pulled.load(Ordering::Relaxed),
+            ..s
+        }))
     }
 
     /// Joins a team with a one-time code; this desk's contacts become the member's and are
     /// pushed, and the team's contacts the member may see are pulled.
     pub async fn join_team(&self, code: &str, insecure_http: bool) -> Result<(Member, SyncReport)> {
         let own = self.journal.member_id().await?;
-        let device = format!(
-            "{} on {}",
-            whoami::username(),
-            whoami::fallible::hostname().unwrap_or_default()
-        );
-        let (link, _) = sync::join(
-            &self.file,
-            code,
-            device.trim_end_matches(" on "),
-            insecure_http,
-            &own,
-        )
-        .await?;
+        let device = match whoami::fallible::hostname() {
+            Ok(host) => format!("{} on {host}", whoami::username()),
+            Err(_) => whoami::username(),
+        };
+        let (link, _) = sync::join(&self.file, code, &device, insecure_http, &own).await?;
+        // Someone who never named themselves here appears under the name the team knows.
+        if self.journal.setting("display_name").await?.is_none() {
+            self.journal.set_display_name(&link.member.name).await?;
+        }
         let report = self.sync().await?;
         Ok((link.member, report))
     }
@@ -235,13 +239,20 @@ impl Desk {
 
     /// One round of sync: push everything waiting, pull everything new.
     pub async fn sync(&self) -> Result<SyncReport> {
-        sync::round(&self.file, self.clock.now().with_timezone(&Utc), false).await
+        self.counted(sync::round(&self.file, self.clock.now().with_timezone(&Utc), false).await)
+    }
+
+    fn counted(&self, report: Result<SyncReport>) -> Result<SyncReport> {
+        if let Ok(r) = &report {
+            self.pulled.fetch_add(r.pulled, Ordering::Relaxed);
+        }
+        report
     }
 
     /// Like [`Desk::sync`], but the pull waits at the server until something changes (or
     /// about half a minute passes): a lead's review shows a colleague's save within moments.
     pub async fn sync_waiting(&self) -> Result<SyncReport> {
-        sync::round(&self.file, self.clock.now().with_timezone(&Utc), true).await
+        self.counted(sync::round(&self.file, self.clock.now().with_timezone(&Utc), true).await)
     }
 
     /// A lead adds a member to the team; returns their one-time join code.

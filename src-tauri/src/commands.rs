@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use contactmoment_core::export::{self, CsvStyle};
+use contactmoment_core::team::sync::{SyncReport, TeamStatus};
+use contactmoment_core::team::wire::{NewMemberReply, Role};
 use contactmoment_core::{
     AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName, ErrorPayload, Facets,
     Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery,
@@ -25,7 +27,9 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub async fn log_contact(state: State<'_, AppState>, input: ContactInput) -> CmdResult<Contact> {
-    Ok(state.journal.log(&input).await?)
+    let done = state.journal.log(&input).await?;
+    state.sync.wake();
+    Ok(done)
 }
 
 #[tauri::command]
@@ -34,17 +38,23 @@ pub async fn update_contact(
     id: String,
     input: ContactInput,
 ) -> CmdResult<Contact> {
-    Ok(state.journal.update(&id, &input).await?)
+    let done = state.journal.update(&id, &input).await?;
+    state.sync.wake();
+    Ok(done)
 }
 
 #[tauri::command]
 pub async fn delete_contact(state: State<'_, AppState>, id: String) -> CmdResult<()> {
-    Ok(state.journal.delete(&id).await?)
+    let done = state.journal.delete(&id).await?;
+    state.sync.wake();
+    Ok(done)
 }
 
 #[tauri::command]
 pub async fn restore_contact(state: State<'_, AppState>, id: String) -> CmdResult<Contact> {
-    Ok(state.journal.undelete(&id).await?)
+    let done = state.journal.undelete(&id).await?;
+    state.sync.wake();
+    Ok(done)
 }
 
 #[tauri::command]
@@ -82,6 +92,7 @@ pub async fn earlier_names(state: State<'_, AppState>) -> CmdResult<Vec<EarlierN
 #[tauri::command]
 pub async fn carry_over_contacts(state: State<'_, AppState>) -> CmdResult<u32> {
     let moved = state.journal.carry_over_contacts().await?;
+    state.sync.wake();
     Ok(u32::try_from(moved).unwrap_or(u32::MAX))
 }
 
@@ -117,7 +128,9 @@ pub async fn set_follow_up_done(
     id: String,
     done: bool,
 ) -> CmdResult<Contact> {
-    Ok(state.journal.set_follow_up_done(&id, done).await?)
+    let marked = state.journal.set_follow_up_done(&id, done).await?;
+    state.sync.wake();
+    Ok(marked)
 }
 
 /// Saves the contacts behind the current review as CSV where the user chooses; returns the
@@ -237,4 +250,48 @@ fn save_dialog<R: Runtime>(
                 .map_err(|e| ErrorPayload::from(contactmoment_core::Error::Internal(e.to_string())))
         })
         .transpose()
+}
+
+/// Where this desk stands in its team, or `null` outside one.
+#[tauri::command]
+pub async fn team_status(state: State<'_, AppState>) -> CmdResult<Option<TeamStatus>> {
+    Ok(state.desk.team_status().await?)
+}
+
+/// Joins a team with a one-time code; the first sync runs before this returns.
+#[tauri::command]
+pub async fn join_team(state: State<'_, AppState>, code: String) -> CmdResult<TeamStatus> {
+    state.desk.join_team(&code, false).await?;
+    state.sync.wake();
+    current_status(&state).await
+}
+
+async fn current_status(state: &AppState) -> CmdResult<TeamStatus> {
+    state.desk.team_status().await?.ok_or_else(|| {
+        ErrorPayload::from(contactmoment_core::Error::Conflict(
+            "this journal is not in a team".into(),
+        ))
+    })
+}
+
+/// Leaves the team on this desk; returns how many unsent changes were dropped.
+#[tauri::command]
+pub async fn leave_team(state: State<'_, AppState>) -> CmdResult<u64> {
+    Ok(state.desk.leave_team().await?)
+}
+
+/// Pushes and pulls now.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<SyncReport> {
+    Ok(state.desk.sync().await?)
+}
+
+/// (Lead) Adds a member; returns their one-time join code.
+#[tauri::command]
+pub async fn add_team_member(
+    state: State<'_, AppState>,
+    name: String,
+    role: Role,
+) -> CmdResult<NewMemberReply> {
+    Ok(state.desk.add_member(&name, role).await?)
 }

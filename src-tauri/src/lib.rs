@@ -8,6 +8,7 @@ pub mod commands;
 pub mod print;
 pub mod recovery;
 pub mod save;
+pub mod sync;
 
 use std::sync::{Arc, Mutex};
 
@@ -19,14 +20,18 @@ pub use recovery::Startup;
 /// What every command can reach.
 pub struct AppState {
     pub desk: Desk,
+    /// Wakes the background sync after a change.
+    pub sync: sync::SyncHandle,
     pub journal: Journal,
     /// Where the journal lives, as shown in Settings.
     pub location: String,
 }
 
 impl AppState {
+    /// The state of an open journal, with its background sync started.
     pub fn new(desk: Desk) -> Self {
         Self {
+            sync: sync::SyncHandle::spawn(desk.clone()),
             journal: desk.journal().clone(),
             location: desk.location().to_owned(),
             desk,
@@ -75,6 +80,11 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::export_png,
             commands::save_report_pdf,
             commands::print_report,
+            commands::team_status,
+            commands::join_team,
+            commands::leave_team,
+            commands::sync_now,
+            commands::add_team_member,
             recovery::startup_problem,
             recovery::recover_from_backup,
             recovery::start_new_journal,
@@ -381,6 +391,11 @@ mod tests {
             "recover_from_backup",
             "start_new_journal",
             "open_other_journal",
+            "team_status",
+            "join_team",
+            "leave_team",
+            "sync_now",
+            "add_team_member",
         ];
         let expected: Vec<String> = commands
             .iter()
@@ -596,6 +611,8 @@ mod tests {
                 Just("app_info"), Just("load_demo"), Just("startup_problem"),
                 Just("earlier_names"), Just("carry_over_contacts"),
                 Just("recover_from_backup"), Just("start_new_journal"),
+                Just("team_status"), Just("join_team"), Just("leave_team"), Just("sync_now"),
+                Just("add_team_member"),
             ],
             body in json_value(),
             known_id in any::<bool>(),

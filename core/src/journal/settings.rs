@@ -174,4 +174,16 @@ impl Journal {
     pub(crate) async fn setting(&self, key: &str) -> Result<Option<String>> {
         self.store.setting(key).await
     }
+
+    /// Sets the display name alone (joining a team names a person who never named
+    /// themselves); the same rules as in the settings form.
+    pub(crate) async fn set_display_name(&self, name: &str) -> Result<()> {
+        let name =
+            validate::short_text("display_name", Some(name), STAFF_MAX)?.ok_or_else(|| {
+                Error::validation("display_name", K::Required, "a display name is required")
+            })?;
+        self.store
+            .put_settings(&[(DISPLAY_NAME, Some(&name))])
+            .await
+    }
 }

@@ -46,6 +46,9 @@ pub struct TeamStatus {
     pub last_synced_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed, when it did.
     pub last_error: Option<String>,
+    /// Changes pulled since the app started: screens showing contacts reload when it moves.
+    #[ts(type = "number")]
+    pub pulled_here: u64,
 }
 
 pub(crate) fn client(link: &Link) -> Result<Client> {
@@ -73,6 +76,7 @@ pub(crate) async fn status(store: &SqliteStore) -> Result<Option<TeamStatus>> {
         waiting: store.outbox_len().await?,
         last_synced_at: link.last_synced_at,
         last_error: link.last_error,
+        pulled_here: 0,
     }))
 }
 

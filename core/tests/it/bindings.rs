@@ -5,6 +5,8 @@
 use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
+    team::sync::{SyncReport, TeamStatus},
+    team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
     EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Proportion,
     Quadrant, Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats,
@@ -47,6 +49,10 @@ fn generated() -> String {
         FileProblem::decl(),
         BackupFile::decl(),
         StartupProblem::decl(),
+        TeamStatus::decl(),
+        SyncReport::decl(),
+        Role::decl(),
+        NewMemberReply::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `UPDATE_BINDINGS=1 cargo test -p contactmoment-core`.\n\

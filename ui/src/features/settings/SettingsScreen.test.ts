@@ -36,7 +36,7 @@ describe('settings', () => {
     await user.selectOptions(screen.getByTestId('settings-language'), 'nl');
     await user.type(screen.getByTestId('settings-target-emotional'), '45');
     await user.click(screen.getByTestId('settings-save'));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Instellingen opgeslagen.'));
+    await waitFor(() => expect(screen.getByTestId('settings-status').textContent).toBe('Instellingen opgeslagen.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toEqual({
       input: {
         display_name: 'Sanne de Wit ',
@@ -82,7 +82,7 @@ describe('settings', () => {
     await user.clear(keep);
     await user.type(keep, '7');
     await user.click(screen.getByTestId('settings-save'));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Settings saved.'));
+    await waitFor(() => expect(screen.getByTestId('settings-status').textContent).toBe('Settings saved.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toMatchObject({
       input: { retention_months: 24, retention_whole_contacts: true, backups_keep: 7, pseudonymise_customers: true },
     });
@@ -136,7 +136,7 @@ describe('settings', () => {
     const offer = await screen.findByTestId('earlier-names');
     expect(offer.textContent).toContain('10 of your contacts still carry an earlier name of yours: “root”. Put them under “Eva de Vries”');
     await user.click(screen.getByTestId('carry-over'));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Moved 9 contacts to “Eva de Vries”.'));
+    await waitFor(() => expect(screen.getByTestId('settings-status').textContent).toBe('Moved 9 contacts to “Eva de Vries”.'));
     expect(screen.queryByTestId('earlier-names')).toBeNull();
     expect(backend.calls.map((c) => c.cmd)).toContain('carry_over_contacts');
   });

@@ -219,7 +219,7 @@ export type Facets = { staff: Array<string>, topics: Array<string>,
  */
 first_day: string | null, };
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "unreachable" | "not_allowed" | "internal";
 
 export type ValidationKind = "required" | "out_of_range" | "too_long" | "control_characters" | "unknown_channel" | "unparseable" | "in_future";
 
@@ -246,3 +246,43 @@ detail: string,
  * Newest first.
  */
 backups: Array<BackupFile>, };
+
+export type TeamStatus = { server: string, team_name: string, member_name: string, role: string, 
+/**
+ * Contacts waiting to be pushed.
+ */
+waiting: number, last_synced_at: string | null, 
+/**
+ * Why the last attempt failed, when it did.
+ */
+last_error: string | null, 
+/**
+ * Changes pulled since the app started: screens showing contacts reload when it moves.
+ */
+pulled_here: number, };
+
+export type SyncReport = { 
+/**
+ * Changes the server took as the contact's current version.
+ */
+pushed: number, 
+/**
+ * Changes the server had already, or had a newer version of.
+ */
+skipped: number, 
+/**
+ * Changes from the server applied here.
+ */
+pulled: number, 
+/**
+ * Contacts still waiting to be pushed.
+ */
+waiting: number, };
+
+export type Role = "staff" | "lead";
+
+export type NewMemberReply = { member_id: string, 
+/**
+ * A one-time code for the member's first desktop.
+ */
+join_code: string, };

@@ -17,6 +17,10 @@ import type {
   SettingsInput,
   StaffReview,
   StartupProblem,
+  NewMemberReply,
+  Role,
+  SyncReport,
+  TeamStatus,
   WeeklyQuery,
 } from './bindings';
 
@@ -85,6 +89,14 @@ export const api = {
   earlierNames: () => call<EarlierName[]>('earlier_names'),
   /** Puts all of the user's contacts under the current name; resolves to how many moved. */
   carryOverContacts: () => call<number>('carry_over_contacts'),
+  /** Where this desk stands in its team, or null outside one. */
+  teamStatus: () => call<TeamStatus | null>('team_status'),
+  /** Joins with a one-time code; the first sync has run when this resolves. */
+  joinTeam: (code: string) => call<TeamStatus>('join_team', { code }),
+  /** Resolves to how many unsent changes were dropped. */
+  leaveTeam: () => call<number>('leave_team'),
+  syncNow: () => call<SyncReport>('sync_now'),
+  addTeamMember: (name: string, role: Role) => call<NewMemberReply>('add_team_member', { name, role }),
 };
 
 /** An empty contact form: every optional field empty, no ratings yet. */
