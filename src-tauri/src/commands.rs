@@ -45,9 +45,9 @@ pub async fn update_contact(
 
 #[tauri::command]
 pub async fn delete_contact(state: State<'_, AppState>, id: String) -> CmdResult<()> {
-    let done = state.journal.delete(&id).await?;
+    state.journal.delete(&id).await?;
     state.sync.wake();
-    Ok(done)
+    Ok(())
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 
 mod access;
 mod faults;
+mod load;
 mod pg;
 mod support;
 mod sync;

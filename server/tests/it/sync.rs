@@ -40,6 +40,9 @@ async fn the_lead_sees_the_team_week_and_staff_see_only_their_own() {
     for (f, e) in [(5, 5), (3, 2)] {
         expected.push(bram.log(f, e).await);
     }
+    // Deleted before the lead ever saw it: it must not count in the lead's figures.
+    let deleted = bram.log(4, 4).await;
+    bram.desk.journal().delete(&deleted).await.unwrap();
     // The contact from before joining went at the join; these three now.
     let report = anna.desk.sync().await.unwrap();
     assert_eq!(report.pushed, 3, "{report:?}");

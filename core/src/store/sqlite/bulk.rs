@@ -24,6 +24,18 @@ pub(super) struct SqliteBulk {
     pub(super) rebuild: Vec<(String, String)>,
 }
 
+impl SqliteBulk {
+    /// Writes what was folded so far to the rollups, so that statements run later in the
+    /// same transaction (which the rollup triggers count) find the new contacts counted.
+    pub(super) async fn flush(&mut self) -> Result<()> {
+        let folds = std::mem::take(&mut self.folds);
+        for ((table, key, _), fold) in ROLLUPS.into_iter().zip(folds) {
+            flush_rollup(&mut self.tx, table, key, fold).await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl BulkWrite for SqliteBulk {
     async fn write(&mut self, contacts: &[Contact]) -> Result<u64> {

@@ -294,9 +294,10 @@ impl SqliteStore {
         };
         let (applied, new, new_deleted) = applied;
         bulk.write(&new).await?;
+        // New contacts go in live and are counted in the rollups now; a deleted one is then
+        // marked deleted, which the rollup triggers subtract again.
+        bulk.flush().await?;
         let tx = &mut bulk.tx;
-        // New contacts go in live (the rollups count them as they arrive); a deleted one is
-        // then marked deleted, which the rollup triggers subtract again.
         for (id, at) in new_deleted {
             sqlx::query("UPDATE contacts SET deleted_at = ? WHERE id = ?")
                 .bind(rfc3339_utc(at))
