@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::error::{Error, FileProblem, Result};
 use crate::journal::Journal;
 use crate::location;
+use crate::pseudonym::parse_key;
 use crate::store::sqlite::{FileCheck, JournalFile, SqliteStore};
 use crate::store::Store;
 use crate::team::sync::{self, SyncReport, TeamStatus};
@@ -56,12 +57,7 @@ impl Desk {
         } else {
             SqliteStore::open(&path).await?
         };
-        Ok(Self::over(
-            Arc::new(store),
-            location.to_owned(),
-            path,
-            clock,
-        ))
+        Self::over(Arc::new(store), location.to_owned(), path, clock).await
     }
 
     /// Opens the journal when it is sound; otherwise says why not and lists its backups, so
@@ -81,21 +77,23 @@ impl Desk {
             .map_err(|e| backup::problem_with_backups(&path, FileProblem::Damaged, e.to_string()))
     }
 
-    fn over(
+    async fn over(
         file: Arc<SqliteStore>,
         location: String,
         path: PathBuf,
         clock: Arc<dyn Clock>,
-    ) -> Self {
+    ) -> Result<Self> {
         let journal = Journal::new(file.clone(), clock.clone());
-        Self {
+        let desk = Self {
             journal,
             file,
             location,
             path,
             clock,
             pulled: Arc::new(AtomicU64::new(0)),
-        }
+        };
+        desk.use_team_key().await?;
+        Ok(desk)
     }
 
     /// The same desk with the pseudonym key in `path`.
@@ -181,12 +179,7 @@ impl Desk {
             return Err(e);
         }
         let location = journal.display().to_string();
-        Ok(Self::over(
-            Arc::new(store),
-            location,
-            journal.to_path_buf(),
-            clock,
-        ))
+        Self::over(Arc::new(store), location, journal.to_path_buf(), clock).await
     }
 
     /// Sets the unusable journal at `journal` aside and starts a new, empty one there.
@@ -218,6 +211,7 @@ impl Desk {
             Err(_) => whoami::username(),
         };
         let (link, _) = sync::join(&self.file, code, &device, insecure_http, &own).await?;
+        self.use_team_key().await?;
         // Someone who never named themselves here appears under the name the team knows.
         if self.journal.setting("display_name").await?.is_none() {
             self.journal.set_display_name(&link.member.name).await?;
@@ -234,7 +228,9 @@ impl Desk {
         if let Err(e) = sync::client(&link)?.leave().await {
             tracing::warn!(error = %e, "the server could not be told that this desk left");
         }
-        self.file.leave_team().await
+        let dropped = self.file.leave_team().await?;
+        self.use_team_key().await?;
+        Ok(dropped)
     }
 
     /// One round of sync: push everything waiting, pull everything new.
@@ -275,18 +271,29 @@ impl Desk {
         Ok(())
     }
 
-    /// A lead shares the team's settings (targets, retention, pseudonyms) with the team.
+    /// A lead shares the team's settings (targets, retention, pseudonyms) with the team now;
+    /// a sync does it too whenever they changed here.
     pub async fn share_team_settings(&self) -> Result<()> {
         let link = sync::link(&self.file).await?;
         sync::require_lead(&link)?;
+        let client = sync::client(&link)?;
         let mut values = Vec::new();
         for key in crate::team::TEAM_SETTINGS {
             values.push((key.to_owned(), self.journal.setting(key).await?));
         }
-        sync::client(&link)?
-            .set_team_settings(&TeamSettings { values })
-            .await?;
+        client.set_team_settings(&TeamSettings { values }).await?;
         Ok(())
+    }
+
+    /// Pseudonymises with the team's key while in a team, with this desk's own otherwise.
+    async fn use_team_key(&self) -> Result<()> {
+        let key = match self.file.team_link().await? {
+            Some(link) => Some(parse_key(&link.pseudonym_key).ok_or_else(|| {
+                Error::Internal("the team's pseudonym key in this journal is unreadable".into())
+            })?),
+            None => None,
+        };
+        self.journal.set_team_key(key)
     }
 
     /// Flushes and closes the journal; later calls fail.

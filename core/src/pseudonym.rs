@@ -32,11 +32,13 @@ pub fn default_key_file() -> Result<PathBuf> {
         })
 }
 
-/// The key file, read once when first needed.
+/// The key file, read once when first needed; in a team, the team's key instead, so that
+/// the same customer gets the same pseudonym on every desk of the team.
 #[derive(Debug)]
 pub struct Keyring {
     path: Option<PathBuf>,
     key: Mutex<Option<[u8; 32]>>,
+    team: Mutex<Option<[u8; 32]>>,
 }
 
 impl Keyring {
@@ -45,7 +47,25 @@ impl Keyring {
         Self {
             path,
             key: Mutex::new(None),
+            team: Mutex::new(None),
         }
+    }
+
+    /// Uses the team's key from now on (`None`: this desk's own key again).
+    pub fn set_team_key(&self, key: Option<[u8; 32]>) -> Result<()> {
+        *self
+            .team
+            .lock()
+            .map_err(|_| Error::Internal("the key lock was poisoned".into()))? = key;
+        Ok(())
+    }
+
+    /// The team's key, while in a team.
+    pub fn team_key(&self) -> Result<Option<[u8; 32]>> {
+        Ok(*self
+            .team
+            .lock()
+            .map_err(|_| Error::Internal("the key lock was poisoned".into()))?)
     }
 
     fn path(&self) -> Result<PathBuf> {
@@ -81,17 +101,21 @@ impl Keyring {
         if reference.starts_with(PREFIX) {
             return Ok(reference.to_owned());
         }
-        let key = self
-            .key(true)?
-            .ok_or_else(|| Error::Internal("no key was made".into()))?;
+        let key = match self.team_key()? {
+            Some(team) => team,
+            None => self
+                .key(true)?
+                .ok_or_else(|| Error::Internal("no key was made".into()))?,
+        };
         Ok(hash(&key, reference))
     }
 
-    /// Every form a reference may be stored in: itself and, when a key exists, its pseudonym.
+    /// Every form a reference may be stored in: itself and its pseudonym under each key
+    /// there is (the team's, and this desk's own from before it joined).
     pub fn stored_forms(&self, reference: &str) -> Result<Vec<String>> {
         let mut forms = vec![reference.to_owned()];
         if !reference.starts_with(PREFIX) {
-            if let Some(key) = self.key(false)? {
+            for key in [self.team_key()?, self.key(false)?].into_iter().flatten() {
                 forms.push(hash(&key, reference));
             }
         }
@@ -109,7 +133,8 @@ fn hash(key: &[u8; 32], reference: &str) -> String {
     format!("{PREFIX}{hex}")
 }
 
-fn parse_key(text: &str) -> Option<[u8; 32]> {
+/// A key written as 64 hexadecimal digits, as in a key file or a join reply.
+pub fn parse_key(text: &str) -> Option<[u8; 32]> {
     let text = text.trim();
     if text.len() != 64 {
         return None;

@@ -16,6 +16,9 @@ CREATE TABLE teams (
     -- Numbers every change of the team in commit order: a push takes its numbers with
     -- UPDATE ... RETURNING, whose row lock makes the next push wait for this one's commit.
     version       bigint NOT NULL DEFAULT 0,
+    -- The key every desk of the team pseudonymises customer references with, so that one
+    -- customer has one pseudonym in the whole team (and can be found and erased by it).
+    pseudonym_key bytea NOT NULL CHECK (length(pseudonym_key) = 32),
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 
@@ -121,6 +124,10 @@ $$;
 CREATE FUNCTION cm_next_versions(n bigint) RETURNS bigint
 LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ UPDATE teams SET version = version + n WHERE id = cm_team() RETURNING version - n + 1 $$;
+
+CREATE FUNCTION cm_team_key() RETURNS bytea
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT pseudonym_key FROM teams WHERE id = cm_team() $$;
 
 CREATE FUNCTION cm_team_version() RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS

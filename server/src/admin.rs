@@ -89,9 +89,10 @@ pub async fn create_team(
 ) -> Result<NewTeam, sqlx::Error> {
     let mut tx = owner.begin().await?;
     let team_id = Uuid::now_v7();
-    sqlx::query("INSERT INTO teams (id, name) VALUES ($1, $2)")
+    sqlx::query("INSERT INTO teams (id, name, pseudonym_key) VALUES ($1, $2, $3)")
         .bind(team_id)
         .bind(name)
+        .bind(secret::new_key().to_vec())
         .execute(&mut *tx)
         .await?;
     let (lead_id, lead_code) = member_with_code(&mut tx, team_id, lead, Role::Lead, public).await?;

@@ -221,10 +221,20 @@ async fn join(State(state): State<AppState>, Json(req): Json<JoinRequest>) -> Ap
             "this join code is not valid: it was used already, has expired, or its member was removed",
         )
     })?)?;
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("SELECT set_config('cm.member', $1, true)")
+        .bind(who.member.member_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let key: Vec<u8> = sqlx::query_scalar("SELECT cm_team_key()")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(Json(JoinReply {
         member: who.member,
         device_id: who.device,
         token,
+        pseudonym_key: key.iter().map(|b| format!("{b:02x}")).collect(),
     }))
 }
 
@@ -379,11 +389,15 @@ async fn apply(
     let (body, deleted_at) = match &op.contact {
         None => (None, None),
         Some(c) if own => (Some(c.clone()), op.deleted_at),
-        // A lead changes only whether a colleague's follow-up is done; erasing is theirs too.
+        // A lead changes only whether a colleague's follow-up is done, and may erase its note
+        // (retention); erasing the whole contact is theirs too.
         Some(c) => {
             let mut merged = current;
             merged.follow_up_done_at = c.follow_up_done_at;
             merged.follow_up_done_by = c.follow_up_done_by.clone();
+            if c.note.is_none() {
+                merged.note = None;
+            }
             (Some(merged), stored_deleted)
         }
     };

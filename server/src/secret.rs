@@ -13,6 +13,13 @@ pub fn new() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// 32 random bytes, for a team's pseudonym key.
+pub fn new_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    key
+}
+
 pub fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }

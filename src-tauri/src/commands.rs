@@ -79,7 +79,10 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     input: SettingsInput,
 ) -> CmdResult<Settings> {
-    Ok(state.journal.save_settings(&input).await?)
+    let saved = state.journal.save_settings(&input).await?;
+    // A lead's new targets or privacy rules go to the team with the next sync: now.
+    state.sync.wake();
+    Ok(saved)
 }
 
 /// The other names the user's own contacts carry after a rename, with how many each.

@@ -17,7 +17,11 @@ CREATE TABLE team_link (
     team_name      TEXT    NOT NULL,
     cursor         INTEGER NOT NULL DEFAULT 0,
     last_synced_at TEXT,
-    last_error     TEXT
+    last_error     TEXT,
+    -- The team's pseudonym key (64 hex digits), used instead of this desk's own while linked.
+    pseudonym_key  TEXT    NOT NULL,
+    -- How often a team setting changed here since a lead last shared them.
+    settings_pending INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE TABLE outbox (
@@ -51,4 +55,29 @@ WHEN EXISTS (SELECT 1 FROM team_link) AND NOT EXISTS (SELECT 1 FROM sync_applyin
 BEGIN
     INSERT INTO outbox (op_id, contact_id, erase, changed_at)
     VALUES (lower(hex(randomblob(16))), OLD.id, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+
+-- A lead's change to a team setting is shared by the next sync.
+CREATE TRIGGER team_settings_changed AFTER INSERT ON settings
+WHEN NEW.key IN ('target_functional', 'target_emotional', 'retention_months',
+                 'retention_whole_contacts', 'pseudonymise_customers')
+     AND EXISTS (SELECT 1 FROM team_link) AND NOT EXISTS (SELECT 1 FROM sync_applying)
+BEGIN
+    UPDATE team_link SET settings_pending = settings_pending + 1;
+END;
+
+CREATE TRIGGER team_settings_updated AFTER UPDATE ON settings
+WHEN NEW.value IS NOT OLD.value AND NEW.key IN ('target_functional', 'target_emotional', 'retention_months',
+                 'retention_whole_contacts', 'pseudonymise_customers')
+     AND EXISTS (SELECT 1 FROM team_link) AND NOT EXISTS (SELECT 1 FROM sync_applying)
+BEGIN
+    UPDATE team_link SET settings_pending = settings_pending + 1;
+END;
+
+CREATE TRIGGER team_settings_removed AFTER DELETE ON settings
+WHEN OLD.key IN ('target_functional', 'target_emotional', 'retention_months',
+                 'retention_whole_contacts', 'pseudonymise_customers')
+     AND EXISTS (SELECT 1 FROM team_link) AND NOT EXISTS (SELECT 1 FROM sync_applying)
+BEGIN
+    UPDATE team_link SET settings_pending = settings_pending + 1;
 END;

@@ -72,7 +72,10 @@ impl Journal {
 
     /// The same journal with the pseudonym key in `path`.
     pub fn with_key_file(mut self, path: PathBuf) -> Self {
+        let team = self.keys.team_key().ok().flatten();
         self.keys = Arc::new(Keyring::new(Some(path)));
+        // In a team the team's key stays in force.
+        let _ = self.keys.set_team_key(team);
         self
     }
 

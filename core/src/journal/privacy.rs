@@ -60,4 +60,9 @@ impl Journal {
             .await?;
         Ok(Some((cutoff, touched)))
     }
+
+    /// Pseudonymises with the team's key while this journal is in a team.
+    pub(crate) fn set_team_key(&self, key: Option<[u8; 32]>) -> Result<()> {
+        self.keys.set_team_key(key)
+    }
 }

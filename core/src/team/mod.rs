@@ -35,6 +35,8 @@ pub struct Link {
     pub cursor: i64,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// The team's pseudonym key, as 64 hex digits.
+    pub pseudonym_key: String,
 }
 
 /// Settings a team shares: a lead sets them on the server and every desktop pulls them. The

@@ -7,10 +7,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::client::Client;
-use super::wire::{JoinRequest, PushRequest, Role};
-use super::{JoinCode, Link};
+use super::wire::{JoinRequest, PushRequest, Role, TeamSettings};
+use super::{JoinCode, Link, TEAM_SETTINGS};
 use crate::error::{Error, Result};
 use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
 
 /// How many changes one pull page carries at most.
 pub const PULL_PAGE: u32 = 5000;
@@ -108,6 +109,7 @@ pub(crate) async fn join(
         cursor: 0,
         last_synced_at: None,
         last_error: None,
+        pseudonym_key: reply.pseudonym_key,
     };
     let claimed = store.join_team(&link, own_member).await?;
     Ok((link, claimed))
@@ -155,8 +157,12 @@ pub(crate) async fn round(
     wait: bool,
 ) -> Result<SyncReport> {
     let result = async {
-        let client = client(&link(store).await?)?;
+        let link = link(store).await?;
+        let client = client(&link)?;
         let (pushed, skipped) = push(store, &client).await?;
+        if link.member.role == Role::Lead {
+            share_settings(store, &client).await?;
+        }
         let pulled = pull(store, &client, wait).await?;
         // What was saved while the pull waited goes out at once.
         let (more, also_skipped) = push(store, &client).await?;
@@ -174,6 +180,20 @@ pub(crate) async fn round(
     };
     noted?;
     result
+}
+
+/// A lead's changes to the team settings go to the server, which hands them to every desk.
+pub(crate) async fn share_settings(store: &SqliteStore, client: &Client) -> Result<()> {
+    let seen = store.settings_pending().await?;
+    if seen == 0 {
+        return Ok(());
+    }
+    let mut values = Vec::new();
+    for key in TEAM_SETTINGS {
+        values.push((key.to_owned(), store.setting(key).await?));
+    }
+    client.set_team_settings(&TeamSettings { values }).await?;
+    store.settings_shared(seen).await
 }
 
 pub(crate) fn require_lead(link: &Link) -> Result<()> {

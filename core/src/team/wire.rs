@@ -57,6 +57,9 @@ pub struct JoinReply {
     pub device_id: Uuid,
     /// The device's secret; the server keeps only its hash.
     pub token: String,
+    /// The team's pseudonym key (64 hex digits): every desk of the team pseudonymises a
+    /// customer reference the same way.
+    pub pseudonym_key: String,
 }
 
 /// One change a desktop made: the contact as it now is, or its erasure.

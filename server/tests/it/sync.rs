@@ -321,3 +321,75 @@ async fn a_pull_never_skips_a_change_that_committed_late() {
     );
     assert!(lead.desk.journal().get(&second_id).await.is_ok());
 }
+
+/// A lead's team settings reach every desk; with pseudonyms on, one customer has one
+/// pseudonym in the whole team, so the lead finds and erases a customer a colleague logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_settings_and_one_pseudonym_key_per_team() {
+    let team = Team::start("Privacy").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let input = contactmoment_core::SettingsInput {
+        display_name: "Lea".into(),
+        target_emotional: Some(60),
+        pseudonymise_customers: true,
+        ..contactmoment_core::SettingsInput::default()
+    };
+    lead.desk.journal().save_settings(&input).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    anna.desk.sync().await.unwrap();
+    let hers = anna.desk.journal().settings().await.unwrap();
+    assert_eq!(
+        (hers.target_emotional, hers.pseudonymise_customers),
+        (Some(60), true)
+    );
+    assert_eq!(hers.display_name, "Anna", "her own name stays hers");
+
+    let logged = anna
+        .desk
+        .journal()
+        .log(&ContactInput {
+            functional: Some(2),
+            emotional: Some(2),
+            customer_ref: Some("K-4711".into()),
+            ..ContactInput::default()
+        })
+        .await
+        .unwrap();
+    let stored = logged.customer_ref.clone().unwrap();
+    assert!(stored.starts_with("ps:"), "{stored}");
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let found = lead
+        .desk
+        .journal()
+        .customer_contacts("K-4711")
+        .await
+        .unwrap();
+    assert_eq!(
+        found.len(),
+        1,
+        "the lead finds Anna's customer by the plain reference"
+    );
+    assert_eq!(
+        lead.desk.journal().erase_customer("K-4711").await.unwrap(),
+        1
+    );
+    lead.desk.sync().await.unwrap();
+    anna.desk.sync().await.unwrap();
+    assert!(anna
+        .desk
+        .journal()
+        .customer_contacts("K-4711")
+        .await
+        .unwrap()
+        .is_empty());
+    let left: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT body FROM contacts WHERE id = $1")
+            .bind(logged.id)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert!(left.is_none());
+}

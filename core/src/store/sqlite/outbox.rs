@@ -40,6 +40,7 @@ struct LinkRow {
     cursor: i64,
     last_synced_at: Option<String>,
     last_error: Option<String>,
+    pseudonym_key: String,
 }
 
 fn uuid(what: &str, s: &str) -> Result<Uuid> {
@@ -74,6 +75,7 @@ impl LinkRow {
                 .map(|s| stamp("last_synced_at", s))
                 .transpose()?,
             last_error: self.last_error,
+            pseudonym_key: self.pseudonym_key,
         })
     }
 }
@@ -105,8 +107,8 @@ impl SqliteStore {
         let m = &link.member;
         sqlx::query(
             "INSERT INTO team_link (one, server, ca_pem, insecure_http, token, device_id, \
-             member_id, member_name, role, team_id, team_name) \
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             member_id, member_name, role, team_id, team_name, pseudonym_key) \
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&link.server)
         .bind(&link.ca_pem)
@@ -118,6 +120,7 @@ impl SqliteStore {
         .bind(m.role.as_str())
         .bind(m.team_id.to_string())
         .bind(&m.team_name)
+        .bind(&link.pseudonym_key)
         .execute(&mut *tx)
         .await?;
         let member = m.member_id.simple().to_string();
@@ -218,6 +221,25 @@ impl SqliteStore {
     pub async fn acknowledge(&self, up_to: i64) -> Result<()> {
         self.write(sqlx::query("DELETE FROM outbox WHERE seq <= ?").bind(up_to))
             .await?;
+        Ok(())
+    }
+
+    /// How often a team setting changed here since they were last shared (0: in step).
+    pub async fn settings_pending(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT settings_pending FROM team_link")
+            .fetch_optional(&self.reader)
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// The team settings were shared as they were when `seen` changes were pending; a change
+    /// made meanwhile stays pending.
+    pub async fn settings_shared(&self, seen: i64) -> Result<()> {
+        self.write(
+            sqlx::query("UPDATE team_link SET settings_pending = 0 WHERE settings_pending = ?")
+                .bind(seen),
+        )
+        .await?;
         Ok(())
     }
 
@@ -352,4 +374,65 @@ async fn existing_ids(
         found.extend(rows);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// The triggers that mark team settings for sharing name the same keys as
+    /// [`TEAM_SETTINGS`]: each of those counts, a personal setting does not.
+    #[tokio::test]
+    async fn exactly_the_team_settings_are_marked_for_sharing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        let link = Link {
+            server: "https://team.example".into(),
+            ca_pem: None,
+            insecure_http: false,
+            token: "t".into(),
+            device_id: Uuid::nil(),
+            member: Member {
+                member_id: Uuid::nil(),
+                name: "Lea".into(),
+                role: Role::Lead,
+                team_id: Uuid::nil(),
+                team_name: "T".into(),
+            },
+            cursor: 0,
+            last_synced_at: None,
+            last_error: None,
+            pseudonym_key: "00".repeat(32),
+        };
+        store.join_team(&link, "me").await.expect("join");
+        for key in ["display_name", "language", "backups_keep", "member_id"] {
+            store.put_settings(&[(key, Some("x"))]).await.expect("put");
+        }
+        assert_eq!(store.settings_pending().await.expect("pending"), 0);
+        for (n, key) in TEAM_SETTINGS.iter().enumerate() {
+            store.put_settings(&[(key, Some("7"))]).await.expect("put");
+            assert_eq!(
+                store.settings_pending().await.expect("pending"),
+                n as i64 + 1,
+                "{key}"
+            );
+        }
+        // Saving the same value again is no change.
+        store
+            .put_settings(&[(TEAM_SETTINGS[0], Some("7"))])
+            .await
+            .expect("put");
+        assert_eq!(store.settings_pending().await.expect("pending"), 5);
+        store.settings_shared(4).await.expect("shared");
+        assert_eq!(
+            store.settings_pending().await.expect("pending"),
+            5,
+            "a later change stays pending"
+        );
+        store.settings_shared(5).await.expect("shared");
+        assert_eq!(store.settings_pending().await.expect("pending"), 0);
+    }
 }

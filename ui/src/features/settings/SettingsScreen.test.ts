@@ -5,11 +5,13 @@ import { app } from '../../lib/state.svelte';
 import { language, setLanguage } from '../../lib/i18n/index.svelte';
 import { fakeBackend, refusal, settings } from '../../test/ipc';
 import SettingsScreen from './SettingsScreen.svelte';
+import { team } from '../../lib/team.svelte';
 
 const info = () => ({ version: '0.1.0', journal: '/data/journal.sqlite' });
 
 beforeEach(() => {
   app.settings = settings();
+  team.status = null;
   setLanguage('en');
 });
 
@@ -154,5 +156,24 @@ describe('settings', () => {
     await user.click(screen.getByTestId('keep-apart'));
     expect(screen.queryByTestId('earlier-names')).toBeNull();
     expect(backend.calls.map((c) => c.cmd)).not.toContain('carry_over_contacts');
+  });
+
+  it('leaves the team settings to the lead when this desk is in a team as staff', async () => {
+    fakeBackend({ app_info: info });
+    const member = {
+      server: 'https://team.example', team_name: 'Service desk', member_name: 'Anna', role: 'staff',
+      waiting: 0, last_synced_at: null, last_error: null, pulled_here: 0,
+    };
+    team.status = member;
+    const { unmount } = render(SettingsScreen);
+    for (const id of ['settings-target-functional', 'settings-target-emotional', 'settings-retention-months', 'settings-retention-whole', 'settings-pseudonymise']) {
+      expect((screen.getByTestId(id) as HTMLInputElement).disabled, id).toBe(true);
+    }
+    expect(screen.getAllByText('Set by your team lead for Service desk.').length).toBe(2);
+    expect((screen.getByTestId('settings-name') as HTMLInputElement).disabled).toBe(false);
+    unmount();
+    team.status = { ...member, role: 'lead' };
+    render(SettingsScreen);
+    expect((screen.getByTestId('settings-target-emotional') as HTMLInputElement).disabled).toBe(false);
   });
 });

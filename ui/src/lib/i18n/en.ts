@@ -281,6 +281,7 @@ export const en = {
   'error.storage': 'The journal could not be read or written. Nothing was changed.',
   'error.not_found': 'This contact no longer exists.',
   'error.conflict': 'This contact was already saved.',
+  'settings.team_sets': 'Set by your team lead for {team}.',
   'team.title': 'Team',
   'team.intro': 'Share your contacts with your team through your team’s server: your lead sees the team’s week, and you keep logging here even when the server cannot be reached. Paste the join code you were given.',
   'team.code': 'Join code',

@@ -282,6 +282,7 @@ export const nl: Dictionary = {
   'error.storage': 'Het journaal kon niet worden gelezen of geschreven. Er is niets veranderd.',
   'error.not_found': 'Dit contact bestaat niet meer.',
   'error.conflict': 'Dit contact was al opgeslagen.',
+  'settings.team_sets': 'Ingesteld door je teamleider voor {team}.',
   'team.title': 'Team',
   'team.intro': 'Deel je contacten met je team via de server van je team: je teamleider ziet de week van het team, en je blijft hier loggen, ook als de server niet bereikbaar is. Plak de koppelcode die je hebt gekregen.',
   'team.code': 'Koppelcode',
