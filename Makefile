@@ -66,6 +66,7 @@ BENCH_JOURNAL := target/bench/journal-1m.sqlite
 bench: build
 	@if [ -n "$(LONG)" ]; then CRASH_KILLS=2000 cargo test --workspace -- sigkill --nocapture; fi
 	cargo bench -p contactmoment-core --bench store
+	cargo bench -p contactmoment-server --bench team
 	cargo build --release -p contactmoment-cli -p contactmoment-app
 	@test -f $(BENCH_JOURNAL) || { mkdir -p $(dir $(BENCH_JOURNAL)) && \
 		target/release/contactmoment --db $(BENCH_JOURNAL) \
