@@ -176,3 +176,65 @@ export function demoJournal(args) {
   cli(journal, ['demo', ...args]);
   return { journal, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** What is wrong with the layout as drawn now: a list of sentences, empty when all is well. */
+export function layoutProblems() {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) {
+    problems.push(`the page is ${doc.scrollWidth} px wide in a ${window.innerWidth} px window`);
+  }
+  // A table that scrolls sideways in its own box hides columns just the same.
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    if (wrap.getBoundingClientRect().width > 0 && wrap.scrollWidth > wrap.clientWidth + 1) {
+      const table = wrap.querySelector('table')?.dataset.testid ?? 'a table';
+      problems.push(`${table} needs ${wrap.scrollWidth} px in a ${wrap.clientWidth} px box`);
+    }
+  }
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+    for (let e = el; e; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden') return false;
+      if (e.tagName === 'DETAILS' && !e.open && e !== el && !e.querySelector(':scope > summary')?.contains(el)) return false;
+    }
+    return true;
+  };
+  const name = (el) => {
+    const id = el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '';
+    return `${el.tagName.toLowerCase()}${id} "${el.textContent.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+  };
+  const texts = 'button, label, summary, legend, th, td, a, select, h1, h2, h3, figcaption, .tab, .period-label, .q-name, .status-text';
+  for (const el of document.querySelectorAll(texts)) {
+    if (!visible(el)) continue;
+    const cs = getComputedStyle(el);
+    // A name shortened with an ellipsis on purpose carries its whole text in a title.
+    if (cs.textOverflow === 'ellipsis' && el.title) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && cs.overflowX !== 'visible') {
+      problems.push(`${name(el)} is cut off (${el.scrollWidth} px of text in ${el.clientWidth} px)`);
+    }
+    const r = el.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1) problems.push(`${name(el)} runs past the window's right edge`);
+  }
+  const cards = [...document.querySelectorAll('.card, .block, figure')].filter(visible);
+  for (let i = 0; i < cards.length; i++) {
+    for (let j = i + 1; j < cards.length; j++) {
+      const [a, b] = [cards[i], cards[j]];
+      if (a.contains(b) || b.contains(a)) continue;
+      const ra = a.getBoundingClientRect();
+      const rb = b.getBoundingClientRect();
+      const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      if (w > 2 && h > 2) problems.push(`${name(a)} and ${name(b)} overlap`);
+    }
+  }
+  return problems;
+}
+
+/** Checks the layout as drawn now, saves a screenshot, and adds each problem to `found`. */
+export async function checkLayout(s, label, found) {
+  const problems = await s.executeScript(`return (${layoutProblems.toString()})();`);
+  const shot = await screenshot(s, `layout-${label}`);
+  for (const p of problems) found.push(`${label}: ${p} (see ${shot})`);
+}

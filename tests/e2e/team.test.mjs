@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, chord, cli, cliList, launch, prerequisites, requireOrSkip, root, screenshot } from './harness.mjs';
+import { byTestId, checkLayout, chord, cli, cliList, launch, prerequisites, requireOrSkip, root, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 const serverBin = path.join(root, 'target/debug/contactmoment-server');
@@ -122,6 +122,27 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
     await screenshot(s, 'team-review-lead');
     // Both contacts are in the lead's own journal: the review works offline.
     assert.deepEqual(cliList(run.journal).map((c) => c.staff).sort(), ['Anna', 'Lea']);
+
+    // The team card and the status line as a person sees them, in both languages, at the
+    // largest and the smallest window.
+    const found = [];
+    for (const [lang, language] of [['en', 'English'], ['nl', 'Nederlands']]) {
+      await chord(s, Key.CONTROL, '4');
+      await s.wait(until.elementLocated(byTestId('settings-language')), 5000);
+      await s.findElement(byTestId('settings-language')).sendKeys(language);
+      await s.findElement(byTestId('settings-save')).click();
+      await s.wait(async () => (await s.executeScript('return document.documentElement.lang')) === lang, 5000);
+      for (const [width, height] of [[1280, 800], [640, 520]]) {
+        await s.manage().window().setRect({ width, height });
+        await s.wait(async () => (await s.executeScript('return window.innerWidth')) === width, 5000);
+        await s.executeScript('window.scrollTo(0, 0)');
+        await checkLayout(s, `team-top-${width}x${height}-${lang}`, found);
+        await s.executeScript('document.querySelector(\'[data-testid="team-card"]\').scrollIntoView({ block: "start" })');
+        await checkLayout(s, `team-card-${width}x${height}-${lang}`, found);
+      }
+    }
+    await s.manage().window().setRect({ width: 1280, height: 800 });
+    assert.deepEqual(found, [], `layout problems:\n${found.join('\n')}`);
   } finally {
     fs.rmSync(desk, { recursive: true, force: true });
   }

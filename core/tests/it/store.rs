@@ -218,7 +218,11 @@ async fn sqlite_file_is_durable_by_configuration() {
         tables,
         vec![
             "contacts",
+            "outbox",
             "settings",
+            "sqlite_sequence",
+            "sync_applying",
+            "team_link",
             "week_rollup",
             "week_team_rollup",
             "week_topic_rollup"
