@@ -112,6 +112,35 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    const ALL: [ErrorCode; 7] = [
+        ErrorCode::Validation,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Storage,
+        ErrorCode::Unreachable,
+        ErrorCode::NotAllowed,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as the web view receives it (`not_allowed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Validation => "validation",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Unreachable => "unreachable",
+            ErrorCode::NotAllowed => "not_allowed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
 /// What a failed command returns to the web view.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ErrorPayload {
@@ -208,5 +237,20 @@ impl fmt::Display for Rejection {
             write!(f, "\n… and {} more", self.unlisted)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_code_reads_back_as_the_web_view_spells_it() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).expect("code");
+            assert_eq!(json.as_str(), Some(code.as_str()));
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("nonsense"), None);
     }
 }

@@ -183,6 +183,35 @@ CREATE POLICY contacts_update ON contacts FOR UPDATE
     USING (team_id = cm_team() AND (member_id = cm_member() OR cm_is_lead()))
     WITH CHECK (team_id = cm_team() AND (member_id = cm_member() OR cm_is_lead()));
 
+-- What a lead may change in a colleague's contact, enforced here too: whether its follow-up
+-- is done, erasing its note, or erasing it whole; never who it belongs to or anything else.
+CREATE FUNCTION cm_guard_contact_change() RETURNS trigger
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    kept CONSTANT text[] := ARRAY['follow_up_done_at', 'follow_up_done_by', 'note'];
+BEGIN
+    IF NEW.member_id IS DISTINCT FROM OLD.member_id OR NEW.team_id IS DISTINCT FROM OLD.team_id THEN
+        RAISE EXCEPTION 'a contact stays with its member and team' USING ERRCODE = '42501';
+    END IF;
+    IF OLD.body IS NULL AND NEW.body IS NOT NULL THEN
+        RAISE EXCEPTION 'an erased contact stays erased' USING ERRCODE = '42501';
+    END IF;
+    IF OLD.member_id IS DISTINCT FROM cm_member() AND NEW.body IS NOT NULL AND (
+        (NEW.body - kept) IS DISTINCT FROM (OLD.body - kept)
+        OR (NEW.body -> 'note' <> 'null'::jsonb AND NEW.body -> 'note' IS DISTINCT FROM OLD.body -> 'note')
+        OR NEW.deleted_at IS DISTINCT FROM OLD.deleted_at
+    ) THEN
+        RAISE EXCEPTION 'a lead changes only the follow-up of a colleague''s contact, or erases its note'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER contacts_guard BEFORE UPDATE ON contacts
+    FOR EACH ROW EXECUTE FUNCTION cm_guard_contact_change();
+
 ALTER TABLE applied_ops ENABLE ROW LEVEL SECURITY;
 ALTER TABLE applied_ops FORCE ROW LEVEL SECURITY;
 CREATE POLICY applied_ops_team ON applied_ops

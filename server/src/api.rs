@@ -187,12 +187,21 @@ async fn begin(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Transaction<'static, Postgres>, Acting), ApiError> {
+    begin_with(state, headers, "BEGIN").await
+}
+
+/// The same, starting the transaction with `statement` (an isolation level).
+async fn begin_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    statement: &'static str,
+) -> Result<(Transaction<'static, Postgres>, Acting), ApiError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(ApiError::unauthorized)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin_with(statement).await?;
     let row: Option<AuthRow> = sqlx::query_as("SELECT * FROM cm_authenticate($1)")
         .bind(secret::hash(token))
         .fetch_optional(&mut *tx)
@@ -208,11 +217,13 @@ async fn begin(
 async fn join(State(state): State<AppState>, Json(req): Json<JoinRequest>) -> ApiResult<JoinReply> {
     let token = secret::new();
     let device_name: String = req.device_name.chars().take(100).collect();
+    // One transaction: a code is used up only by a join that completes.
+    let mut tx = state.pool.begin().await?;
     let row: Option<AuthRow> = sqlx::query_as("SELECT * FROM cm_join($1, $2, $3)")
         .bind(secret::hash(&req.secret))
         .bind(secret::hash(&token))
         .bind(device_name)
-        .fetch_optional(&state.pool)
+        .fetch_optional(&mut *tx)
         .await?;
     let who = acting(row.ok_or_else(|| {
         ApiError::new(
@@ -221,7 +232,6 @@ async fn join(State(state): State<AppState>, Json(req): Json<JoinRequest>) -> Ap
             "this join code is not valid: it was used already, has expired, or its member was removed",
         )
     })?)?;
-    let mut tx = state.pool.begin().await?;
     sqlx::query("SELECT set_config('cm.member', $1, true)")
         .bind(who.member.member_id.to_string())
         .execute(&mut *tx)
@@ -277,10 +287,13 @@ async fn push(
             validate::stored(c)?;
         }
     }
+    // An operation sent twice in one push counts once, like one sent in two pushes.
+    let mut unique = std::collections::HashSet::new();
+    let ops: Vec<&Op> = req.ops.iter().filter(|o| unique.insert(o.op_id)).collect();
     let (mut tx, who) = begin(&state, &headers).await?;
     let me = who.member.member_id;
     let lead = who.member.role == Role::Lead;
-    let ids: Vec<Uuid> = req.ops.iter().map(|o| o.op_id).collect();
+    let ids: Vec<Uuid> = ops.iter().map(|o| o.op_id).collect();
     let fresh: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO applied_ops (op_id, team_id) SELECT id, cm_team() FROM unnest($1::uuid[]) AS id \
          ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
@@ -296,6 +309,7 @@ async fn push(
         tx.commit().await?;
         return Ok(Json(reply));
     }
+    // Exactly one number per new operation: each one below uses one, applied or not.
     let mut version: i64 = sqlx::query_scalar("SELECT cm_next_versions($1)")
         .bind(fresh.len() as i64)
         .fetch_one(&mut *tx)
@@ -304,7 +318,8 @@ async fn push(
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
         .fetch_one(&mut *tx)
         .await?;
-    for op in req.ops.iter().filter(|o| fresh.contains(&o.op_id)) {
+    let fresh: std::collections::HashSet<Uuid> = fresh.into_iter().collect();
+    for op in ops.into_iter().filter(|o| fresh.contains(&o.op_id)) {
         let v = version;
         version += 1;
         if apply(&mut tx, op, me, lead, who.device, v, now).await? {
@@ -369,26 +384,38 @@ async fn apply(
         .rows_affected();
         return Ok(inserted == 1);
     };
-    let Some(DbJson(current)) = body else {
-        return Ok(false); // erased for good: nothing brings it back
-    };
     let own = owner == me;
     if !own && !lead {
         return Ok(false);
     }
-    if (changed_at, device) <= (stored_at, stored_device) {
-        // The stored version wins; it is numbered again so that the desktop that lost pulls
-        // the winner instead of keeping its own edit.
-        sqlx::query("UPDATE contacts SET version = $2 WHERE id = $1")
-            .bind(op.contact_id)
-            .bind(v)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(false);
-    }
+    // The stored version wins when the contact was erased (nothing brings it back) or the
+    // change is older. It is numbered again, so that the desk that sent the losing change
+    // pulls the winner (or the erasure) instead of keeping its own.
+    let current = match body {
+        Some(DbJson(current)) if (changed_at, device) > (stored_at, stored_device) => current,
+        _ => {
+            sqlx::query("UPDATE contacts SET version = $2 WHERE id = $1")
+                .bind(op.contact_id)
+                .bind(v)
+                .execute(&mut **tx)
+                .await?;
+            return Ok(false);
+        }
+    };
     let (body, deleted_at) = match &op.contact {
         None => (None, None),
-        Some(c) if own => (Some(c.clone()), op.deleted_at),
+        Some(c) if own => {
+            let mut body = c.clone();
+            // A follow-up a lead marked done stays done when the owner's desk sends an edit
+            // made before it had pulled that mark; the owner can still undo their own mark.
+            let marked_by_other = current.follow_up_done_at.is_some()
+                && current.follow_up_done_by != Some(c.staff.clone());
+            if body.follow_up_done_at.is_none() && marked_by_other {
+                body.follow_up_done_at = current.follow_up_done_at;
+                body.follow_up_done_by = current.follow_up_done_by.clone();
+            }
+            (Some(body), op.deleted_at)
+        }
         // A lead changes only whether a colleague's follow-up is done, and may erase its note
         // (retention); erasing the whole contact is theirs too.
         Some(c) => {
@@ -460,7 +487,14 @@ async fn pull_once(
     after: i64,
     limit: i64,
 ) -> Result<PullReply, ApiError> {
-    let (mut tx, _) = begin(state, headers).await?;
+    // One snapshot for the contacts and the settings: a change committed between two reads
+    // could otherwise be passed by the cursor.
+    let (mut tx, _) = begin_with(
+        state,
+        headers,
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    )
+    .await?;
     let rows: Vec<ChangeRow> = sqlx::query_as(
         "SELECT version, id, member_id, deleted_at, body FROM contacts \
          WHERE team_id = cm_team() AND version > $1 ORDER BY version LIMIT $2",

@@ -18,6 +18,8 @@ CREATE TABLE team_link (
     cursor         INTEGER NOT NULL DEFAULT 0,
     last_synced_at TEXT,
     last_error     TEXT,
+    -- The kind of the last failure (an ErrorCode: unreachable, not_allowed, …).
+    last_error_code TEXT,
     -- The team's pseudonym key (64 hex digits), used instead of this desk's own while linked.
     pseudonym_key  TEXT    NOT NULL,
     -- How often a team setting changed here since a lead last shared them.

@@ -35,6 +35,7 @@ pub struct Link {
     pub cursor: i64,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    pub last_error_code: Option<crate::error::ErrorCode>,
     /// The team's pseudonym key, as 64 hex digits.
     pub pseudonym_key: String,
 }

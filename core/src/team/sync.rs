@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::client::Client;
 use super::wire::{JoinRequest, PushRequest, Role, TeamSettings};
 use super::{JoinCode, Link, TEAM_SETTINGS};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
@@ -45,8 +45,10 @@ pub struct TeamStatus {
     pub waiting: u64,
     #[ts(type = "string | null")]
     pub last_synced_at: Option<DateTime<Utc>>,
-    /// Why the last attempt failed, when it did.
+    /// Why the last attempt failed, when it did (in English, for the details).
     pub last_error: Option<String>,
+    /// What kind of failure it was: the server could not be reached, or refused this desk.
+    pub last_error_code: Option<ErrorCode>,
     /// Changes pulled since the app started: screens showing contacts reload when it moves.
     #[ts(type = "number")]
     pub pulled_here: u64,
@@ -77,6 +79,7 @@ pub(crate) async fn status(store: &SqliteStore) -> Result<Option<TeamStatus>> {
         waiting: store.outbox_len().await?,
         last_synced_at: link.last_synced_at,
         last_error: link.last_error,
+        last_error_code: link.last_error_code,
         pulled_here: 0,
     }))
 }
@@ -109,6 +112,7 @@ pub(crate) async fn join(
         cursor: 0,
         last_synced_at: None,
         last_error: None,
+        last_error_code: None,
         pseudonym_key: reply.pseudonym_key,
     };
     let claimed = store.join_team(&link, own_member).await?;
@@ -176,7 +180,7 @@ pub(crate) async fn round(
     .await;
     let noted = match &result {
         Ok(_) => store.sync_result(now, None).await,
-        Err(e) => store.sync_result(now, Some(&e.to_string())).await,
+        Err(e) => store.sync_result(now, Some(e)).await,
     };
     noted?;
     result

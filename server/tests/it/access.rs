@@ -68,7 +68,11 @@ fn sorted(ids: &[String]) -> Vec<Uuid> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
     let team = Team::start("Matrix").await;
-    let other = Team::start("Elsewhere").await;
+    // Another team on the same server and database.
+    let other =
+        contactmoment_server::admin::create_team(&team.owner, "Elsewhere", "Sam", &team.public)
+            .await
+            .unwrap();
     let (a_id, a_code) = team.member("Anna", Role::Staff).await;
     let (b_id, b_code) = team.member("Bram", Role::Staff).await;
     let lead_id: Uuid = sqlx::query_scalar("SELECT id FROM members WHERE role = 'lead'")
@@ -91,15 +95,24 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
         client(&team, &anna).await,
         client(&team, &bram).await,
         client(&team, &lead).await,
-        Client::new(&format!("http://{}", other.addr), None, true)
-            .unwrap()
-            .with_token(&token(&stranger).await),
+        client(&team, &stranger).await,
     );
     // Reading: staff see their own, the lead sees the team, another team sees none of it.
     assert_eq!(visible(&ca).await, sorted(&a_ids));
     assert_eq!(visible(&cb).await, sorted(&b_ids));
     assert_eq!(visible(&cl).await, everyone);
-    assert!(visible(&cs).await.iter().all(|id| !everyone.contains(id)));
+    let theirs = visible(&cs).await;
+    assert_eq!(
+        theirs.len(),
+        1,
+        "the other team's lead sees their own team's contact"
+    );
+    assert!(theirs.iter().all(|id| !everyone.contains(id)));
+    assert!(visible_in_db(&team, other.lead_id)
+        .await
+        .iter()
+        .all(|id| !everyone.contains(id)));
+    assert!(!visible_in_db(&team, lead_id).await.contains(&theirs[0]));
     assert_eq!(visible_in_db(&team, a_id).await, sorted(&a_ids));
     assert_eq!(visible_in_db(&team, b_id).await, sorted(&b_ids));
     assert_eq!(visible_in_db(&team, lead_id).await, everyone);
@@ -107,6 +120,43 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
         visible_in_db(&team, Uuid::now_v7()).await,
         Vec::<Uuid>::new()
     );
+
+    // Another team's lead cannot write a contact of this team by its id…
+    let ours = anna.desk.journal().get(&a_ids[0]).await.unwrap();
+    let across = Op {
+        op_id: Uuid::now_v7(),
+        contact_id: ours.id,
+        changed_at: chrono::DateTime::<chrono::Utc>::MAX_UTC,
+        contact: Some(contactmoment_core::Contact {
+            functional: 1,
+            ..ours.clone()
+        }),
+        deleted_at: None,
+    };
+    let r = cs.push(&PushRequest { ops: vec![across] }).await.unwrap();
+    assert_eq!((r.applied, r.skipped), (0, 1));
+    // …nor put a row into this team, in the database.
+    let pool = server_pool(&team.cluster, &team.db).await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('cm.member', $1, true)")
+        .bind(other.lead_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let into_ours = sqlx::query(
+        "INSERT INTO contacts (id, team_id, member_id, version, changed_at, device_id) \
+         VALUES (gen_random_uuid(), $1, $2, 1, now(), gen_random_uuid())",
+    )
+    .bind(team.team_id)
+    .bind(other.lead_id)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert!(
+        into_ours.to_string().contains("row-level security"),
+        "{into_ours}"
+    );
+    tx.rollback().await.unwrap();
 
     // Writing as someone else: Anna overwrites Bram's contact by id, in the API…
     let bram_contact = bram.desk.journal().get(&b_ids[0]).await.unwrap();
@@ -139,7 +189,6 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
         5
     );
     // …and in the database, where the policies stop it even without the server's checks.
-    let pool = server_pool(&team.cluster, &team.db).await;
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("SELECT set_config('cm.member', $1, true)")
         .bind(a_id.to_string())
@@ -162,6 +211,26 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
     .await
     .unwrap_err();
     assert!(as_b.to_string().contains("row-level security"), "{as_b}");
+    tx.rollback().await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('cm.member', $1, true)")
+        .bind(lead_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let rewrite = sqlx::query(
+        "UPDATE contacts SET body = jsonb_set(body, '{functional}', '1') WHERE id = $1",
+    )
+    .bind(bram_contact.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert!(
+        rewrite
+            .to_string()
+            .contains("a lead changes only the follow-up"),
+        "{rewrite}"
+    );
     tx.rollback().await.unwrap();
     // The server's role reaches members, devices and teams only through the functions.
     for table in ["members", "devices", "join_codes", "teams"] {
@@ -192,10 +261,26 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::NotAllowed(_)), "{refused}");
+    assert!(
+        refused.to_string().contains("only a team lead"),
+        "{refused}"
+    );
     lead.desk.remove_member(&a_id.to_string()).await.unwrap();
     let gone = ca.pull(0, 10, false).await.unwrap_err();
     assert!(matches!(gone, Error::NotAllowed(_)), "{gone}");
-    assert!(anna.desk.sync().await.is_err());
+    let status = anna.desk.sync().await.unwrap_err();
+    assert!(matches!(status, Error::NotAllowed(_)), "{status}");
+    assert!(
+        gone.to_string().contains("no longer accepts this desk"),
+        "{gone}"
+    );
+    let push_refused = ca.push(&PushRequest { ops: vec![] }).await.unwrap_err();
+    assert!(
+        push_refused
+            .to_string()
+            .contains("no longer accepts this desk"),
+        "{push_refused}"
+    );
     assert_eq!(visible_in_db(&team, a_id).await, Vec::<Uuid>::new());
     // Anna's contacts stay the team's: the lead still sees them.
     assert_eq!(visible(&cl).await, everyone);
@@ -234,4 +319,26 @@ async fn a_join_code_works_once_and_a_lead_can_hand_out_new_ones() {
         .await
         .unwrap();
     assert_eq!(devices, 1, "only the lead's device is still accepted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_code_and_a_removed_members_code_are_refused() {
+    let team = Team::start("Expiry").await;
+    let (_, late) = team.member("Late", Role::Staff).await;
+    sqlx::query("UPDATE join_codes SET expires_at = now() - interval '1 minute' WHERE member_id = (SELECT id FROM members WHERE name = 'Late')")
+        .execute(&team.owner)
+        .await
+        .unwrap();
+    let d = Desktop::new("Late").await;
+    let err = d.desk.join_team(&late, true).await.unwrap_err();
+    assert!(err.to_string().contains("join code is not valid"), "{err}");
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let made = lead.desk.add_member("Gone", Role::Staff).await.unwrap();
+    lead.desk
+        .remove_member(&made.member_id.to_string())
+        .await
+        .unwrap();
+    let err = d.desk.join_team(&made.join_code, true).await.unwrap_err();
+    assert!(err.to_string().contains("join code is not valid"), "{err}");
+    assert!(d.desk.team_status().await.unwrap().is_none());
 }

@@ -59,6 +59,54 @@ async fn postgres_crashing_during_pushes_loses_nothing_and_duplicates_nothing() 
     let (_, code) = team.member("Anna", Role::Staff).await;
     let anna = Desktop::join("Anna", &code).await;
     let lead = Desktop::join("Lea", &team.lead_code).await;
+    // First, one push held in flight for certain: another transaction holds the team's row,
+    // the push waits for it inside its own transaction, and the database dies right then.
+    anna.log(3, 3).await;
+    {
+        let member: Uuid = sqlx::query_scalar("SELECT id FROM members WHERE name = 'Anna'")
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+        let pool = crate::support::server_pool(&team.cluster, &team.db).await;
+        let mut held = pool.begin().await.unwrap();
+        sqlx::query("SELECT set_config('cm.member', $1, true)")
+            .bind(member.to_string())
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        sqlx::query("SELECT cm_next_versions(1)")
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        let in_flight = {
+            let desk = anna.desk.clone();
+            tokio::spawn(async move { desk.sync().await })
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+            )
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+            if waiting > 0 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the push never reached the lock"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        team.cluster.stop_immediate();
+        assert!(
+            in_flight.await.unwrap().is_err(),
+            "the push in flight failed with the database"
+        );
+        drop(held);
+        team.cluster.start_server();
+    }
     let mut failures = 0;
     for round in 0..3 {
         // Saves and pushes keep going while the database goes down and comes back.
@@ -75,6 +123,25 @@ async fn postgres_crashing_during_pushes_loses_nothing_and_duplicates_nothing() 
                         })
                         .await
                         .unwrap();
+                    // Every fourth save also edits an earlier contact: the server must
+                    // end with each contact's latest version.
+                    if i % 4 == 3 {
+                        let earlier = desk.journal().recent(3).await.unwrap();
+                        if let Some(c) = earlier.last() {
+                            desk.journal()
+                                .update(
+                                    &c.id.to_string(),
+                                    &contactmoment_core::ContactInput {
+                                        occurred_at: Some(c.occurred_at.to_rfc3339()),
+                                        functional: Some(1 + ((i + 2) % 5)),
+                                        emotional: Some(i32::from(c.emotional)),
+                                        ..Default::default()
+                                    },
+                                )
+                                .await
+                                .unwrap();
+                        }
+                    }
                     if desk.sync().await.is_err() {
                         failed += 1;
                     }
@@ -92,18 +159,29 @@ async fn postgres_crashing_during_pushes_loses_nothing_and_duplicates_nothing() 
     sync_until_done(&anna).await;
     sync_until_done(&lead).await;
     let local = on_desk(&anna).await;
-    assert_eq!(local.len(), 120);
+    assert_eq!(local.len(), 121);
     assert_eq!(
         on_server(&team).await,
         local,
         "every saved contact once, in its latest version"
     );
     assert_eq!(on_desk(&lead).await, local);
+    // Each change took exactly its numbers: every applied operation is recorded once.
+    let (ops, version): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM applied_ops), (SELECT version FROM teams WHERE name = 'Crashes')",
+    )
+    .fetch_one(&team.owner)
+    .await
+    .unwrap();
+    assert!(
+        ops > 121 && version >= ops,
+        "{ops} operations, team version {version}"
+    );
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
         .fetch_one(&team.owner)
         .await
         .unwrap();
-    assert_eq!(rows, 120);
+    assert_eq!(rows, 121);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -143,6 +143,43 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
         Some("called back"),
         "and changed nothing else"
     );
+    // A lead's desk that sends a colleague's contact with other ratings and another note
+    // changes only the follow-up on the server.
+    let lead_token: String = sqlx::query_scalar("SELECT token FROM team_link")
+        .fetch_one(&sqlite(&lead).await)
+        .await
+        .unwrap();
+    let as_lead = Client::new(&format!("http://{}", team.addr), None, true)
+        .unwrap()
+        .with_token(&lead_token);
+    let forged = Op {
+        op_id: uuid::Uuid::now_v7(),
+        contact_id: back.id,
+        changed_at: contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
+            .with_timezone(&chrono::Utc),
+        contact: Some(contactmoment_core::Contact {
+            functional: 5,
+            note: Some("rewritten by the lead".into()),
+            follow_up_done_at: None,
+            follow_up_done_by: None,
+            ..back.clone()
+        }),
+        deleted_at: None,
+    };
+    as_lead
+        .push(&PushRequest { ops: vec![forged] })
+        .await
+        .unwrap();
+    anna.desk.sync().await.unwrap();
+    let kept = anna.desk.journal().get(&id).await.unwrap();
+    assert_eq!(
+        (kept.functional, kept.note.as_deref()),
+        (3, Some("called back"))
+    );
+    assert!(
+        kept.follow_up_done_at.is_none(),
+        "the lead reopened the follow-up"
+    );
 
     // An erasure leaves only the id, and every desk erases it.
     assert_eq!(
@@ -205,6 +242,14 @@ async fn a_resent_push_changes_nothing_and_an_older_edit_loses() {
         })
         .await
         .unwrap();
+    let team_version = || async {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM teams WHERE id = $1")
+            .bind(team.team_id)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap()
+    };
+    let before = team_version().await;
     let again = client
         .push(&PushRequest {
             ops: vec![op.clone()],
@@ -212,6 +257,36 @@ async fn a_resent_push_changes_nothing_and_an_older_edit_loses() {
         .await
         .unwrap();
     assert_eq!((first.applied, again.applied, again.skipped), (1, 0, 1));
+    assert_eq!(
+        team_version().await,
+        before,
+        "a resent operation takes no change number"
+    );
+    // The same operation id with another body and a later time is still the same operation:
+    // skipped by its id, not by the time rule.
+    let altered = Op {
+        changed_at: op.changed_at + chrono::Duration::seconds(1),
+        contact: Some(contactmoment_core::Contact {
+            functional: 3,
+            ..contact.clone()
+        }),
+        ..op.clone()
+    };
+    let resent = client
+        .push(&PushRequest {
+            ops: vec![altered.clone(), altered],
+        })
+        .await
+        .unwrap();
+    assert_eq!((resent.applied, resent.skipped), (0, 2));
+    let stored: i64 =
+        sqlx::query_scalar("SELECT (body->>'functional')::bigint FROM contacts WHERE id = $1")
+            .bind(contact.id)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert_eq!(stored, 1);
+    assert_eq!(team_version().await, before);
     // An edit stamped before the stored one loses, and the desk that made it pulls the winner.
     let stale = Op {
         op_id: uuid::Uuid::now_v7(),
@@ -392,4 +467,142 @@ async fn team_settings_and_one_pseudonym_key_per_team() {
             .await
             .unwrap();
     assert!(left.is_none());
+}
+
+/// A desk whose own edit lost to a newer one ends with the winner, and nothing left to send.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_whose_edit_lost_ends_with_the_winner() {
+    let team = Team::start("Winner").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let id = anna.log(4, 4).await;
+    anna.desk.sync().await.unwrap();
+    let contact = anna.desk.journal().get(&id).await.unwrap();
+    // Anna edits on this desk without syncing…
+    anna.desk
+        .journal()
+        .update(
+            &id,
+            &ContactInput {
+                occurred_at: Some(contact.occurred_at.to_rfc3339()),
+                functional: Some(2),
+                emotional: Some(4),
+                ..ContactInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    // …while a later edit from her other desk reaches the server first.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
+        .fetch_one(&sqlite(&anna).await)
+        .await
+        .unwrap();
+    let client = Client::new(&format!("http://{}", team.addr), None, true)
+        .unwrap()
+        .with_token(&token);
+    let winner = Op {
+        op_id: uuid::Uuid::now_v7(),
+        contact_id: contact.id,
+        changed_at: contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
+            .with_timezone(&chrono::Utc),
+        contact: Some(contactmoment_core::Contact {
+            functional: 5,
+            ..contact.clone()
+        }),
+        deleted_at: None,
+    };
+    let r = client
+        .push(&PushRequest { ops: vec![winner] })
+        .await
+        .unwrap();
+    assert_eq!(r.applied, 1);
+    let report = anna.desk.sync().await.unwrap();
+    assert_eq!(
+        (report.pushed, report.skipped, report.waiting),
+        (0, 1, 0),
+        "{report:?}"
+    );
+    assert_eq!(anna.desk.journal().get(&id).await.unwrap().functional, 5);
+}
+
+/// A lead's follow-up survives a colleague's edit made before she saw it; an erasure
+/// reaches a desk that still had an edit of that contact waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_and_an_erasure_survive_concurrent_edits() {
+    let team = Team::start("Concurrent").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let flagged = anna.log(2, 1).await;
+    let gone = anna
+        .desk
+        .journal()
+        .log(&ContactInput {
+            functional: Some(1),
+            emotional: Some(1),
+            customer_ref: Some("K-9".into()),
+            ..ContactInput::default()
+        })
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+
+    // The lead marks the follow-up done; Anna, not yet synced, edits the same contact.
+    lead.desk
+        .journal()
+        .set_follow_up_done(&flagged, true)
+        .await
+        .unwrap();
+    lead.desk.sync().await.unwrap();
+    let c = anna.desk.journal().get(&flagged).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    anna.desk
+        .journal()
+        .update(
+            &flagged,
+            &ContactInput {
+                occurred_at: Some(c.occurred_at.to_rfc3339()),
+                functional: Some(3),
+                emotional: Some(1),
+                note: Some("called back".into()),
+                ..ContactInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    for d in [&anna, &lead] {
+        let seen = d.desk.journal().get(&flagged).await.unwrap();
+        assert_eq!(seen.functional, 3, "Anna's later edit stands");
+        assert!(
+            seen.follow_up_done_at.is_some(),
+            "and the lead's follow-up stays done"
+        );
+    }
+
+    // The lead edits (marks done) a contact that Anna erases meanwhile.
+    lead.desk
+        .journal()
+        .set_follow_up_done(&gone, true)
+        .await
+        .unwrap();
+    anna.desk.journal().erase_customer("K-9").await.unwrap();
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    assert!(
+        lead.desk
+            .journal()
+            .customer_contacts("K-9")
+            .await
+            .unwrap()
+            .is_empty(),
+        "the erasure reached the lead, whose own change of it lost"
+    );
+    assert_eq!(lead.desk.team_status().await.unwrap().unwrap().waiting, 0);
 }

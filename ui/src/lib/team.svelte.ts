@@ -1,5 +1,5 @@
-// Where team sync stands, read from the Rust side every few seconds (a local read: the
-// network work happens in the background there). When changes arrived from the team, every
+// Where team sync stands, read from the Rust side every second (a local read of two small
+// tables: the network work happens in the background there). When changes arrived from the team, every
 // screen showing contacts reloads.
 import { api, type TeamStatus } from './ipc';
 import { dataChanged } from './state.svelte';
@@ -7,6 +7,14 @@ import { dataChanged } from './state.svelte';
 export const team = $state<{ status: TeamStatus | null }>({ status: null });
 
 let pulledSeen = -1;
+
+/** The words for why the last sync failed: the server away, this desk refused, or else. */
+export function problemKey(status: TeamStatus): 'unreachable' | 'refused' | 'failed' | null {
+  if (status.last_error === null) return null;
+  if (status.last_error_code === 'unreachable') return 'unreachable';
+  if (status.last_error_code === 'not_allowed') return 'refused';
+  return 'failed';
+}
 
 export async function refreshTeam(): Promise<void> {
   try {
@@ -21,7 +29,7 @@ export async function refreshTeam(): Promise<void> {
 }
 
 /** Keeps the status fresh; returns the function that stops it. */
-export function watchTeam(everyMs = 3000): () => void {
+export function watchTeam(everyMs = 1000): () => void {
   void refreshTeam();
   const timer = setInterval(() => void refreshTeam(), everyMs);
   return () => clearInterval(timer);

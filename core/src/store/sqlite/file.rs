@@ -168,13 +168,15 @@ impl JournalFile for SqliteStore {
 async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     // The replaced contacts are not changes to share with a team: the desk pulls the team's
-    // state again from the start instead.
+    // state again from the start instead, and changes not yet pushed are dropped with the
+    // journal they belonged to (sending them now would revert the team's newer versions).
     sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
         .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE team_link SET cursor = 0")
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM outbox").execute(&mut *tx).await?;
     for table in [
         "week_rollup",
         "week_team_rollup",

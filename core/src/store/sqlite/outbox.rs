@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::rows::{bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS};
 use super::SqliteStore;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::Contact;
 use crate::store::{BulkWrite, Existing};
 use crate::team::wire::{Change, Member, Op, Role};
@@ -40,6 +40,7 @@ struct LinkRow {
     cursor: i64,
     last_synced_at: Option<String>,
     last_error: Option<String>,
+    last_error_code: Option<String>,
     pseudonym_key: String,
 }
 
@@ -75,6 +76,7 @@ impl LinkRow {
                 .map(|s| stamp("last_synced_at", s))
                 .transpose()?,
             last_error: self.last_error,
+            last_error_code: self.last_error_code.as_deref().and_then(ErrorCode::parse),
             pseudonym_key: self.pseudonym_key,
         })
     }
@@ -244,11 +246,15 @@ impl SqliteStore {
     }
 
     /// Notes how the last sync went.
-    pub async fn sync_result(&self, at: DateTime<Utc>, error: Option<&str>) -> Result<()> {
+    pub async fn sync_result(&self, at: DateTime<Utc>, error: Option<&Error>) -> Result<()> {
         let query = match error {
-            Some(e) => sqlx::query("UPDATE team_link SET last_error = ?").bind(e),
-            None => sqlx::query("UPDATE team_link SET last_error = NULL, last_synced_at = ?")
-                .bind(rfc3339_utc(at)),
+            Some(e) => sqlx::query("UPDATE team_link SET last_error = ?, last_error_code = ?")
+                .bind(e.to_string())
+                .bind(e.code().as_str()),
+            None => sqlx::query(
+                "UPDATE team_link SET last_error = NULL, last_error_code = NULL, last_synced_at = ?",
+            )
+            .bind(rfc3339_utc(at)),
         };
         self.write(query).await?;
         Ok(())
@@ -405,6 +411,7 @@ mod tests {
             cursor: 0,
             last_synced_at: None,
             last_error: None,
+            last_error_code: None,
             pseudonym_key: "00".repeat(32),
         };
         store.join_team(&link, "me").await.expect("join");

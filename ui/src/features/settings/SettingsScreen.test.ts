@@ -162,7 +162,7 @@ describe('settings', () => {
     fakeBackend({ app_info: info });
     const member = {
       server: 'https://team.example', team_name: 'Service desk', member_name: 'Anna', role: 'staff',
-      waiting: 0, last_synced_at: null, last_error: null, pulled_here: 0,
+      waiting: 0, last_synced_at: null, last_error: null, last_error_code: null, pulled_here: 0,
     };
     team.status = member;
     const { unmount } = render(SettingsScreen);

@@ -18,6 +18,7 @@ function status(over: Partial<TeamStatus> = {}): TeamStatus {
     waiting: 0,
     last_synced_at: '2026-12-02T09:42:00Z',
     last_error: null,
+    last_error_code: null,
     pulled_here: 0,
     ...over,
   };
@@ -59,7 +60,7 @@ describe('team card', () => {
     await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('al gebruikt of verlopen'));
     answer = { code: 'unreachable', message: 'down', field: null, kind: null };
     await user.click(screen.getByTestId('team-join'));
-    await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('niet bereikbaar'));
+    await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('worden gedeeld zodra het weer kan'));
     expect(team.status).toBeNull();
   });
 
@@ -95,9 +96,14 @@ describe('team status line', () => {
     render(TeamStatusLine);
     await refreshTeam();
     await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/2 waiting to sync · last synced \d\d:\d\d/));
-    current = status({ waiting: 5, last_error: 'down' });
+    current = status({ waiting: 5, last_error: 'down', last_error_code: 'unreachable' });
     await refreshTeam();
     await waitFor(() => expect(screen.getByTestId('team-line').textContent).toContain('5 waiting to sync · team server unreachable: logging goes on'));
+    // Refused is not "unreachable": the desk must get a new code, waiting does not help.
+    current = status({ waiting: 5, last_error: 'no longer accepts', last_error_code: 'not_allowed' });
+    await refreshTeam();
+    await waitFor(() => expect(screen.getByTestId('team-line').textContent).toContain('no longer accepts this desk: ask your team lead for a new code'));
+    expect(screen.getByTestId('team-line').textContent).not.toContain('unreachable');
   });
 
   it('reloads the screens when contacts arrived from the team', async () => {

@@ -253,9 +253,13 @@ export type TeamStatus = { server: string, team_name: string, member_name: strin
  */
 waiting: number, last_synced_at: string | null, 
 /**
- * Why the last attempt failed, when it did.
+ * Why the last attempt failed, when it did (in English, for the details).
  */
 last_error: string | null, 
+/**
+ * What kind of failure it was: the server could not be reached, or refused this desk.
+ */
+last_error_code: ErrorCode | null, 
 /**
  * Changes pulled since the app started: screens showing contacts reload when it moves.
  */
