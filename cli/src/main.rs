@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::error::ContextKind;
 use clap::Parser;
 use contactmoment_core::{
     demo::DemoSpec,
@@ -34,7 +35,13 @@ async fn main() -> ExitCode {
         }
         Err(e) => {
             // clap explains over several lines with usage; scripts and people want one line.
-            let rendered = e.to_string();
+            // A value with line breaks of its own is escaped first, so that they do not end
+            // the message early.
+            let mut rendered = e.to_string();
+            if let Some(value) = e.get(ContextKind::InvalidValue).map(|v| v.to_string()) {
+                rendered =
+                    rendered.replacen(&format!("'{value}'"), &format!("'{}'", one_line(&value)), 1);
+            }
             let message: Vec<&str> = rendered
                 .lines()
                 .take_while(|l| !l.trim().is_empty())

@@ -27,6 +27,8 @@ fn hostile_text() -> impl Strategy<Value = String> {
 fn hostile_rating(valid: &'static str) -> impl Strategy<Value = String> {
     prop_oneof![
         Just(valid.to_owned()),
+        // Blank lines inside a value once cut the refusal short before it named the flag.
+        Just("\n\n".to_owned()),
         Just("0".to_owned()),
         Just("6".to_owned()),
         Just("-1".to_owned()),

@@ -606,3 +606,64 @@ async fn a_follow_up_and_an_erasure_survive_concurrent_edits() {
     );
     assert_eq!(lead.desk.team_status().await.unwrap().unwrap().waiting, 0);
 }
+
+/// A desk whose clock runs far ahead cannot make its edit win for ever: the server takes
+/// its own time for it, and a later edit from another desk still wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_ahead_cannot_win_for_ever() {
+    let team = Team::start("Clocks").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let id = anna.log(3, 3).await;
+    anna.desk.sync().await.unwrap();
+    let contact = anna.desk.journal().get(&id).await.unwrap();
+    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
+        .fetch_one(&sqlite(&anna).await)
+        .await
+        .unwrap();
+    let client = Client::new(&format!("http://{}", team.addr), None, true)
+        .unwrap()
+        .with_token(&token);
+    let now = contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
+        .with_timezone(&chrono::Utc);
+    let edit = |functional: u8, at: chrono::DateTime<chrono::Utc>| Op {
+        op_id: uuid::Uuid::now_v7(),
+        contact_id: contact.id,
+        changed_at: at,
+        contact: Some(contactmoment_core::Contact {
+            functional,
+            ..contact.clone()
+        }),
+        deleted_at: None,
+    };
+    let ahead = client
+        .push(&PushRequest {
+            ops: vec![edit(1, now + chrono::Duration::days(365))],
+        })
+        .await
+        .unwrap();
+    assert_eq!(ahead.applied, 1);
+    let stored: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT changed_at FROM contacts WHERE id = $1")
+            .bind(contact.id)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert!(
+        stored < now + chrono::Duration::minutes(1),
+        "clamped to the server's time: {stored}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let later = contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
+        .with_timezone(&chrono::Utc);
+    let r = client
+        .push(&PushRequest {
+            ops: vec![edit(5, later)],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        r.applied, 1,
+        "the later edit wins over the one from the future"
+    );
+}
