@@ -129,6 +129,8 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
     for (const [lang, language] of [['en', 'English'], ['nl', 'Nederlands']]) {
       await chord(s, Key.CONTROL, '4');
       await s.wait(until.elementLocated(byTestId('settings-language')), 5000);
+      // The language is at the top of Settings; the last look was at the team card below.
+      await s.executeScript('window.scrollTo(0, 0)');
       await s.findElement(byTestId('settings-language')).sendKeys(language);
       await s.findElement(byTestId('settings-save')).click();
       await s.wait(async () => (await s.executeScript('return document.documentElement.lang')) === lang, 5000);
