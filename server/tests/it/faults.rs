@@ -255,3 +255,67 @@ async fn a_lost_reply_a_closed_desk_and_a_day_offline_lose_nothing() {
     assert_eq!(on_server(&team).await, local);
     assert_eq!(on_desk(&lead).await, local);
 }
+
+/// `contactmoment log` killed with SIGKILL at random moments on a desk in a team: every
+/// contact the CLI acknowledged (printed its id) reaches the server with the next sync, and so
+/// does every contact that made it into the journal at all; nothing arrives twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_killed_between_its_save_and_its_push_loses_nothing() {
+    use rand::{Rng, SeedableRng};
+    use std::process::{Command, Stdio};
+
+    let team = Team::start("Killed").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let journal = anna.dir.path().join("journal.sqlite");
+    // The CLI built beside this test binary (target/debug/contactmoment).
+    let cli = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| dir.join("contactmoment"))
+        .unwrap();
+    assert!(cli.is_file(), "the CLI is built: {}", cli.display());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let mut acknowledged = Vec::new();
+    let mut killed = 0;
+    for i in 0..30 {
+        let mut child = Command::new(&cli)
+            .args(["--db", &journal.display().to_string(), "log"])
+            .args(["--functional", &(1 + i % 5).to_string(), "--emotional", "4"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        if i % 3 != 0 {
+            std::thread::sleep(Duration::from_millis(rng.gen_range(0..40)));
+            if child.kill().is_ok() {
+                killed += 1;
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if out.status.success() && !id.is_empty() {
+            acknowledged.push(id);
+        }
+    }
+    assert!(
+        killed > 0 && !acknowledged.is_empty(),
+        "{killed} killed, {} saved",
+        acknowledged.len()
+    );
+    anna.desk.sync().await.unwrap();
+    let local = on_desk(&anna).await;
+    let server = on_server(&team).await;
+    for id in &acknowledged {
+        assert!(
+            server.contains_key(id),
+            "acknowledged {id} is on the server"
+        );
+    }
+    assert_eq!(
+        server, local,
+        "whatever the journal holds, the server holds once"
+    );
+    assert_eq!(anna.desk.team_status().await.unwrap().unwrap().waiting, 0);
+}
