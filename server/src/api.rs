@@ -554,11 +554,11 @@ async fn add_member(
 ) -> ApiResult<NewMemberReply> {
     let name =
         validate::short_text("name", Some(&req.name), validate::STAFF_MAX)?.ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
+            ApiError::from(contactmoment_core::Error::validation(
+                "name",
+                contactmoment_core::ValidationKind::Required,
                 "a name is required",
-            )
+            ))
         })?;
     let (mut tx, _) = begin(&state, &headers).await?;
     let code = secret::new();

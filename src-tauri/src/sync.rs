@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 /// How often sync runs when nothing wakes it.
 const EVERY: Duration = Duration::from_secs(30);
 /// After a failure, the wait doubles up to this.
-const BACKOFF_MAX: Duration = Duration::from_secs(60);
+const BACKOFF_MAX: Duration = Duration::from_secs(15);
 
 /// Wakes the sync loop of the open journal.
 #[derive(Clone, Default)]

@@ -90,7 +90,7 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
   const teamName = await s.wait(until.elementLocated(byTestId('team-name')), 20000);
   assert.equal(await teamName.getText(), 'Demo team');
   const line = await s.wait(until.elementLocated(byTestId('team-line')), 10000);
-  await s.wait(async () => /Team Demo team · everything shared · last synced \d\d:\d\d/.test(await line.getText()), 10000);
+  await s.wait(async () => /^Team: Demo team · everything shared · last synced \d\d:\d\d$/.test(await line.getText()), 10000);
   await s.executeScript('document.querySelector(\'[data-testid="team-card"]\').scrollIntoView()');
   await screenshot(s, 'team-settings-lead');
 

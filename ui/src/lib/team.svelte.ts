@@ -4,7 +4,11 @@
 import { api, type TeamStatus } from './ipc';
 import { dataChanged } from './state.svelte';
 
-export const team = $state<{ status: TeamStatus | null }>({ status: null });
+export const team = $state<{
+  status: TeamStatus | null;
+  /** The join code a lead made last, kept while the app runs: it is shown only here. */
+  madeCode: { name: string; code: string } | null;
+}>({ status: null, madeCode: null });
 
 let pulledSeen = -1;
 

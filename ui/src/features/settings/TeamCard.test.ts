@@ -6,7 +6,7 @@ import type { TeamStatus } from '../../lib/ipc';
 import { app } from '../../lib/state.svelte';
 import { team, refreshTeam } from '../../lib/team.svelte';
 import TeamStatusLine from '../../lib/TeamStatusLine.svelte';
-import { fakeBackend } from '../../test/ipc';
+import { fakeBackend, settings } from '../../test/ipc';
 import TeamCard from './TeamCard.svelte';
 
 function status(over: Partial<TeamStatus> = {}): TeamStatus {
@@ -31,7 +31,7 @@ beforeEach(() => {
 
 describe('team card', () => {
   it('joins with a pasted code and then shows the team', async () => {
-    const backend = fakeBackend({ join_team: () => status() });
+    const backend = fakeBackend({ join_team: () => status(), get_settings: () => settings({ display_name: 'Anna' }) });
     const user = userEvent.setup();
     render(TeamCard);
     await user.click(screen.getByTestId('team-join'));
@@ -40,8 +40,11 @@ describe('team card', () => {
     await user.type(screen.getByTestId('team-code'), '  CM1-abc  ');
     await user.click(screen.getByTestId('team-join'));
     await waitFor(() => expect(screen.getByTestId('team-name').textContent).toBe('Service desk'));
-    expect(backend.calls).toEqual([{ cmd: 'join_team', args: { code: 'CM1-abc' } }]);
-    expect(screen.getByRole('status').textContent).toContain('You joined Service desk');
+    expect(backend.calls.map((c) => c.cmd)).toEqual(['join_team', 'get_settings']);
+    expect(backend.calls[0]!.args).toEqual({ code: 'CM1-abc' });
+    expect(screen.getByTestId('team-note').textContent).toContain('You joined Service desk');
+    // The name the team gave this desk is the one the Log screen shows from now on.
+    expect(app.settings?.display_name).toBe('Anna');
     expect(screen.queryByTestId('team-member-name')).toBeNull();
   });
 
@@ -60,12 +63,16 @@ describe('team card', () => {
     await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('al gebruikt of verlopen'));
     answer = { code: 'unreachable', message: 'down', field: null, kind: null };
     await user.click(screen.getByTestId('team-join'));
-    await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('worden gedeeld zodra het weer kan'));
+    await waitFor(() => expect(screen.getByTestId('team-error').textContent).toContain('De teamserver uit deze code is niet bereikbaar'));
+    // Typing again clears what the last attempt said.
+    await user.type(screen.getByTestId('team-code'), 'x');
+    expect(screen.queryByTestId('team-error')).toBeNull();
     expect(team.status).toBeNull();
   });
 
   it('lets a lead make a join code, and asks before leaving with unsent changes', async () => {
     team.status = status({ role: 'lead', member_name: 'Lea', waiting: 3 });
+    team.madeCode = null;
     const backend = fakeBackend({
       add_team_member: (args) => ({ member_id: '0193a5c2-7f00-7000-8000-000000000001', join_code: `CM1-for-${String(args.name)}` }),
       leave_team: () => 3,
@@ -73,6 +80,10 @@ describe('team card', () => {
     const user = userEvent.setup();
     render(TeamCard);
     expect(screen.getByTestId('team-waiting').textContent).toBe('3');
+    // Without a name there is nothing to ask the server.
+    await user.click(screen.getByTestId('team-add-member'));
+    expect(screen.getByTestId('team-error').textContent).toBe("Enter the new member's name first.");
+    expect(backend.calls).toEqual([]);
     await user.type(screen.getByTestId('team-member-name'), 'Bram');
     await user.selectOptions(screen.getByTestId('team-member-role'), 'staff');
     await user.click(screen.getByTestId('team-add-member'));
@@ -82,10 +93,16 @@ describe('team card', () => {
 
     await user.click(screen.getByTestId('team-leave'));
     expect(screen.getByText(/3 changes have not reached the server/)).toBeTruthy();
+    // The question starts on the safe answer, and Esc keeps the membership.
+    expect(document.activeElement).toBe(screen.getByTestId('team-leave-cancel'));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('team-leave-confirm')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('team-leave'));
+    await user.click(screen.getByTestId('team-leave'));
     expect(backend.calls.map((c) => c.cmd)).not.toContain('leave_team');
     await user.click(screen.getByTestId('team-leave-confirm'));
     await waitFor(() => expect(team.status).toBeNull());
-    expect(screen.getByRole('status').textContent).toContain('3 unsent changes stay here only');
+    expect(screen.getByTestId('team-note').textContent).toContain('3 unsent changes stay here only');
   });
 });
 
@@ -95,10 +112,10 @@ describe('team status line', () => {
     fakeBackend({ team_status: () => current });
     render(TeamStatusLine);
     await refreshTeam();
-    await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/2 waiting to sync · last synced \d\d:\d\d/));
+    await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/^Team: Service desk · 2 waiting to sync · last synced \d\d:\d\d$/));
     current = status({ waiting: 5, last_error: 'down', last_error_code: 'unreachable' });
     await refreshTeam();
-    await waitFor(() => expect(screen.getByTestId('team-line').textContent).toContain('5 waiting to sync · team server unreachable: logging goes on'));
+    await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/5 waiting to sync · last synced \d\d:\d\d · team server unreachable, you can keep logging$/));
     // Refused is not "unreachable": the desk must get a new code, waiting does not help.
     current = status({ waiting: 5, last_error: 'no longer accepts', last_error_code: 'not_allowed' });
     await refreshTeam();
