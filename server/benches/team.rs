@@ -114,11 +114,11 @@ async fn main() {
     //    years, as the demo spreads them), pulled by a lead joining on a new desk.
     let t = Instant::now();
     sqlx::query(
-        "WITH g AS (SELECT i, (date '2026-11-29' - (i % 728)) AS d FROM generate_series(1, $1::bigint) AS i)
+        "WITH g AS (SELECT i, gen_random_uuid() AS id, (date '2026-11-29' - (i % 728)::int) AS d FROM generate_series(1, $1::bigint) AS i)
          INSERT INTO contacts (id, team_id, member_id, version, changed_at, device_id, body)
-         SELECT gen_random_uuid(), $2, $3, 1000000 + i, now(), gen_random_uuid(),
+         SELECT id, $2, $3, 1000000 + i, now(), gen_random_uuid(),
                 jsonb_build_object(
-                  'id', gen_random_uuid(), 'occurred_at', to_char(d, 'YYYY-MM-DD') || 'T10:00:00+01:00',
+                  'id', id, 'occurred_at', to_char(d, 'YYYY-MM-DD') || 'T10:00:00+01:00',
                   'local_date', to_char(d, 'YYYY-MM-DD'), 'iso_week', to_char(d, 'IYYY-\"W\"IW'),
                   'logged_at', to_char(d, 'YYYY-MM-DD') || 'T09:00:01.000Z',
                   'updated_at', to_char(d, 'YYYY-MM-DD') || 'T09:00:01.000Z',
@@ -136,11 +136,6 @@ async fn main() {
     .execute(&team.owner)
     .await
     .unwrap();
-    // The bodies need ids equal to the rows' ids.
-    sqlx::query("UPDATE contacts SET body = jsonb_set(body, '{id}', to_jsonb(id::text)) WHERE version > 1000000")
-        .execute(&team.owner)
-        .await
-        .unwrap();
     sqlx::query("UPDATE teams SET version = version + 1000000 + $1 WHERE id = $2")
         .bind(contacts)
         .bind(team.team_id)
