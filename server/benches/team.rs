@@ -19,7 +19,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use contactmoment_core::team::client::Client;
 use contactmoment_core::team::wire::{PushRequest, Role};
 use contactmoment_core::{SqliteStore, WeeklyQuery};
 use support::{Desktop, Team};
@@ -30,19 +29,6 @@ fn ms(d: Duration) -> f64 {
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-async fn token(d: &Desktop) -> String {
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        d.dir.path().join("journal.sqlite").display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -59,9 +45,7 @@ async fn main() {
     let store = SqliteStore::open(&anna.dir.path().join("journal.sqlite"))
         .await
         .unwrap();
-    let client = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token(&anna).await);
+    let client = anna.client(&team).await;
     let mut pushes = Vec::new();
     for _ in 0..200 {
         anna.log(4, 4).await;

@@ -9,23 +9,8 @@ use uuid::Uuid;
 
 use crate::support::{server_pool, Desktop, Team};
 
-async fn token(d: &Desktop) -> String {
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        d.dir.path().join("journal.sqlite").display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-}
-
 async fn client(team: &Team, d: &Desktop) -> Client {
-    Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token(d).await)
+    d.client(team).await
 }
 
 /// What the member behind `c` can pull: the contact ids, sorted.

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use contactmoment_core::team::client::Client;
 use contactmoment_core::team::wire::{PushRequest, Role};
 use uuid::Uuid;
 
@@ -195,20 +194,7 @@ async fn a_lost_reply_a_closed_desk_and_a_day_offline_lose_nothing() {
     // in its outbox and sends them again, which changes nothing.
     anna.log(4, 4).await;
     anna.log(2, 2).await;
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        anna.dir.path().join("journal.sqlite").display()
-    ))
-    .await
-    .unwrap();
-    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    let client = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token);
+    let client = anna.client(&team).await;
     let sent_ops = {
         // What the next push would send, sent by hand and its reply dropped.
         let status = anna.desk.team_status().await.unwrap().unwrap();

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use contactmoment_core::team::client::Client;
 use contactmoment_core::team::wire::Role;
 use contactmoment_core::{ContactInput, Desk, SettingsInput, SystemClock};
 use contactmoment_server::admin::{self, Public};
@@ -191,6 +192,25 @@ impl Desktop {
             .unwrap()
             .id
             .to_string()
+    }
+
+    /// This desk's own client for the API, with its device token (plain HTTP to the test
+    /// server): to send what its sync would not.
+    pub async fn client(&self, team: &Team) -> Client {
+        let pool = sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}?mode=ro",
+            self.dir.path().join("journal.sqlite").display()
+        ))
+        .await
+        .unwrap();
+        let token: String = sqlx::query_scalar("SELECT token FROM team_link")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        Client::new(&format!("http://{}", team.addr), None, true)
+            .unwrap()
+            .with_token(&token)
     }
 
     /// Every live contact id in the journal, sorted.

@@ -2,7 +2,6 @@
 //! erasures follow, a resent push changes nothing, and a pull never skips a change that
 //! committed late.
 
-use contactmoment_core::team::client::Client;
 use contactmoment_core::team::wire::{Op, PushRequest, Role};
 use contactmoment_core::{ContactInput, WeeklyQuery};
 
@@ -145,13 +144,7 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
     );
     // A lead's desk that sends a colleague's contact with other ratings and another note
     // changes only the follow-up on the server.
-    let lead_token: String = sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&sqlite(&lead).await)
-        .await
-        .unwrap();
-    let as_lead = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&lead_token);
+    let as_lead = lead.client(&team).await;
     let forged = Op {
         op_id: uuid::Uuid::now_v7(),
         contact_id: back.id,
@@ -218,13 +211,7 @@ async fn a_resent_push_changes_nothing_and_an_older_edit_loses() {
     anna.desk.sync().await.unwrap();
     let contact = anna.desk.journal().list(&Default::default()).await.unwrap()[0].clone();
 
-    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&sqlite(&anna).await)
-        .await
-        .unwrap();
-    let client = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token);
+    let client = anna.client(&team).await;
     let op = Op {
         op_id: uuid::Uuid::now_v7(),
         contact_id: contact.id,
@@ -312,15 +299,6 @@ async fn a_resent_push_changes_nothing_and_an_older_edit_loses() {
             .functional,
         1
     );
-}
-
-async fn sqlite(d: &Desktop) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}?mode=ro",
-        d.dir.path().join("journal.sqlite").display()
-    ))
-    .await
-    .unwrap()
 }
 
 /// Two pushes of one team: the first takes its change numbers and is held open before
@@ -494,13 +472,7 @@ async fn a_desk_whose_edit_lost_ends_with_the_winner() {
         .unwrap();
     // …while a later edit from her other desk reaches the server first.
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&sqlite(&anna).await)
-        .await
-        .unwrap();
-    let client = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token);
+    let client = anna.client(&team).await;
     let winner = Op {
         op_id: uuid::Uuid::now_v7(),
         contact_id: contact.id,
@@ -617,13 +589,7 @@ async fn a_clock_ahead_cannot_win_for_ever() {
     let id = anna.log(3, 3).await;
     anna.desk.sync().await.unwrap();
     let contact = anna.desk.journal().get(&id).await.unwrap();
-    let token: String = sqlx::query_scalar("SELECT token FROM team_link")
-        .fetch_one(&sqlite(&anna).await)
-        .await
-        .unwrap();
-    let client = Client::new(&format!("http://{}", team.addr), None, true)
-        .unwrap()
-        .with_token(&token);
+    let client = anna.client(&team).await;
     let now = contactmoment_core::Clock::now(&contactmoment_core::SystemClock)
         .with_timezone(&chrono::Utc);
     let edit = |functional: u8, at: chrono::DateTime<chrono::Utc>| Op {
