@@ -30,12 +30,7 @@ async fn visible(c: &Client) -> Vec<Uuid> {
 /// The contact ids visible in PostgreSQL to `member`, as the server's role.
 async fn visible_in_db(team: &Team, member: Uuid) -> Vec<Uuid> {
     let pool = server_pool(&team.cluster, &team.db).await;
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('cm.member', $1, true)")
-        .bind(member.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = crate::support::acting_as(&pool, member).await;
     let ids = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id")
         .fetch_all(&mut *tx)
         .await
@@ -122,12 +117,7 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
     assert_eq!((r.applied, r.skipped), (0, 1));
     // …nor put a row into this team, in the database.
     let pool = server_pool(&team.cluster, &team.db).await;
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('cm.member', $1, true)")
-        .bind(other.lead_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = crate::support::acting_as(&pool, other.lead_id).await;
     let into_ours = sqlx::query(
         "INSERT INTO contacts (id, team_id, member_id, version, changed_at, device_id) \
          VALUES (gen_random_uuid(), $1, $2, 1, now(), gen_random_uuid())",
@@ -174,12 +164,7 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
         5
     );
     // …and in the database, where the policies stop it even without the server's checks.
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('cm.member', $1, true)")
-        .bind(a_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = crate::support::acting_as(&pool, a_id).await;
     let changed = sqlx::query("UPDATE contacts SET body = NULL WHERE id = $1")
         .bind(bram_contact.id)
         .execute(&mut *tx)
@@ -197,12 +182,7 @@ async fn the_access_matrix_holds_in_the_api_and_in_the_database() {
     .unwrap_err();
     assert!(as_b.to_string().contains("row-level security"), "{as_b}");
     tx.rollback().await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('cm.member', $1, true)")
-        .bind(lead_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = crate::support::acting_as(&pool, lead_id).await;
     let rewrite = sqlx::query(
         "UPDATE contacts SET body = jsonb_set(body, '{functional}', '1') WHERE id = $1",
     )

@@ -67,12 +67,7 @@ async fn postgres_crashing_during_pushes_loses_nothing_and_duplicates_nothing() 
             .await
             .unwrap();
         let pool = crate::support::server_pool(&team.cluster, &team.db).await;
-        let mut held = pool.begin().await.unwrap();
-        sqlx::query("SELECT set_config('cm.member', $1, true)")
-            .bind(member.to_string())
-            .execute(&mut *held)
-            .await
-            .unwrap();
+        let mut held = crate::support::acting_as(&pool, member).await;
         sqlx::query("SELECT cm_next_versions(1)")
             .execute(&mut *held)
             .await

@@ -69,18 +69,7 @@ async fn server_rows(
     team: &Team,
     team_id: uuid::Uuid,
 ) -> BTreeMap<String, (i64, i64, bool, String)> {
-    let rows: Vec<(uuid::Uuid, i64, i64, bool, String)> = sqlx::query_as(
-        "SELECT id, (body->>'functional')::bigint, (body->>'emotional')::bigint, \
-         body->>'follow_up_done_at' IS NOT NULL, body->>'iso_week' FROM contacts \
-         WHERE team_id = $1 AND body IS NOT NULL AND deleted_at IS NULL",
-    )
-    .bind(team_id)
-    .fetch_all(&team.owner)
-    .await
-    .unwrap();
-    rows.into_iter()
-        .map(|(id, f, e, done, week)| (id.to_string(), (f, e, done, week)))
-        .collect()
+    live_rows(team, "team_id", team_id).await
 }
 
 /// The same for one member's contacts.
@@ -88,12 +77,21 @@ async fn member_rows(
     team: &Team,
     member: uuid::Uuid,
 ) -> BTreeMap<String, (i64, i64, bool, String)> {
-    let rows: Vec<(uuid::Uuid, i64, i64, bool, String)> = sqlx::query_as(
+    live_rows(team, "member_id", member).await
+}
+
+/// The live contacts on the server whose `column` is `id`.
+async fn live_rows(
+    team: &Team,
+    column: &str,
+    id: uuid::Uuid,
+) -> BTreeMap<String, (i64, i64, bool, String)> {
+    let rows: Vec<(uuid::Uuid, i64, i64, bool, String)> = sqlx::query_as(&format!(
         "SELECT id, (body->>'functional')::bigint, (body->>'emotional')::bigint, \
          body->>'follow_up_done_at' IS NOT NULL, body->>'iso_week' FROM contacts \
-         WHERE member_id = $1 AND body IS NOT NULL AND deleted_at IS NULL",
-    )
-    .bind(member)
+         WHERE {column} = $1 AND body IS NOT NULL AND deleted_at IS NULL"
+    ))
+    .bind(id)
     .fetch_all(&team.owner)
     .await
     .unwrap();

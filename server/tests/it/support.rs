@@ -43,6 +43,17 @@ pub async fn server_pool(cluster: &Cluster, db: &str) -> PgPool {
         .unwrap()
 }
 
+/// A transaction as the server's role, acting for `member` as the server does per request.
+pub async fn acting_as(pool: &PgPool, member: Uuid) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('cm.member', $1, true)")
+        .bind(member.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
+
 /// A migrated database with the server role allowed in, on the shared cluster.
 pub async fn database() -> (Arc<Cluster>, String, PgPool) {
     database_on(pg::shared()).await

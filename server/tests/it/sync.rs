@@ -316,12 +316,7 @@ async fn a_pull_never_skips_a_change_that_committed_late() {
 
     // The first push, by hand as the server role would run it, held before its commit.
     let pool = crate::support::server_pool(&team.cluster, &team.db).await;
-    let mut held = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('cm.member', $1, true)")
-        .bind(member.to_string())
-        .execute(&mut *held)
-        .await
-        .unwrap();
+    let mut held = crate::support::acting_as(&pool, member).await;
     let first: i64 = sqlx::query_scalar("SELECT cm_next_versions(1)")
         .fetch_one(&mut *held)
         .await
