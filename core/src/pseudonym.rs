@@ -107,7 +107,7 @@ impl Keyring {
                 .key(true)?
                 .ok_or_else(|| Error::Internal("no key was made".into()))?,
         };
-        Ok(hash(&key, reference))
+        Ok(keyed(&key, reference))
     }
 
     /// Every form a reference may be stored in: itself and its pseudonym under each key
@@ -116,14 +116,15 @@ impl Keyring {
         let mut forms = vec![reference.to_owned()];
         if !reference.starts_with(PREFIX) {
             for key in [self.team_key()?, self.key(false)?].into_iter().flatten() {
-                forms.push(hash(&key, reference));
+                forms.push(keyed(&key, reference));
             }
         }
         Ok(forms)
     }
 }
 
-fn hash(key: &[u8; 32], reference: &str) -> String {
+/// The pseudonym of `reference` under `key`.
+pub fn keyed(key: &[u8; 32], reference: &str) -> String {
     let mut mac =
         <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(reference.as_bytes());

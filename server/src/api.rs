@@ -29,7 +29,7 @@ use crate::secret;
 
 /// The channel a push notifies at commit, so that waiting pulls on every server instance
 /// answer at once.
-const CHANNEL: &str = "contactmoment_changes";
+pub(crate) const CHANNEL: &str = "contactmoment_changes";
 /// The longest a pull may wait for a change.
 const WAIT_MAX: u64 = 60;
 /// The most changes one pull returns.
@@ -503,6 +503,15 @@ async fn pull_once(
     .bind(limit + 1)
     .fetch_all(&mut *tx)
     .await?;
+    let latest: i64 = if more_than_page(&rows, limit) {
+        sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM contacts WHERE team_id = cm_team()",
+        )
+        .fetch_one(&mut *tx)
+        .await?
+    } else {
+        rows.last().map_or(after, |r| r.0)
+    };
     let settings_changed: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(version) FROM team_settings WHERE team_id = cm_team() AND version > $1",
     )
@@ -519,7 +528,7 @@ async fn pull_once(
         Vec::new()
     };
     tx.commit().await?;
-    let more = rows.len() as i64 > limit;
+    let more = more_than_page(&rows, limit);
     let changes: Vec<Change> = rows
         .into_iter()
         .take(usize::try_from(limit).unwrap_or(0))
@@ -544,7 +553,13 @@ async fn pull_once(
         settings,
         cursor,
         more,
+        latest,
     })
+}
+
+/// Whether a page read with one row past its limit found more than fits.
+fn more_than_page(rows: &[ChangeRow], limit: i64) -> bool {
+    rows.len() as i64 > limit
 }
 
 async fn add_member(

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api;
 pub mod db;
+pub mod privacy;
 pub mod secret;
 
 pub use api::{router, AppState};

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use contactmoment_core::team::wire::Role;
+use contactmoment_core::{Clock, SystemClock};
 use contactmoment_server::admin::{self, Public, CODE_HOURS};
-use contactmoment_server::{db, router, AppState};
+use contactmoment_server::{db, privacy, router, AppState};
 use uuid::Uuid;
 
 const DB_ENV: &str = "CONTACTMOMENT_SERVER_DB";
@@ -105,6 +106,27 @@ enum Command {
         #[command(flatten)]
         public: Published,
     },
+    /// Erase every contact of one customer in a team (GDPR article 17). Only the ids stay, so
+    /// that every desk erases them too at its next sync.
+    EraseCustomer {
+        #[arg(long, env = OWNER_DB_ENV)]
+        owner_db: String,
+        #[arg(long)]
+        team: Uuid,
+        /// The customer's reference as staff typed it (or its pseudonym, ps:…).
+        #[arg(long)]
+        customer: String,
+    },
+    /// Apply each team's retention setting now (run it daily, e.g. from a systemd timer or
+    /// cron): notes, or whole contacts, from before the cut-off are erased here and, at their
+    /// next sync, on every desk.
+    Retention {
+        #[arg(long, env = OWNER_DB_ENV)]
+        owner_db: String,
+        /// Only this team (default: every team).
+        #[arg(long)]
+        team: Option<Uuid>,
+    },
 }
 
 fn public(p: Published) -> Result<Public, String> {
@@ -185,6 +207,45 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             say(format!("{} {id} {code}", role.as_str()));
+        }
+        Command::EraseCustomer {
+            owner_db,
+            team,
+            customer,
+        } => {
+            let pool = db::connect(&owner_db, 1).await.map_err(|e| e.to_string())?;
+            let erased = privacy::erase_customer(&pool, team, &customer)
+                .await
+                .map_err(|e| e.to_string())?;
+            say(format!("erased {erased} contacts of that customer"));
+        }
+        Command::Retention { owner_db, team } => {
+            let pool = db::connect(&owner_db, 1).await.map_err(|e| e.to_string())?;
+            let mut teams = privacy::teams(&pool).await.map_err(|e| e.to_string())?;
+            if let Some(only) = team {
+                teams.retain(|(id, _)| *id == only);
+                if teams.is_empty() {
+                    return Err(format!("there is no team {only}"));
+                }
+            }
+            let today = SystemClock.now().date_naive();
+            let mut failed = 0;
+            for (id, name) in teams {
+                match privacy::apply_retention(&pool, id, today).await {
+                    Ok(None) => say(format!("{name}: keeps everything")),
+                    Ok(Some((cutoff, erased))) => say(format!(
+                        "{name}: before {cutoff}, erased {} contacts and {} notes",
+                        erased.contacts, erased.notes
+                    )),
+                    Err(e) => {
+                        failed += 1;
+                        tracing::error!("{name}: {e}");
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!("retention failed for {failed} teams"));
+            }
         }
         Command::Serve {
             db: url,

@@ -120,6 +120,15 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
     const summary = await s.findElement(byTestId('review-summary')).getText();
     assert.match(summary, /^2 contacts/, summary);
     await screenshot(s, 'team-review-lead');
+    // The lead looks at their own contacts only, and back at the team.
+    const scopeOption = (value) => s.findElement(By.css(`[data-testid="filter-scope"] option[value="${value}"]`));
+    assert.equal(await scopeOption('me').getText(), 'Just me (Lea)');
+    await scopeOption('me').click();
+    await s.wait(async () => /^1 contact\b/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'only the lead’s contact');
+    const cards = await s.findElements(byTestId('staff-card'));
+    assert.deepEqual(await Promise.all(cards.map((c) => c.getAttribute('data-staff'))), ['Lea']);
+    await scopeOption('team').click();
+    await s.wait(async () => /^2 contacts/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'the team again');
     // Both contacts are in the lead's own journal: the review works offline.
     assert.deepEqual(cliList(run.journal).map((c) => c.staff).sort(), ['Anna', 'Lea']);
 
@@ -146,6 +155,12 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
         await checkLayout(s, `team-top-${width}x${height}-${lang}`, found);
         await s.executeScript('document.querySelector(\'[data-testid="team-card"]\').scrollIntoView({ block: "start" })');
         await checkLayout(s, `team-card-${width}x${height}-${lang}`, found);
+        await chord(s, Key.CONTROL, '3');
+        await s.wait(until.elementLocated(byTestId('filter-scope')), 5000);
+        await s.executeScript('window.scrollTo(0, 0)');
+        await checkLayout(s, `team-review-${width}x${height}-${lang}`, found);
+        await chord(s, Key.CONTROL, '4');
+        await s.wait(until.elementLocated(byTestId('team-card')), 5000);
       }
     }
     await s.manage().window().setRect({ width: 1280, height: 800 });

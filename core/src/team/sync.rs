@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::client::Client;
-use super::wire::{JoinRequest, PushRequest, Role, TeamSettings};
+use super::wire::{JoinRequest, PullReply, PushRequest, Role, TeamSettings};
 use super::{JoinCode, Link, TEAM_SETTINGS};
 use crate::error::{Error, ErrorCode, Result};
 use crate::store::sqlite::SqliteStore;
@@ -136,20 +136,62 @@ pub(crate) async fn push(store: &SqliteStore, client: &Client) -> Result<(u64, u
     }
 }
 
+/// From this many changes behind, a pull goes into the journal in one transaction (see
+/// [`SqliteStore::begin_pulled`]), fetching each page while the one before is applied.
+pub const LARGE_PULL: u64 = 50_000;
+
 /// Pulls until the cursor is current; with `wait`, the first request waits for a change.
 pub(crate) async fn pull(store: &SqliteStore, client: &Client, wait: bool) -> Result<u64> {
     let mut cursor = link(store).await?.cursor;
+    let mut reply = client.pull(cursor, PULL_PAGE, wait).await?;
+    let behind = u64::try_from(reply.latest - cursor).unwrap_or(0);
+    if reply.more && behind >= LARGE_PULL {
+        return pull_large(store, client, reply, behind).await;
+    }
     let mut pulled = 0;
-    let mut wait = wait;
     loop {
-        let reply = client.pull(cursor, PULL_PAGE, wait).await?;
-        wait = false;
         pulled += store
             .apply_pulled(&reply.changes, &reply.settings, reply.cursor)
             .await?;
         cursor = reply.cursor;
         if !reply.more {
             return Ok(pulled);
+        }
+        reply = client.pull(cursor, PULL_PAGE, false).await?;
+    }
+}
+
+/// The rest of a large pull, in one transaction. When the server goes away half-way, what
+/// came so far is kept and the next round goes on from there.
+async fn pull_large(
+    store: &SqliteStore,
+    client: &Client,
+    first: PullReply,
+    behind: u64,
+) -> Result<u64> {
+    let mut batch = store.begin_pulled(behind).await?;
+    let mut settings = Vec::new();
+    let mut reply = first;
+    loop {
+        if !reply.settings.is_empty() {
+            settings = std::mem::take(&mut reply.settings);
+        }
+        let cursor = reply.cursor;
+        if !reply.more {
+            batch.page(&reply.changes).await?;
+            return batch.finish(&settings, cursor).await;
+        }
+        let (applied, next) = tokio::join!(
+            batch.page(&reply.changes),
+            client.pull(cursor, PULL_PAGE, false)
+        );
+        applied?;
+        match next {
+            Ok(next) => reply = next,
+            Err(e) => {
+                batch.finish(&settings, cursor).await?;
+                return Err(e);
+            }
         }
     }
 }

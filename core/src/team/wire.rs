@@ -108,6 +108,10 @@ pub struct PullReply {
     pub cursor: i64,
     /// Whether more changes wait beyond this page.
     pub more: bool,
+    /// The newest change the member may see: a cursor is at most this far behind, which
+    /// tells a desk whether a large pull is coming.
+    #[serde(default)]
+    pub latest: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

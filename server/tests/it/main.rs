@@ -8,6 +8,7 @@ mod access;
 mod faults;
 mod load;
 mod pg;
+mod privacy;
 mod support;
 mod sync;
 mod tls;

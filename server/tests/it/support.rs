@@ -11,7 +11,6 @@ use contactmoment_server::admin::{self, Public};
 use contactmoment_server::{router, AppState};
 use sqlx::PgPool;
 use tempfile::TempDir;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::pg::{self, Cluster};
@@ -27,7 +26,7 @@ pub struct Team {
     pub lead_code: String,
     pub public: Public,
     pub addr: SocketAddr,
-    server: Option<JoinHandle<()>>,
+    server: Option<tokio::runtime::Runtime>,
 }
 
 pub async fn owner_pool(cluster: &Cluster, db: &str) -> PgPool {
@@ -81,7 +80,7 @@ impl Team {
 
     async fn start_on(cluster: Arc<Cluster>, name: &str) -> Self {
         let (cluster, db, owner) = database_on(cluster).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let public = Public {
             url: format!("http://{addr}"),
@@ -105,20 +104,33 @@ impl Team {
         team
     }
 
-    async fn serve(&mut self, listener: tokio::net::TcpListener) {
-        let pool = server_pool(&self.cluster, &self.db).await;
-        contactmoment_server::db::check_role(&pool).await.unwrap();
-        let state = AppState::new(pool, self.public.clone()).await.unwrap();
-        let app = router(state);
-        self.server = Some(tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        }));
+    /// Serves on a runtime of its own, so that stopping it drops every open connection as
+    /// a crash would.
+    async fn serve(&mut self, listener: std::net::TcpListener) {
+        let (cluster, db, public) = (self.cluster.clone(), self.db.clone(), self.public.clone());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (ready, started) = tokio::sync::oneshot::channel();
+        runtime.spawn(async move {
+            let pool = server_pool(&cluster, &db).await;
+            contactmoment_server::db::check_role(&pool).await.unwrap();
+            let state = AppState::new(pool, public).await.unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            ready.send(()).unwrap();
+            let _ = axum::serve(listener, router(state)).await;
+        });
+        started.await.unwrap();
+        self.server = Some(runtime);
     }
 
-    /// Stops the server (a crash: no goodbye to anyone).
+    /// Stops the server (a crash: no goodbye to anyone, open connections cut).
     pub fn stop_server(&mut self) {
-        if let Some(s) = self.server.take() {
-            s.abort();
+        if let Some(runtime) = self.server.take() {
+            runtime.shutdown_background();
         }
     }
 
@@ -126,12 +138,62 @@ impl Team {
     pub async fn restart_server(&mut self) {
         self.stop_server();
         let listener = loop {
-            match tokio::net::TcpListener::bind(self.addr).await {
+            match std::net::TcpListener::bind(self.addr) {
                 Ok(l) => break l,
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
             }
         };
         self.serve(listener).await;
+    }
+
+    /// Writes `n` contacts of `member` straight into the server's database, as a big team's
+    /// history looks: spread over the two years up to 2026-11-29 in no particular order,
+    /// every 50th deleted and every 97th erased. Returns the live ones per ISO week.
+    pub async fn write_history(&self, member: Uuid, n: i64) -> Vec<(String, i64)> {
+        let mut tx = self.owner.begin().await.unwrap();
+        let first: i64 = sqlx::query_scalar(
+            "UPDATE teams SET version = version + $1 WHERE id = $2 RETURNING version - $1",
+        )
+        .bind(n)
+        .bind(self.team_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "WITH g AS (SELECT i, gen_random_uuid() AS id, (date '2026-11-29' - (i % 728)::int) AS d FROM generate_series(1, $1::bigint) AS i)
+             INSERT INTO contacts (id, team_id, member_id, version, changed_at, device_id, deleted_at, body)
+             SELECT id, $2, $3, $4 + i, now(), gen_random_uuid(),
+                    CASE WHEN i % 50 = 0 THEN now() END,
+                    CASE WHEN i % 97 <> 0 THEN jsonb_build_object(
+                      'id', id, 'occurred_at', to_char(d, 'YYYY-MM-DD') || 'T10:00:00+01:00',
+                      'local_date', to_char(d, 'YYYY-MM-DD'), 'iso_week', to_char(d, 'IYYY-\"W\"IW'),
+                      'logged_at', to_char(d, 'YYYY-MM-DD') || 'T09:00:01.000Z',
+                      'updated_at', to_char(d, 'YYYY-MM-DD') || 'T09:00:01.000Z',
+                      'staff', 'Staff ' || (i % 200), 'staff_id', null,
+                      'channel', (array['phone','email','chat','counter'])[1 + i % 4],
+                      'functional', 1 + (i * 7) % 5, 'emotional', 1 + (i * 3) % 5,
+                      'topic', (array['billing','delivery','returns', null])[1 + i % 4],
+                      'customer_ref', null, 'note', null, 'follow_up', false,
+                      'follow_up_done_at', null, 'follow_up_done_by', null) END
+             FROM g",
+        )
+        .bind(n)
+        .bind(self.team_id)
+        .bind(member)
+        .bind(first)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        sqlx::query_as(
+            "SELECT body->>'iso_week', count(*) FROM contacts \
+             WHERE team_id = $1 AND body IS NOT NULL AND deleted_at IS NULL \
+             GROUP BY 1 ORDER BY 1",
+        )
+        .bind(self.team_id)
+        .fetch_all(&self.owner)
+        .await
+        .unwrap()
     }
 
     /// A member added by the administrator, with their join code.

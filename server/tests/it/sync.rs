@@ -2,6 +2,8 @@
 //! erasures follow, a resent push changes nothing, and a pull never skips a change that
 //! committed late.
 
+use contactmoment_core::store::sqlite::BULK_REBUILD_MIN;
+use contactmoment_core::team::sync::LARGE_PULL;
 use contactmoment_core::team::wire::{Op, PushRequest, Role};
 use contactmoment_core::{ContactInput, WeeklyQuery};
 
@@ -627,4 +629,109 @@ async fn a_clock_ahead_cannot_win_for_ever() {
         r.applied, 1,
         "the later edit wins over the one from the future"
     );
+}
+
+/// The indexes a journal file has on its contacts.
+async fn contact_indexes(desk: &Desktop) -> Vec<String> {
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        desk.dir.path().join("journal.sqlite").display()
+    );
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let names = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    names
+}
+
+/// Replaces a contact's stored body, as the administrator could; triggers are off for it.
+async fn set_body(team: &Team, id: uuid::Uuid, body: &str) {
+    let mut tx = team.owner.begin().await.unwrap();
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE contacts SET body = $1::jsonb WHERE id = $2")
+        .bind(body)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_pull_keeps_what_came_when_a_page_fails_and_ends_complete() {
+    let team = Team::start("Big team").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let (bram_id, _) = team.member("Bram", Role::Staff).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    // Large enough that the lead's journal builds its indexes once at the end.
+    let n = i64::try_from(LARGE_PULL.max(BULK_REBUILD_MIN)).unwrap() + 7_000;
+    let on_server = team.write_history(bram_id, n).await;
+    let mine = anna.log(5, 1).await;
+    anna.desk.sync().await.unwrap();
+
+    // A contact far into the history cannot be read: the server fails on its page.
+    let (bad, body): (uuid::Uuid, String) = sqlx::query_as(
+        "SELECT id, body::text FROM contacts WHERE member_id = $1 ORDER BY version OFFSET 60000 LIMIT 1",
+    )
+    .bind(bram_id)
+    .fetch_one(&team.owner)
+    .await
+    .unwrap();
+    set_body(&team, bad, "{}").await;
+    let failed = lead.desk.sync().await;
+    assert!(failed.is_err(), "{failed:?}");
+    let kept = lead.ids().await.len();
+    assert!(
+        (50_000..60_000).contains(&kept),
+        "the pages before the failing one are kept: {kept} of {n}"
+    );
+
+    set_body(&team, bad, &body).await;
+    let report = lead.desk.sync().await.unwrap();
+    assert!(
+        report.pulled <= u64::try_from(n).unwrap() + 1 - 50_000,
+        "the next round goes on where the failed one stopped: {report:?}"
+    );
+    let q = WeeklyQuery {
+        from: Some("2024-12-02".parse().unwrap()),
+        to: Some("2026-11-29".parse().unwrap()),
+        ..WeeklyQuery::default()
+    };
+    let weeks: Vec<(String, i64)> = lead
+        .desk
+        .journal()
+        .weekly(&q)
+        .await
+        .unwrap()
+        .weeks
+        .iter()
+        .filter(|w| w.n > 0)
+        .map(|w| (w.week.clone(), i64::from(w.n)))
+        .collect();
+    assert_eq!(
+        weeks, on_server,
+        "the lead's weeks equal a recount on the server"
+    );
+    lead.desk.journal().get(&mine).await.unwrap();
+    let indexes = contact_indexes(&anna).await;
+    assert!(indexes.len() > 5, "{indexes:?}");
+    assert_eq!(
+        contact_indexes(&lead).await,
+        indexes,
+        "every index of the journal is there after the pull"
+    );
+
+    // Afterwards changes come page by page as usual.
+    let later = anna.log(2, 2).await;
+    anna.desk.sync().await.unwrap();
+    assert_eq!(lead.desk.sync().await.unwrap().pulled, 1);
+    lead.desk.journal().get(&later).await.unwrap();
 }

@@ -11,6 +11,7 @@ import type {
   Review,
   ReviewWeek,
   Settings,
+  TeamStatus,
 } from '../lib/ipc';
 
 export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
@@ -126,4 +127,19 @@ export function facets(over: Partial<Facets> = {}): Facets {
 
 export function page(contacts: Contact[], total = contacts.length): ContactPage {
   return { total, contacts };
+}
+
+export function teamStatus(over: Partial<TeamStatus> = {}): TeamStatus {
+  return {
+    server: 'https://team.example:8443',
+    team_name: 'Service desk',
+    member_name: 'Anna',
+    role: 'staff',
+    waiting: 0,
+    last_synced_at: '2026-12-02T09:42:00Z',
+    last_error: null,
+    last_error_code: null,
+    pulled_here: 0,
+    ...over,
+  };
 }

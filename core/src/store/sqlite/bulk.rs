@@ -12,7 +12,7 @@ use crate::model::{Channel, Contact};
 use crate::store::{BulkWrite, Existing, WeekCounts};
 
 /// Below this many rows a bulk write keeps the indexes up to date as it goes.
-pub(super) const BULK_REBUILD_MIN: u64 = 100_000;
+pub const BULK_REBUILD_MIN: u64 = 100_000;
 
 pub(super) struct SqliteBulk {
     pub(super) tx: sqlx::Transaction<'static, Sqlite>,

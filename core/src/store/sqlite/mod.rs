@@ -31,7 +31,8 @@ pub use file::{FileCheck, JournalFile};
 use super::{BulkWrite, DrillDown, Existing, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
-use bulk::{SqliteBulk, BULK_REBUILD_MIN};
+use bulk::SqliteBulk;
+pub use bulk::BULK_REBUILD_MIN;
 use counts::{push_staff_channel, push_topic};
 use rows::{
     bind_mutable, corrupt, rfc3339_utc, ContactRow, Query, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
+use super::bulk::SqliteBulk;
 use super::rows::{bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS};
 use super::SqliteStore;
 use crate::error::{Error, ErrorCode, Result};
@@ -260,21 +261,45 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Applies one page of a pull and moves the cursor past it, in one transaction. A
-    /// contact with changes still waiting in the outbox keeps its local state: the push that
-    /// follows lets the server decide, and the next pull brings the outcome.
+    /// Applies one page of a pull and moves the cursor past it, in one transaction.
     pub async fn apply_pulled(
         &self,
         changes: &[Change],
         settings: &[(String, Option<String>)],
         cursor: i64,
     ) -> Result<u64> {
-        let mut bulk = self.begin_bulk(Existing::Skip, 0).await?;
+        let mut batch = self.begin_pulled(changes.len() as u64).await?;
+        batch.page(changes).await?;
+        batch.finish(settings, cursor).await
+    }
+
+    /// Starts applying a pull in one transaction that may take many pages: a large first pull
+    /// then builds the journal's indexes once instead of updating them page by page (see
+    /// [`SqliteStore::begin_bulk`]; `expected` is how many changes may come).
+    pub async fn begin_pulled(&self, expected: u64) -> Result<PulledBatch> {
+        let mut bulk = self.begin_bulk(Existing::Skip, expected).await?;
+        sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
+            .execute(&mut *bulk.tx)
+            .await?;
+        Ok(PulledBatch { bulk, applied: 0 })
+    }
+}
+
+/// Pulled changes being applied in one transaction; nothing of it is visible before
+/// [`PulledBatch::finish`], and dropping it undoes it all.
+pub struct PulledBatch {
+    bulk: SqliteBulk,
+    applied: u64,
+}
+
+impl PulledBatch {
+    /// Applies one page. A contact with changes still waiting in the outbox keeps its local
+    /// state: the push that follows lets the server decide, and the next pull brings the
+    /// outcome.
+    pub async fn page(&mut self, changes: &[Change]) -> Result<()> {
+        let bulk = &mut self.bulk;
         let applied = {
             let tx = &mut bulk.tx;
-            sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
-                .execute(&mut **tx)
-                .await?;
             let ids: Vec<String> = changes.iter().map(|c| c.contact_id.to_string()).collect();
             let waiting =
                 existing_ids(tx, "SELECT contact_id FROM outbox", "contact_id", &ids).await?;
@@ -333,6 +358,15 @@ impl SqliteStore {
                 .execute(&mut **tx)
                 .await?;
         }
+        self.applied += applied;
+        Ok(())
+    }
+
+    /// Takes the team's settings when the pull brought them, moves the cursor and commits;
+    /// returns how many changes were applied.
+    pub async fn finish(self, settings: &[(String, Option<String>)], cursor: i64) -> Result<u64> {
+        let Self { mut bulk, applied } = self;
+        let tx = &mut bulk.tx;
         for (key, value) in settings {
             if !TEAM_SETTINGS.contains(&key.as_str()) {
                 continue;

@@ -5,7 +5,8 @@ import type { AlignedData } from 'uplot';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
 import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
-import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings } from '../../test/ipc';
+import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
+import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
 import { dateRange } from '../../lib/format';
 import { forgetKept } from '../../lib/kept';
@@ -108,6 +109,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date(2026, 10, 22, 12, 0));
   app.settings = settings();
+  team.status = null;
   setLanguage('en');
   forgetKept();
   chart.create.mockClear();
@@ -229,6 +231,45 @@ describe('the review screen', () => {
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)).toMatchObject({ from: '2026-03-02', to: '2026-03-29' }));
     await fireEvent.click(screen.getByTestId('filter-staff-clear'));
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual([]));
+  });
+
+  it('lets a lead in a team choose between the team and their own contacts; others get no choice', async () => {
+    app.settings = settings({ display_name: 'Lea' });
+    team.status = teamStatus({ role: 'lead', member_name: 'Lea' });
+    const b = backend();
+    render(ReviewScreen);
+    await openTables();
+    await screen.findAllByTestId('week-row');
+    const scope = screen.getByTestId('filter-scope') as HTMLSelectElement;
+    expect([...scope.options].map((o) => o.textContent)).toEqual(['My team', 'Just me (Lea)']);
+    expect(scope.value).toBe('team');
+    const options = screen.getAllByTestId('filter-staff-option');
+    await fireEvent.click(options.find((o) => o.dataset.name === 'Anna')!);
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
+
+    await fireEvent.change(scope, { target: { value: 'me' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Lea']));
+    await waitFor(() => expect(queries(b.calls, 'review_by_staff').at(-1)?.staff).toEqual(['Lea']));
+    expect(screen.queryByTestId('filter-staff')).toBeNull();
+    // Back to the team: the staff chosen before come back with it.
+    await fireEvent.change(scope, { target: { value: 'team' } });
+    await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
+    expect(screen.getByTestId('filter-staff')).toBeTruthy();
+  });
+
+  it('offers no scope to a staff member in a team, nor on a desk of its own', async () => {
+    team.status = teamStatus({ role: 'staff' });
+    backend();
+    const { unmount } = render(ReviewScreen);
+    await openTables();
+    await screen.findAllByTestId('week-row');
+    expect(screen.queryByTestId('filter-scope')).toBeNull();
+    unmount();
+    team.status = null;
+    render(ReviewScreen);
+    await openTables();
+    await screen.findAllByTestId('week-row');
+    expect(screen.queryByTestId('filter-scope')).toBeNull();
   });
 
   it('writes periods with their years and marks the week still in progress', async () => {

@@ -8,7 +8,11 @@ export type Preset = '12w' | 'quarter' | 'year' | 'all' | 'custom';
 export const PRESETS: readonly Preset[] = ['12w', 'quarter', 'year', 'all', 'custom'];
 const PRESET_WEEKS: Record<'12w' | 'quarter' | 'year', number> = { '12w': 12, quarter: 13, year: 52 };
 
+/** A lead in a team looks at the team's week or at their own contacts. */
+export type Scope = 'team' | 'me';
+
 export interface Filters {
+  scope: Scope;
   preset: Preset;
   /** Only used with the custom preset (YYYY-MM-DD). */
   from: string;
@@ -19,7 +23,7 @@ export interface Filters {
 }
 
 export function defaultFilters(): Filters {
-  return { preset: '12w', from: '', to: '', staff: [], channel: null, topic: null };
+  return { scope: 'team', preset: '12w', from: '', to: '', staff: [], channel: null, topic: null };
 }
 
 export function addDays(isoDate: string, days: number): string {
@@ -34,8 +38,9 @@ export function monday(isoDate: string): string {
   return addDays(isoDate, -((day + 6) % 7));
 }
 
-/** The query for these filters; `firstDay` is the oldest contact's date (for "all"). */
-export function toQuery(f: Filters, todayDate: string, firstDay: string | null): WeeklyQuery {
+/** The query for these filters; `firstDay` is the oldest contact's date (for "all"); `me` is
+ * the name this desk logs under when it offers the scope (a lead's desk in a team). */
+export function toQuery(f: Filters, todayDate: string, firstDay: string | null, me: string | null = null): WeeklyQuery {
   let from: string | null;
   let to: string | null = todayDate;
   switch (f.preset) {
@@ -49,5 +54,6 @@ export function toQuery(f: Filters, todayDate: string, firstDay: string | null):
     default:
       from = addDays(monday(todayDate), -7 * (PRESET_WEEKS[f.preset] - 1));
   }
-  return { from, to, staff: [...f.staff], channel: f.channel, topic: f.topic };
+  const staff = me !== null && f.scope === 'me' ? [me] : [...f.staff];
+  return { from, to, staff, channel: f.channel, topic: f.topic };
 }

@@ -2,27 +2,11 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import type { TeamStatus } from '../../lib/ipc';
 import { app } from '../../lib/state.svelte';
 import { team, refreshTeam } from '../../lib/team.svelte';
 import TeamStatusLine from '../../lib/TeamStatusLine.svelte';
-import { fakeBackend, settings } from '../../test/ipc';
+import { fakeBackend, settings, teamStatus } from '../../test/ipc';
 import TeamCard from './TeamCard.svelte';
-
-function status(over: Partial<TeamStatus> = {}): TeamStatus {
-  return {
-    server: 'https://team.example:8443',
-    team_name: 'Service desk',
-    member_name: 'Anna',
-    role: 'staff',
-    waiting: 0,
-    last_synced_at: '2026-12-02T09:42:00Z',
-    last_error: null,
-    last_error_code: null,
-    pulled_here: 0,
-    ...over,
-  };
-}
 
 beforeEach(() => {
   team.status = null;
@@ -31,7 +15,7 @@ beforeEach(() => {
 
 describe('team card', () => {
   it('joins with a pasted code and then shows the team', async () => {
-    const backend = fakeBackend({ join_team: () => status(), get_settings: () => settings({ display_name: 'Anna' }) });
+    const backend = fakeBackend({ join_team: () => teamStatus(), get_settings: () => settings({ display_name: 'Anna' }) });
     const user = userEvent.setup();
     render(TeamCard);
     await user.click(screen.getByTestId('team-join'));
@@ -71,7 +55,7 @@ describe('team card', () => {
   });
 
   it('lets a lead make a join code, and asks before leaving with unsent changes', async () => {
-    team.status = status({ role: 'lead', member_name: 'Lea', waiting: 3 });
+    team.status = teamStatus({ role: 'lead', member_name: 'Lea', waiting: 3 });
     team.madeCode = null;
     const backend = fakeBackend({
       add_team_member: (args) => ({ member_id: '0193a5c2-7f00-7000-8000-000000000001', join_code: `CM1-for-${String(args.name)}` }),
@@ -108,29 +92,29 @@ describe('team card', () => {
 
 describe('team status line', () => {
   it('shows what waits and when sync last worked, or that the server is away', async () => {
-    let current = status({ waiting: 2 });
+    let current = teamStatus({ waiting: 2 });
     fakeBackend({ team_status: () => current });
     render(TeamStatusLine);
     await refreshTeam();
     await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/^Team: Service desk · 2 waiting to sync · last synced \d\d:\d\d$/));
-    current = status({ waiting: 5, last_error: 'down', last_error_code: 'unreachable' });
+    current = teamStatus({ waiting: 5, last_error: 'down', last_error_code: 'unreachable' });
     await refreshTeam();
     await waitFor(() => expect(screen.getByTestId('team-line').textContent).toMatch(/5 waiting to sync · last synced \d\d:\d\d · team server unreachable, you can keep logging$/));
     // Refused is not "unreachable": the desk must get a new code, waiting does not help.
-    current = status({ waiting: 5, last_error: 'no longer accepts', last_error_code: 'not_allowed' });
+    current = teamStatus({ waiting: 5, last_error: 'no longer accepts', last_error_code: 'not_allowed' });
     await refreshTeam();
     await waitFor(() => expect(screen.getByTestId('team-line').textContent).toContain('no longer accepts this desk: ask your team lead for a new code'));
     expect(screen.getByTestId('team-line').textContent).not.toContain('unreachable');
   });
 
   it('reloads the screens when contacts arrived from the team', async () => {
-    let current = status({ pulled_here: 0 });
+    let current = teamStatus({ pulled_here: 0 });
     fakeBackend({ team_status: () => current });
     await refreshTeam();
     const before = app.dataVersion;
     await refreshTeam();
     expect(app.dataVersion).toBe(before);
-    current = status({ pulled_here: 4 });
+    current = teamStatus({ pulled_here: 4 });
     await refreshTeam();
     expect(app.dataVersion).toBe(before + 1);
   });

@@ -1,0 +1,183 @@
+//! The server's own data protection runs: a customer erased on the server, and the team's
+//! retention setting applied there, reach every desk without a desk starting them.
+
+use chrono::Duration;
+use contactmoment_core::team::wire::Role;
+use contactmoment_core::{Clock, ContactInput, SettingsInput, SystemClock};
+use contactmoment_server::privacy::{self, Erased};
+
+use crate::support::{Desktop, Team};
+
+async fn log(desk: &Desktop, customer: &str, note: &str, days_ago: i64) -> String {
+    let at = (SystemClock.now() - Duration::days(days_ago)).format("%Y-%m-%dT%H:%M");
+    desk.desk
+        .journal()
+        .log(&ContactInput {
+            occurred_at: Some(at.to_string()),
+            functional: Some(3),
+            emotional: Some(4),
+            customer_ref: Some(customer.into()),
+            note: Some(note.into()),
+            ..ContactInput::default()
+        })
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// (customer reference, note) of a contact as one desk holds it, `None` when it is gone.
+async fn held(desk: &Desktop, id: &str) -> Option<(Option<String>, Option<String>)> {
+    desk.desk
+        .journal()
+        .get(id)
+        .await
+        .ok()
+        .map(|c| (c.customer_ref, c.note))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_erased_on_the_server_is_erased_on_every_desk() {
+    let team = Team::start("Privacy").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let anna = Desktop::join("Anna", &code).await;
+    // One contact typed before pseudonyms were on, one after: both are the customer's.
+    let plain = log(&anna, "K-1001", "plain", 1).await;
+    let other = log(&anna, "K-2002", "someone else", 1).await;
+    let input = SettingsInput {
+        display_name: "Lea".into(),
+        pseudonymise_customers: true,
+        ..SettingsInput::default()
+    };
+    lead.desk.journal().save_settings(&input).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    anna.desk.sync().await.unwrap();
+    let hashed = log(&anna, "K-1001", "hashed", 0).await;
+    assert!(held(&anna, &hashed)
+        .await
+        .unwrap()
+        .0
+        .unwrap()
+        .starts_with("ps:"));
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    assert!(held(&lead, &plain).await.is_some() && held(&lead, &hashed).await.is_some());
+
+    assert_eq!(
+        privacy::erase_customer(&team.owner, team.team_id, " K-1001 ")
+            .await
+            .unwrap(),
+        2
+    );
+    for desk in [&lead, &anna] {
+        desk.desk.sync().await.unwrap();
+        assert_eq!(held(desk, &plain).await, None);
+        assert_eq!(held(desk, &hashed).await, None);
+        assert_eq!(
+            held(desk, &other).await,
+            Some((Some("K-2002".into()), Some("someone else".into())))
+        );
+    }
+    let bodies: Vec<Option<serde_json::Value>> =
+        sqlx::query_scalar("SELECT body FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id")
+            .bind(vec![
+                plain.parse::<uuid::Uuid>().unwrap(),
+                hashed.parse().unwrap(),
+            ])
+            .fetch_all(&team.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        bodies,
+        vec![None, None],
+        "only the ids are left on the server"
+    );
+    // Erasing again finds nothing; an empty reference is refused.
+    assert_eq!(
+        privacy::erase_customer(&team.owner, team.team_id, "K-1001")
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(privacy::erase_customer(&team.owner, team.team_id, "  ")
+        .await
+        .is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
+    let team = Team::start("Retention").await;
+    let (_, code) = team.member("Anna", Role::Staff).await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let anna = Desktop::join("Anna", &code).await;
+    let old = log(&anna, "K-1", "old note", 400).await;
+    let recent = log(&anna, "K-2", "recent note", 10).await;
+    let leads_old = log(&lead, "K-3", "the lead's old note", 500).await;
+    anna.desk.sync().await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let today = SystemClock.now().date_naive();
+    assert_eq!(
+        privacy::apply_retention(&team.owner, team.team_id, today)
+            .await
+            .unwrap(),
+        None,
+        "without the setting everything is kept"
+    );
+
+    // The lead keeps notes for a year.
+    let mut input = SettingsInput {
+        display_name: "Lea".into(),
+        retention_months: Some(12),
+        ..SettingsInput::default()
+    };
+    lead.desk.journal().save_settings(&input).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let (cutoff, erased) = privacy::apply_retention(&team.owner, team.team_id, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cutoff, today - chrono::Months::new(12));
+    assert_eq!(
+        erased,
+        Erased {
+            contacts: 0,
+            notes: 2
+        }
+    );
+    for desk in [&lead, &anna] {
+        desk.desk.sync().await.unwrap();
+    }
+    assert_eq!(held(&anna, &old).await, Some((Some("K-1".into()), None)));
+    assert_eq!(held(&lead, &old).await, Some((Some("K-1".into()), None)));
+    assert_eq!(
+        held(&lead, &leads_old).await,
+        Some((Some("K-3".into()), None))
+    );
+    assert_eq!(
+        held(&anna, &recent).await,
+        Some((Some("K-2".into()), Some("recent note".into())))
+    );
+
+    // Then whole contacts.
+    input.retention_whole_contacts = true;
+    lead.desk.journal().save_settings(&input).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let (_, erased) = privacy::apply_retention(&team.owner, team.team_id, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        erased,
+        Erased {
+            contacts: 2,
+            notes: 0
+        }
+    );
+    for desk in [&lead, &anna] {
+        desk.desk.sync().await.unwrap();
+        assert_eq!(held(desk, &old).await, None);
+        assert!(held(desk, &recent).await.is_some());
+    }
+    assert_eq!(held(&lead, &leads_old).await, None);
+}
