@@ -71,13 +71,18 @@ impl Quadrants {
 }
 
 /// One axis over a period: the positive count, its share with the 95% Wilson interval
-/// (`null` when n = 0) and how many contacts got each rating 1–5.
+/// (`null` when n = 0), the low and top-box shares, and how many contacts got each rating 1–5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AxisSummary {
     pub positive: u32,
     pub share: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
+    /// Rated 1 or 2, the anchors "not at all" and "hardly" (on welcome: what the national
+    /// survey reports as "not or hardly welcome").
+    pub low: Proportion,
+    /// Rated 5, where the source says ambassadors are made.
+    pub top: Proportion,
     pub ratings: [u32; 5],
 }
 
@@ -90,6 +95,8 @@ impl AxisSummary {
             share: (c.n > 0).then(|| f64::from(positive) / f64::from(c.n)),
             ci_low: ci.map(|c| c.0),
             ci_high: ci.map(|c| c.1),
+            low: Proportion::of(c.low(axis), c.n),
+            top: Proportion::of(c.top(axis), c.n),
             ratings: *c.ratings(axis),
         }
     }
@@ -107,8 +114,6 @@ pub struct PeriodStats {
     pub n: u32,
     pub functional: AxisSummary,
     pub emotional: AxisSummary,
-    /// Rated 1 or 2 on "welcome": what the national survey reports as "not or hardly welcome".
-    pub not_welcome: Proportion,
     pub quadrants: Quadrants,
 }
 
@@ -131,12 +136,6 @@ impl Proportion {
             ci_high: ci.map(|c| c.1),
         }
     }
-
-    /// The contacts rated 1 or 2 on the emotional axis: the anchors "not at all" and "hardly"
-    /// that the survey's "not or hardly welcome" uses.
-    pub fn not_welcome(c: &WeekCounts) -> Self {
-        Self::of(c.emotional[0] + c.emotional[1], c.n)
-    }
 }
 
 impl PeriodStats {
@@ -156,7 +155,6 @@ impl PeriodStats {
             n: total.n,
             functional: AxisSummary::new(&total, Axis::Functional),
             emotional: AxisSummary::new(&total, Axis::Emotional),
-            not_welcome: Proportion::not_welcome(&total),
             quadrants: Quadrants::from_counts(&total),
         }
     }
@@ -270,43 +268,64 @@ pub struct WeekStats {
     pub functional_ci_low: Option<f64>,
     pub functional_ci_high: Option<f64>,
     pub functional_mean: Option<f64>,
+    /// Rated 1–2, with the share's interval.
+    pub functional_low: u32,
+    pub functional_low_share: Option<f64>,
+    pub functional_low_ci_low: Option<f64>,
+    pub functional_low_ci_high: Option<f64>,
+    /// Rated 5.
+    pub functional_top: u32,
+    pub functional_top_share: Option<f64>,
     pub emotional_positive: u32,
     pub emotional_share: Option<f64>,
     pub emotional_ci_low: Option<f64>,
     pub emotional_ci_high: Option<f64>,
     pub emotional_mean: Option<f64>,
+    pub emotional_low: u32,
+    pub emotional_low_share: Option<f64>,
+    pub emotional_low_ci_low: Option<f64>,
+    pub emotional_low_ci_high: Option<f64>,
+    pub emotional_top: u32,
+    pub emotional_top_share: Option<f64>,
 }
 
 impl WeekStats {
     /// The figures of the week starting `monday`, from its counts (none: an empty week).
     pub fn from_counts(monday: NaiveDate, counts: Option<&WeekCounts>) -> Self {
-        let (n, fp, fs, ep, es) = counts.map_or((0, 0, 0, 0, 0), |c| {
-            (
-                c.n,
-                c.positive(Axis::Functional),
-                c.sum(Axis::Functional),
-                c.positive(Axis::Emotional),
-                c.sum(Axis::Emotional),
-            )
-        });
-        let share = |k: u32| (n > 0).then(|| f64::from(k) / f64::from(n));
+        let empty = WeekCounts::default();
+        let c = counts.unwrap_or(&empty);
+        let n = c.n;
         let mean = |sum: u64| (n > 0).then(|| sum as f64 / f64::from(n));
-        let fci = wilson(fp, n);
-        let eci = wilson(ep, n);
+        let (f, e) = (
+            AxisSummary::new(c, Axis::Functional),
+            AxisSummary::new(c, Axis::Emotional),
+        );
         Self {
             week: week::label(monday),
             week_start: monday,
             n,
-            functional_positive: fp,
-            functional_share: share(fp),
-            functional_ci_low: fci.map(|c| c.0),
-            functional_ci_high: fci.map(|c| c.1),
-            functional_mean: mean(fs),
-            emotional_positive: ep,
-            emotional_share: share(ep),
-            emotional_ci_low: eci.map(|c| c.0),
-            emotional_ci_high: eci.map(|c| c.1),
-            emotional_mean: mean(es),
+            functional_positive: f.positive,
+            functional_share: f.share,
+            functional_ci_low: f.ci_low,
+            functional_ci_high: f.ci_high,
+            functional_mean: mean(c.sum(Axis::Functional)),
+            functional_low: f.low.count,
+            functional_low_share: f.low.share,
+            functional_low_ci_low: f.low.ci_low,
+            functional_low_ci_high: f.low.ci_high,
+            functional_top: f.top.count,
+            functional_top_share: f.top.share,
+            emotional_positive: e.positive,
+            emotional_share: e.share,
+            emotional_ci_low: e.ci_low,
+            emotional_ci_high: e.ci_high,
+            emotional_mean: mean(c.sum(Axis::Emotional)),
+            emotional_low: e.low.count,
+            emotional_low_share: e.low.share,
+            emotional_low_ci_low: e.low.ci_low,
+            emotional_low_ci_high: e.low.ci_high,
+            emotional_top: e.top.count,
+            emotional_top_share: e.top.share,
         }
     }
 }
@@ -458,17 +477,36 @@ mod tests {
     }
 
     #[test]
-    fn not_welcome_counts_the_ratings_one_and_two_with_their_interval() {
+    fn low_counts_the_ratings_one_and_two_and_top_the_fives_with_their_intervals() {
         let mut c = WeekCounts {
             n: 30,
             ..WeekCounts::default()
         };
         c.emotional = [4, 6, 8, 7, 5];
-        let p = Proportion::not_welcome(&c);
+        c.functional = [0, 1, 2, 12, 15];
+        let emotional = AxisSummary::new(&c, Axis::Emotional);
+        let p = emotional.low;
         assert_eq!(p.count, 10);
         assert!((p.share.unwrap() - 1.0 / 3.0).abs() < 1e-12);
         // The DOMAIN's worked example: 10 of 30 → 19–51%.
         assert_eq!((pct(p.ci_low.unwrap()), pct(p.ci_high.unwrap())), (19, 51));
+        assert_eq!(emotional.top.count, 5);
+        assert_eq!(emotional.positive, 12);
+        let functional = AxisSummary::new(&c, Axis::Functional);
+        assert_eq!(
+            (
+                functional.low.count,
+                functional.top.count,
+                functional.positive
+            ),
+            (1, 15, 27)
+        );
+        // 15 of 30: 33–67%.
+        let top = functional.top;
+        assert_eq!(
+            (pct(top.ci_low.unwrap()), pct(top.ci_high.unwrap())),
+            (33, 67)
+        );
         let none = Proportion::of(0, 0);
         assert_eq!((none.share, none.ci_low), (None, None));
     }

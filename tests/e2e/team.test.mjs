@@ -125,8 +125,9 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
     assert.equal(await scopeOption('me').getText(), 'Just me (Lea)');
     await scopeOption('me').click();
     await s.wait(async () => /^1 contact\b/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'only the lead’s contact');
-    const cards = await s.findElements(byTestId('staff-card'));
-    assert.deepEqual(await Promise.all(cards.map((c) => c.getAttribute('data-staff'))), ['Lea']);
+    const staffShown = async () =>
+      (await Promise.all((await s.findElements(byTestId('staff-card'))).map((c) => c.getAttribute('data-staff')))).join(',');
+    await s.wait(async () => (await staffShown()) === 'Lea', 10000, 'only the lead’s card');
     await scopeOption('team').click();
     await s.wait(async () => /^2 contacts/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'the team again');
     // Both contacts are in the lead's own journal: the review works offline.
@@ -159,6 +160,16 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
         await s.wait(until.elementLocated(byTestId('filter-scope')), 5000);
         await s.executeScript('window.scrollTo(0, 0)');
         await checkLayout(s, `team-review-${width}x${height}-${lang}`, found);
+        // The staff list opens inside the window wherever its filter sits.
+        await s.findElement(byTestId('filter-staff-summary')).click();
+        await s.wait(until.elementIsVisible(s.findElement(byTestId('filter-staff-search'))), 5000);
+        await checkLayout(s, `team-review-staff-${width}x${height}-${lang}`, found);
+        const pop = await s.executeScript(
+          'const r = document.querySelector(".staff-pop").getBoundingClientRect(); return [r.left, r.right, window.innerWidth];',
+        );
+        assert.ok(pop[0] >= 0 && pop[1] <= pop[2], `the staff list at ${pop[0]}–${pop[1]} in a ${pop[2]} px window`);
+        await s.actions({ async: true }).sendKeys(Key.ESCAPE).perform();
+        await s.wait(async () => (await s.findElement(byTestId('filter-staff')).getAttribute('open')) === null, 5000, 'the staff list closes');
         await chord(s, Key.CONTROL, '4');
         await s.wait(until.elementLocated(byTestId('team-card')), 5000);
       }

@@ -99,8 +99,12 @@ fn log_then_weekly_json_has_exact_numbers() {
             "week": "2026-W44", "week_start": "2026-10-26", "n": 0,
             "functional_positive": 0, "functional_share": null, "functional_ci_low": null,
             "functional_ci_high": null, "functional_mean": null,
+            "functional_low": 0, "functional_low_share": null, "functional_low_ci_low": null,
+            "functional_low_ci_high": null, "functional_top": 0, "functional_top_share": null,
             "emotional_positive": 0, "emotional_share": null, "emotional_ci_low": null,
-            "emotional_ci_high": null, "emotional_mean": null
+            "emotional_ci_high": null, "emotional_mean": null,
+            "emotional_low": 0, "emotional_low_share": null, "emotional_low_ci_low": null,
+            "emotional_low_ci_high": null, "emotional_top": 0, "emotional_top_share": null
         })
     );
     let w = &weeks[1];
@@ -115,6 +119,38 @@ fn log_then_weekly_json_has_exact_numbers() {
     assert_eq!(w["emotional_mean"], 4.5);
     // Wilson 95% for 1 of 2: 0.0945–0.9055; for 2 of 2: 0.3424–1.
     let near = |v: &Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-4;
+    // Rated 1–2 and rated 5: solved 2 and 4, welcome 5 and 4.
+    assert_eq!(
+        [
+            &w["functional_low"],
+            &w["functional_low_share"],
+            &w["functional_top"],
+            &w["functional_top_share"]
+        ],
+        [&json!(1), &json!(0.5), &json!(0), &json!(0.0)]
+    );
+    assert_eq!(
+        [
+            &w["emotional_low"],
+            &w["emotional_low_share"],
+            &w["emotional_top"],
+            &w["emotional_top_share"]
+        ],
+        [&json!(0), &json!(0.0), &json!(1), &json!(0.5)]
+    );
+    assert!(
+        near(&w["functional_low_ci_low"], 0.094_531),
+        "{}",
+        w["functional_low_ci_low"]
+    );
+    // Welcome 1 in W46: 1 of 1 rated low, 20.65–100%.
+    assert_eq!(weeks[2]["emotional_low"], 1);
+    assert!(
+        near(&weeks[2]["emotional_low_ci_low"], 0.206_549),
+        "{}",
+        weeks[2]["emotional_low_ci_low"]
+    );
+    assert!(near(&weeks[2]["emotional_low_ci_high"], 1.0));
     assert!(
         near(&w["functional_ci_low"], 0.094_531),
         "{}",

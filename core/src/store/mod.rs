@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::model::{positive, Axis, Channel, Contact, Quadrant};
+use crate::model::{positive, Axis, Channel, Contact, Quadrant, LOW_UP_TO, POSITIVE_FROM};
 
 /// Which contacts to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -69,8 +69,19 @@ impl WeekCounts {
 
     /// Contacts rated 4 or 5 on this axis.
     pub fn positive(&self, axis: Axis) -> u32 {
-        let r = self.ratings(axis);
-        r[3] + r[4]
+        self.ratings(axis)[usize::from(POSITIVE_FROM) - 1..]
+            .iter()
+            .sum()
+    }
+
+    /// Contacts rated 1 or 2 on this axis.
+    pub fn low(&self, axis: Axis) -> u32 {
+        self.ratings(axis)[..usize::from(LOW_UP_TO)].iter().sum()
+    }
+
+    /// Contacts rated 5 on this axis.
+    pub fn top(&self, axis: Axis) -> u32 {
+        self.ratings(axis)[4]
     }
 
     pub fn sum(&self, axis: Axis) -> u64 {

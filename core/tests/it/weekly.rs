@@ -413,6 +413,27 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                 "{}",
                 w.week
             );
+            let rated = |f: fn(&contactmoment_core::Contact) -> u8, which: fn(u8) -> bool| {
+                mine.iter().filter(|c| which(f(c))).count() as u32
+            };
+            assert_eq!(
+                (w.functional_low, w.functional_top),
+                (
+                    rated(|c| c.functional, |r| r <= 2),
+                    rated(|c| c.functional, |r| r == 5)
+                ),
+                "{}",
+                w.week
+            );
+            assert_eq!(
+                (w.emotional_low, w.emotional_top),
+                (
+                    rated(|c| c.emotional, |r| r <= 2),
+                    rated(|c| c.emotional, |r| r == 5)
+                ),
+                "{}",
+                w.week
+            );
             if w.n > 0 {
                 assert!(close(
                     w.functional_mean,

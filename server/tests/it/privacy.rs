@@ -4,9 +4,32 @@
 use chrono::Duration;
 use contactmoment_core::team::wire::Role;
 use contactmoment_core::{Clock, ContactInput, SettingsInput, SystemClock};
+use contactmoment_server::admin;
 use contactmoment_server::privacy::{self, Erased};
 
 use crate::support::{Desktop, Team};
+
+/// A second team on the same server, with one desk: what is done for the first team must
+/// leave it alone. Its desk logged `customer` with an old note.
+async fn neighbours(team: &Team, customer: &str) -> (Desktop, String, Vec<serde_json::Value>) {
+    let other = admin::create_team(&team.owner, "Next door", "Nina", &team.public)
+        .await
+        .unwrap();
+    let desk = Desktop::join("Nina", &other.lead_code).await;
+    let id = log(&desk, customer, "next door's note", 800).await;
+    desk.desk.sync().await.unwrap();
+    let bodies = bodies_of(team, other.team_id).await;
+    assert_eq!(bodies.len(), 1);
+    (desk, id, bodies)
+}
+
+async fn bodies_of(team: &Team, team_id: uuid::Uuid) -> Vec<serde_json::Value> {
+    sqlx::query_scalar("SELECT body FROM contacts WHERE team_id = $1 ORDER BY id")
+        .bind(team_id)
+        .fetch_all(&team.owner)
+        .await
+        .unwrap()
+}
 
 async fn log(desk: &Desktop, customer: &str, note: &str, days_ago: i64) -> String {
     let at = (SystemClock.now() - Duration::days(days_ago)).format("%Y-%m-%dT%H:%M");
@@ -44,7 +67,10 @@ async fn a_customer_erased_on_the_server_is_erased_on_every_desk() {
     let anna = Desktop::join("Anna", &code).await;
     // One contact typed before pseudonyms were on, one after: both are the customer's.
     let plain = log(&anna, "K-1001", "plain", 1).await;
+    let deleted = log(&anna, "K-1001", "deleted, not yet erased", 2).await;
+    anna.desk.journal().delete(&deleted).await.unwrap();
     let other = log(&anna, "K-2002", "someone else", 1).await;
+    let (_nina, _, next_door) = neighbours(&team, "K-1001").await;
     let input = SettingsInput {
         display_name: "Lea".into(),
         pseudonymise_customers: true,
@@ -68,7 +94,7 @@ async fn a_customer_erased_on_the_server_is_erased_on_every_desk() {
         privacy::erase_customer(&team.owner, team.team_id, " K-1001 ")
             .await
             .unwrap(),
-        2
+        3
     );
     for desk in [&lead, &anna] {
         desk.desk.sync().await.unwrap();
@@ -81,17 +107,28 @@ async fn a_customer_erased_on_the_server_is_erased_on_every_desk() {
     }
     let bodies: Vec<Option<serde_json::Value>> =
         sqlx::query_scalar("SELECT body FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id")
-            .bind(vec![
-                plain.parse::<uuid::Uuid>().unwrap(),
-                hashed.parse().unwrap(),
-            ])
+            .bind(
+                [&plain, &hashed, &deleted]
+                    .map(|id| id.parse::<uuid::Uuid>().unwrap())
+                    .to_vec(),
+            )
             .fetch_all(&team.owner)
             .await
             .unwrap();
     assert_eq!(
         bodies,
-        vec![None, None],
+        vec![None, None, None],
         "only the ids are left on the server"
+    );
+    let other_team: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Next door'")
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        bodies_of(&team, other_team).await,
+        next_door,
+        "another team's customer with the same reference is not touched"
     );
     // Erasing again finds nothing; an empty reference is refused.
     assert_eq!(
@@ -114,6 +151,24 @@ async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
     let old = log(&anna, "K-1", "old note", 400).await;
     let recent = log(&anna, "K-2", "recent note", 10).await;
     let leads_old = log(&lead, "K-3", "the lead's old note", 500).await;
+    let old_without_note = anna
+        .desk
+        .journal()
+        .log(&ContactInput {
+            occurred_at: Some(
+                (SystemClock.now() - Duration::days(450))
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string(),
+            ),
+            functional: Some(5),
+            emotional: Some(5),
+            ..ContactInput::default()
+        })
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let (_nina, _, next_door) = neighbours(&team, "K-9").await;
     anna.desk.sync().await.unwrap();
     lead.desk.sync().await.unwrap();
     let today = SystemClock.now().date_naive();
@@ -145,6 +200,26 @@ async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
             notes: 2
         }
     );
+    let versions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT sum(version)::bigint FROM contacts WHERE team_id = $1")
+            .bind(team.team_id)
+            .fetch_one(&team.owner)
+            .await
+            .unwrap()
+    };
+    let before = versions().await;
+    assert_eq!(
+        privacy::apply_retention(&team.owner, team.team_id, today)
+            .await
+            .unwrap()
+            .map(|r| r.1),
+        Some(Erased {
+            contacts: 0,
+            notes: 0
+        }),
+        "a second run finds nothing left to erase"
+    );
+    assert_eq!(versions().await, before, "and changes nothing");
     for desk in [&lead, &anna] {
         desk.desk.sync().await.unwrap();
     }
@@ -170,7 +245,7 @@ async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
     assert_eq!(
         erased,
         Erased {
-            contacts: 2,
+            contacts: 3,
             notes: 0
         }
     );
@@ -180,4 +255,15 @@ async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
         assert!(held(desk, &recent).await.is_some());
     }
     assert_eq!(held(&lead, &leads_old).await, None);
+    assert_eq!(held(&anna, &old_without_note).await, None);
+    let other_team: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Next door'")
+            .fetch_one(&team.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        bodies_of(&team, other_team).await,
+        next_door,
+        "another team's retention is its own"
+    );
 }

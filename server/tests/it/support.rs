@@ -127,10 +127,14 @@ impl Team {
         self.server = Some(runtime);
     }
 
-    /// Stops the server (a crash: no goodbye to anyone, open connections cut).
+    /// Stops the server (a crash: no goodbye to anyone, open connections cut); returns once
+    /// its address refuses connections.
     pub fn stop_server(&mut self) {
         if let Some(runtime) = self.server.take() {
             runtime.shutdown_background();
+            while std::net::TcpStream::connect(self.addr).is_ok() {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
         }
     }
 
@@ -148,8 +152,8 @@ impl Team {
 
     /// Writes `n` contacts of `member` straight into the server's database, as a big team's
     /// history looks: spread over the two years up to 2026-11-29 in no particular order,
-    /// every 50th deleted and every 97th erased. Returns the live ones per ISO week.
-    pub async fn write_history(&self, member: Uuid, n: i64) -> Vec<(String, i64)> {
+    /// every 50th deleted and every 97th erased.
+    pub async fn write_history(&self, member: Uuid, n: i64) {
         let mut tx = self.owner.begin().await.unwrap();
         let first: i64 = sqlx::query_scalar(
             "UPDATE teams SET version = version + $1 WHERE id = $2 RETURNING version - $1",
@@ -185,6 +189,10 @@ impl Team {
         .await
         .unwrap();
         tx.commit().await.unwrap();
+    }
+
+    /// The team's live contacts per ISO week, counted on the server.
+    pub async fn live_weeks(&self) -> Vec<(String, i64)> {
         sqlx::query_as(
             "SELECT body->>'iso_week', count(*) FROM contacts \
              WHERE team_id = $1 AND body IS NOT NULL AND deleted_at IS NULL \

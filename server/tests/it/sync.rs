@@ -5,7 +5,7 @@
 use contactmoment_core::store::sqlite::BULK_REBUILD_MIN;
 use contactmoment_core::team::sync::LARGE_PULL;
 use contactmoment_core::team::wire::{Op, PushRequest, Role};
-use contactmoment_core::{ContactInput, WeeklyQuery};
+use contactmoment_core::{Clock, ContactInput, SystemClock, WeeklyQuery};
 
 use crate::support::{Desktop, Team};
 
@@ -673,9 +673,17 @@ async fn a_large_pull_keeps_what_came_when_a_page_fails_and_ends_complete() {
     let lead = Desktop::join("Lea", &team.lead_code).await;
     // Large enough that the lead's journal builds its indexes once at the end.
     let n = i64::try_from(LARGE_PULL.max(BULK_REBUILD_MIN)).unwrap() + 7_000;
-    let on_server = team.write_history(bram_id, n).await;
+    team.write_history(bram_id, n).await;
     let mine = anna.log(5, 1).await;
     anna.desk.sync().await.unwrap();
+    // A lead's target from before, as a setting of the team.
+    sqlx::query(
+        "INSERT INTO team_settings (team_id, key, value, version) VALUES ($1, 'target_emotional', '55', 1)",
+    )
+    .bind(team.team_id)
+    .execute(&team.owner)
+    .await
+    .unwrap();
 
     // A contact far into the history cannot be read: the server fails on its page.
     let (bad, body): (uuid::Uuid, String) = sqlx::query_as(
@@ -693,6 +701,16 @@ async fn a_large_pull_keeps_what_came_when_a_page_fails_and_ends_complete() {
         (50_000..60_000).contains(&kept),
         "the pages before the failing one are kept: {kept} of {n}"
     );
+    assert_eq!(
+        lead.desk
+            .journal()
+            .settings()
+            .await
+            .unwrap()
+            .target_emotional,
+        Some(55),
+        "the team's settings that came with them too"
+    );
 
     set_body(&team, bad, &body).await;
     let report = lead.desk.sync().await.unwrap();
@@ -702,7 +720,7 @@ async fn a_large_pull_keeps_what_came_when_a_page_fails_and_ends_complete() {
     );
     let q = WeeklyQuery {
         from: Some("2024-12-02".parse().unwrap()),
-        to: Some("2026-11-29".parse().unwrap()),
+        to: Some(SystemClock.now().date_naive() + chrono::Days::new(7)),
         ..WeeklyQuery::default()
     };
     let weeks: Vec<(String, i64)> = lead
@@ -717,7 +735,8 @@ async fn a_large_pull_keeps_what_came_when_a_page_fails_and_ends_complete() {
         .map(|w| (w.week.clone(), i64::from(w.n)))
         .collect();
     assert_eq!(
-        weeks, on_server,
+        weeks,
+        team.live_weeks().await,
         "the lead's weeks equal a recount on the server"
     );
     lead.desk.journal().get(&mine).await.unwrap();

@@ -8,6 +8,7 @@ import type {
   ErrorPayload,
   Facets,
   PeriodStats,
+  Proportion,
   Review,
   ReviewWeek,
   Settings,
@@ -83,11 +84,23 @@ export function reviewWeek(weekLabel: string, start: string, over: Partial<Revie
     functional_ci_low: null,
     functional_ci_high: null,
     functional_mean: null,
+    functional_low: 0,
+    functional_low_share: null,
+    functional_low_ci_low: null,
+    functional_low_ci_high: null,
+    functional_top: 0,
+    functional_top_share: null,
     emotional_positive: 0,
     emotional_share: null,
     emotional_ci_low: null,
     emotional_ci_high: null,
     emotional_mean: null,
+    emotional_low: 0,
+    emotional_low_share: null,
+    emotional_low_ci_low: null,
+    emotional_low_ci_high: null,
+    emotional_top: 0,
+    emotional_top_share: null,
     functional_ratings: [0, 0, 0, 0, 0],
     emotional_ratings: [0, 0, 0, 0, 0],
     quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },
@@ -95,16 +108,19 @@ export function reviewWeek(weekLabel: string, start: string, over: Partial<Revie
   };
 }
 
-const noAxis = (): AxisSummary => ({ positive: 0, share: null, ci_low: null, ci_high: null, ratings: [0, 0, 0, 0, 0] });
+const none = (): Proportion => ({ count: 0, share: null, ci_low: null, ci_high: null });
+
+export function axis(over: Partial<AxisSummary> = {}): AxisSummary {
+  return { positive: 0, share: null, ci_low: null, ci_high: null, low: none(), top: none(), ratings: [0, 0, 0, 0, 0], ...over };
+}
 
 export function period(from: string, to: string, over: Partial<PeriodStats> = {}): PeriodStats {
   return {
     from,
     to,
     n: 0,
-    functional: noAxis(),
-    emotional: noAxis(),
-    not_welcome: { count: 0, share: null, ci_low: null, ci_high: null },
+    functional: axis(),
+    emotional: axis(),
     quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },
     ...over,
   };

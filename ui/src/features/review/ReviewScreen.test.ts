@@ -5,7 +5,7 @@ import type { AlignedData } from 'uplot';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
 import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
-import { contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
+import { axis, contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
 import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
 import { dateRange } from '../../lib/format';
@@ -39,16 +39,30 @@ const sample = reviewOf(
   {
     current: period('2026-11-02', '2026-11-22', {
       n: 13,
-      functional: { positive: 10, share: 10 / 13, ci_low: 0.497, ci_high: 0.918, ratings: [1, 1, 1, 5, 5] },
-      emotional: { positive: 5, share: 5 / 13, ci_low: 0.177, ci_high: 0.645, ratings: [3, 3, 2, 3, 2] },
-      not_welcome: { count: 6, share: 6 / 13, ci_low: 0.232, ci_high: 0.709 },
+      functional: axis({
+        positive: 10, share: 10 / 13, ci_low: 0.497, ci_high: 0.918, ratings: [1, 1, 1, 5, 5],
+        low: { count: 2, share: 2 / 13, ci_low: 0.043, ci_high: 0.422 },
+        top: { count: 5, share: 5 / 13, ci_low: 0.177, ci_high: 0.645 },
+      }),
+      emotional: axis({
+        positive: 5, share: 5 / 13, ci_low: 0.177, ci_high: 0.645, ratings: [3, 3, 2, 3, 2],
+        low: { count: 6, share: 6 / 13, ci_low: 0.232, ci_high: 0.709 },
+        top: { count: 2, share: 2 / 13, ci_low: 0.043, ci_high: 0.422 },
+      }),
       quadrants: { solved_welcome: 4, solved_not_welcome: 6, welcome_not_solved: 1, neither: 2 },
     }),
     previous: period('2026-10-12', '2026-11-01', {
       n: 20,
-      functional: { positive: 12, share: 0.6, ci_low: 0.387, ci_high: 0.781, ratings: [2, 2, 4, 6, 6] },
-      emotional: { positive: 10, share: 0.5, ci_low: 0.299, ci_high: 0.701, ratings: [2, 4, 4, 5, 5] },
-      not_welcome: { count: 6, share: 0.3, ci_low: 0.145, ci_high: 0.519 },
+      functional: axis({
+        positive: 12, share: 0.6, ci_low: 0.387, ci_high: 0.781, ratings: [2, 2, 4, 6, 6],
+        low: { count: 4, share: 0.2, ci_low: 0.081, ci_high: 0.416 },
+        top: { count: 6, share: 0.3, ci_low: 0.1455, ci_high: 0.519 },
+      }),
+      emotional: axis({
+        positive: 10, share: 0.5, ci_low: 0.299, ci_high: 0.701, ratings: [2, 4, 4, 5, 5],
+        low: { count: 6, share: 0.3, ci_low: 0.1455, ci_high: 0.519 },
+        top: { count: 5, share: 0.25, ci_low: 0.112, ci_high: 0.469 },
+      }),
     }),
     change: {
       functional: { difference: 10 / 13 - 0.6, ci_low: 0.031, ci_high: 0.412, real: true },
@@ -63,11 +77,11 @@ function staffReview(name: string, n: number, emoNow: number, emoThen: number): 
     weeks: sample.weeks.map((w) => ({ n: w.n, functional_share: w.functional_share, emotional_share: w.emotional_share })),
     current: period('2026-11-02', '2026-11-22', {
       n,
-      emotional: { positive: Math.round(n * emoNow), share: emoNow, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
+      emotional: axis({ positive: Math.round(n * emoNow), share: emoNow, ci_low: 0, ci_high: 1 }),
     }),
     previous: period('2026-10-12', '2026-11-01', {
       n,
-      emotional: { positive: Math.round(n * emoThen), share: emoThen, ci_low: 0, ci_high: 1, ratings: [0, 0, 0, 0, 0] },
+      emotional: axis({ positive: Math.round(n * emoThen), share: emoThen, ci_low: 0, ci_high: 1 }),
     }),
     // An interval of ±15 points: only a change larger than that is more than chance.
     change: {
@@ -188,6 +202,12 @@ describe('the review screen', () => {
     // Only a change whose interval excludes 0 is coloured as a rise or a drop.
     expect(within(f).getByTestId('compare-functional-change').querySelector('.up')).toBeTruthy();
     expect(screen.getByTestId('compare-emotional-change').querySelector('.down')).toBeNull();
+    // Both ends of each scale, now and before, with counts and intervals.
+    const row = (id: string) => [...screen.getByTestId(id).querySelectorAll('th, td')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+    expect(row('compare-functional-low')).toEqual(['Rated 1–2', '15% 2 of 13 · 95% interval 4\u2060–\u206042%', '20% 4 of 20 · 95% interval 8\u2060–\u206042%']);
+    expect(row('compare-functional-top')).toEqual(['Rated 5 (top box)', '38% 5 of 13 · 95% interval 18\u2060–\u206065%', '30% 6 of 20 · 95% interval 15\u2060–\u206052%']);
+    expect(row('compare-emotional-low')).toEqual(['Rated 1–2', '46% 6 of 13 · 95% interval 23\u2060–\u206071%', '30% 6 of 20 · 95% interval 15\u2060–\u206052%']);
+    expect(row('compare-emotional-top')).toEqual(['Rated 5 (top box)', '15% 2 of 13 · 95% interval 4\u2060–\u206042%', '25% 5 of 20 · 95% interval 11\u2060–\u206047%']);
   });
 
   it('labels the national figures and the team’s own targets with their source', async () => {
@@ -234,8 +254,9 @@ describe('the review screen', () => {
   });
 
   it('lets a lead in a team choose between the team and their own contacts; others get no choice', async () => {
+    // The name this desk logs under counts, not the name the server knows.
     app.settings = settings({ display_name: 'Lea' });
-    team.status = teamStatus({ role: 'lead', member_name: 'Lea' });
+    team.status = teamStatus({ role: 'lead', member_name: 'Lea de Vries' });
     const b = backend();
     render(ReviewScreen);
     await openTables();
@@ -250,11 +271,23 @@ describe('the review screen', () => {
     await fireEvent.change(scope, { target: { value: 'me' } });
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Lea']));
     await waitFor(() => expect(queries(b.calls, 'review_by_staff').at(-1)?.staff).toEqual(['Lea']));
+    await waitFor(() => expect(queries(b.calls, 'review_contacts').at(-1)?.filter.staff).toEqual(['Lea']));
+    expect(screen.getByTestId('review-summary').textContent).toContain('· Lea ·');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('My review');
     expect(screen.queryByTestId('filter-staff')).toBeNull();
     // Back to the team: the staff chosen before come back with it.
     await fireEvent.change(scope, { target: { value: 'team' } });
     await waitFor(() => expect(queries(b.calls, 'review').at(-1)?.staff).toEqual(['Anna']));
+    await waitFor(() => expect(queries(b.calls, 'review_contacts').at(-1)?.filter.staff).toEqual(['Anna']));
+    expect(screen.getByTestId('review-summary').textContent).toContain('· Anna ·');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Team review');
     expect(screen.getByTestId('filter-staff')).toBeTruthy();
+  });
+
+  it('says 1 contact, not 1 contacts', async () => {
+    backend({ review: () => reviewOf(sample.weeks, { current: period('2026-11-02', '2026-11-22', { n: 1 }) }) });
+    render(ReviewScreen);
+    expect((await screen.findByTestId('review-summary')).textContent).toMatch(/^\s*1 contact in /);
   });
 
   it('offers no scope to a staff member in a team, nor on a desk of its own', async () => {

@@ -14,18 +14,18 @@ export const inProgress = (w: Pick<ReviewWeek, 'week_start'>, todayDate: string)
 
 export const pctText = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)}%`);
 
-export function share(a: AxisSummary, n: number, minN: number): { pct: string | null; interval: string | null } {
+/** A share as it is written, from the minimum n: an axis's positive share or any other. */
+export function share(
+  a: Pick<AxisSummary | Proportion, 'share' | 'ci_low' | 'ci_high'>,
+  n: number,
+  minN: number,
+): { pct: string | null; interval: string | null } {
   if (n < minN || a.share === null) return { pct: null, interval: null };
   return {
     pct: pctText(a.share),
     // A word joiner on each side of the dash keeps "47–68%" on one line.
     interval: `${Math.round((a.ci_low ?? 0) * 100)}\u2060–\u2060${Math.round((a.ci_high ?? 0) * 100)}%`,
   };
-}
-
-/** A share of all contacts (such as those rated 1–2) as it is written, from the minimum n. */
-export function lowShare(p: Proportion, n: number, minN: number): { pct: string | null; interval: string | null } {
-  return share({ positive: p.count, share: p.share, ci_low: p.ci_low, ci_high: p.ci_high, ratings: [0, 0, 0, 0, 0] }, n, minN);
 }
 
 /** A fraction as whole percentage points. */

@@ -131,7 +131,15 @@ journal: string, };
 
 export type WeeklyQuery = { from: string | null, to: string | null, staff: Array<string>, channel: Channel | null, topic: string | null, };
 
-export type WeekStats = { week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
+export type WeekStats = { week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, 
+/**
+ * Rated 1–2, with the share's interval.
+ */
+functional_low: number, functional_low_share: number | null, functional_low_ci_low: number | null, functional_low_ci_high: number | null, 
+/**
+ * Rated 5.
+ */
+functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, };
 
 export type WeeklyReport = { 
 /**
@@ -155,7 +163,16 @@ export type Quadrant = "solved_welcome" | "solved_not_welcome" | "welcome_not_so
 
 export type Quadrants = { solved_welcome: number, solved_not_welcome: number, welcome_not_solved: number, neither: number, };
 
-export type AxisSummary = { positive: number, share: number | null, ci_low: number | null, ci_high: number | null, ratings: [number, number, number, number, number], };
+export type AxisSummary = { positive: number, share: number | null, ci_low: number | null, ci_high: number | null, 
+/**
+ * Rated 1 or 2, the anchors "not at all" and "hardly" (on welcome: what the national
+ * survey reports as "not or hardly welcome").
+ */
+low: Proportion, 
+/**
+ * Rated 5, where the source says ambassadors are made.
+ */
+top: Proportion, ratings: [number, number, number, number, number], };
 
 export type PeriodStats = { 
 /**
@@ -165,13 +182,17 @@ from: string,
 /**
  * The Sunday of the last week.
  */
-to: string, n: number, functional: AxisSummary, emotional: AxisSummary, 
-/**
- * Rated 1 or 2 on "welcome": what the national survey reports as "not or hardly welcome".
- */
-not_welcome: Proportion, quadrants: Quadrants, };
+to: string, n: number, functional: AxisSummary, emotional: AxisSummary, quadrants: Quadrants, };
 
-export type ReviewWeek = { functional_ratings: [number, number, number, number, number], emotional_ratings: [number, number, number, number, number], quadrants: Quadrants, week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, };
+export type ReviewWeek = { functional_ratings: [number, number, number, number, number], emotional_ratings: [number, number, number, number, number], quadrants: Quadrants, week: string, week_start: string, n: number, functional_positive: number, functional_share: number | null, functional_ci_low: number | null, functional_ci_high: number | null, functional_mean: number | null, 
+/**
+ * Rated 1–2, with the share's interval.
+ */
+functional_low: number, functional_low_share: number | null, functional_low_ci_low: number | null, functional_low_ci_high: number | null, 
+/**
+ * Rated 5.
+ */
+functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, };
 
 export type Proportion = { count: number, share: number | null, ci_low: number | null, ci_high: number | null, };
 
