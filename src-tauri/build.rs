@@ -23,6 +23,7 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "carry_over_contacts",
         "review",
         "review_by_staff",
+        "what_changed",
         "review_contacts",
         "review_facets",
         "set_follow_up_done",

@@ -33,10 +33,10 @@ pub use model::{
 };
 pub use review::{ContactPage, ContactsQuery, Facets};
 pub use stats::{
-    Axis, Change, Changes, PeriodStats, Proportion, Quadrant, Review, StaffReview, StaffWeeks,
-    WeekStats, WeeklyQuery, WeeklyReport, MIN_N,
+    Axis, Change, Changes, Group, Move, PeriodStats, Proportion, Quadrant, Review, StaffReview,
+    StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged, MIN_N,
 };
 pub use store::{
-    sqlite::FileCheck, sqlite::JournalFile, sqlite::SqliteStore, Existing, ListQuery, StatsFilter,
-    Store, WeekCounts,
+    sqlite::FileCheck, sqlite::JournalFile, sqlite::SqliteStore, Existing, GroupBy, ListQuery,
+    StatsFilter, Store, WeekCounts,
 };

@@ -403,6 +403,90 @@ pub fn review(
     }
 }
 
+/// Which contacts a move is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
+pub enum Group {
+    /// Everything the filters select.
+    All,
+    Channel(Channel),
+    Topic(String),
+    Staff(String),
+}
+
+/// One share that moved beyond chance between the previous period and this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Move {
+    pub group: Group,
+    pub axis: Axis,
+    pub before: Proportion,
+    pub n_before: u32,
+    pub now: Proportion,
+    pub n_now: u32,
+    pub change: Change,
+}
+
+/// At most this many moves are named: the few a lead can act on.
+pub const MOVES_SHOWN: usize = 5;
+
+/// The largest moves since the previous period: overall, per channel, per topic, per staff
+/// member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WhatChanged {
+    /// How many shares could be compared (each axis of each group with enough contacts in
+    /// both periods). At 95%, about one in twenty of them moves beyond its interval by
+    /// chance alone, which the screen says when it names moves.
+    pub compared: u32,
+    /// The moves whose 95% interval excludes 0, largest first, at most [`MOVES_SHOWN`].
+    pub moves: Vec<Move>,
+}
+
+/// What changed from the period before `from` to the weeks from `from` on, for each group
+/// with its weekly counts of both periods.
+pub fn what_changed(from: NaiveDate, groups: Vec<(Group, Vec<WeekCounts>)>) -> WhatChanged {
+    let first = week::label(from);
+    let mut compared = 0;
+    let mut moves = Vec::new();
+    for (group, counts) in groups {
+        let (mut now, mut before) = (WeekCounts::default(), WeekCounts::default());
+        for c in &counts {
+            if c.iso_week >= first {
+                now.add(c);
+            } else {
+                before.add(c);
+            }
+        }
+        for axis in [Axis::Functional, Axis::Emotional] {
+            let (p_now, p_before) = (now.positive(axis), before.positive(axis));
+            let Some(change) = change(p_now, now.n, p_before, before.n) else {
+                continue;
+            };
+            compared += 1;
+            if change.real {
+                moves.push(Move {
+                    group: group.clone(),
+                    axis,
+                    before: Proportion::of(p_before, before.n),
+                    n_before: before.n,
+                    now: Proportion::of(p_now, now.n),
+                    n_now: now.n,
+                    change,
+                });
+            }
+        }
+    }
+    // Largest first; equal moves keep the order of the groups (overall, channels, topics,
+    // staff), so the list does not reshuffle between two loads.
+    moves.sort_by(|a, b| {
+        b.change
+            .difference
+            .abs()
+            .total_cmp(&a.change.difference.abs())
+    });
+    moves.truncate(MOVES_SHOWN);
+    WhatChanged { compared, moves }
+}
+
 /// One staff member's part of [`review`], without the per-week distribution.
 pub fn staff_review(
     staff: String,
@@ -539,5 +623,45 @@ mod tests {
         assert_eq!(w.functional_share, None);
         assert_eq!(w.emotional_ci_low, None);
         assert_eq!(w.emotional_mean, None);
+    }
+
+    #[test]
+    fn what_changed_keeps_the_five_largest_real_moves() {
+        let from: NaiveDate = "2026-11-09".parse().unwrap();
+        let week = |label: &str, n: u32, emotional_positive: u32| {
+            let mut c = WeekCounts {
+                iso_week: label.into(),
+                n,
+                ..WeekCounts::default()
+            };
+            c.functional = [0, 0, n, 0, 0];
+            c.emotional = [n - emotional_positive, 0, 0, emotional_positive, 0];
+            c
+        };
+        // Seven people whose welcome fell by 30 to 90 points, one who did not move.
+        let mut groups: Vec<(Group, Vec<WeekCounts>)> = (0..7)
+            .map(|i| {
+                (
+                    Group::Staff(format!("S{i}")),
+                    vec![week("2026-W44", 30, 30), week("2026-W46", 30, 21 - 3 * i)],
+                )
+            })
+            .collect();
+        groups.push((
+            Group::Staff("Steady".into()),
+            vec![week("2026-W44", 30, 15), week("2026-W47", 30, 15)],
+        ));
+        let changed = what_changed(from, groups);
+        assert_eq!(changed.compared, 16);
+        let names: Vec<_> = changed
+            .moves
+            .iter()
+            .map(|m| match &m.group {
+                Group::Staff(name) => name.as_str(),
+                _ => "?",
+            })
+            .collect();
+        assert_eq!(names, ["S6", "S5", "S4", "S3", "S2"]);
+        assert!(changed.moves.iter().all(|m| m.axis == Axis::Emotional));
     }
 }

@@ -8,7 +8,7 @@ use contactmoment_core::team::sync::{SyncReport, TeamStatus};
 use contactmoment_core::team::wire::{NewMemberReply, Role};
 use contactmoment_core::{
     AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName, ErrorPayload, Facets,
-    Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery,
+    Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery, WhatChanged,
 };
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -102,6 +102,14 @@ pub async fn carry_over_contacts(state: State<'_, AppState>) -> CmdResult<u32> {
 #[tauri::command]
 pub async fn review(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Review> {
     Ok(state.journal.review(&query).await?)
+}
+
+#[tauri::command]
+pub async fn what_changed(
+    state: State<'_, AppState>,
+    query: WeeklyQuery,
+) -> CmdResult<WhatChanged> {
+    Ok(state.journal.what_changed(&query).await?)
 }
 
 #[tauri::command]

@@ -72,6 +72,7 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::carry_over_contacts,
             commands::review,
             commands::review_by_staff,
+            commands::what_changed,
             commands::review_contacts,
             commands::review_facets,
             commands::set_follow_up_done,
@@ -262,6 +263,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(staff[0]["staff"], "Anna");
+        let changed = invoke(&h, "what_changed", json!({ "query": {} })).unwrap();
+        assert_eq!(
+            changed,
+            json!({ "compared": 0, "moves": [] }),
+            "one contact moves nothing"
+        );
         let listed = invoke(
             &h,
             "review_contacts",
@@ -379,6 +386,7 @@ mod tests {
             "carry_over_contacts",
             "review",
             "review_by_staff",
+            "what_changed",
             "review_contacts",
             "review_facets",
             "set_follow_up_done",
@@ -606,7 +614,7 @@ mod tests {
             command in prop_oneof![
                 Just("log_contact"), Just("update_contact"), Just("delete_contact"),
                 Just("restore_contact"), Just("recent_contacts"), Just("get_settings"),
-                Just("save_settings"), Just("review"), Just("review_by_staff"),
+                Just("save_settings"), Just("review"), Just("review_by_staff"), Just("what_changed"),
                 Just("review_contacts"), Just("review_facets"), Just("set_follow_up_done"),
                 Just("app_info"), Just("load_demo"), Just("startup_problem"),
                 Just("earlier_names"), Just("carry_over_contacts"),

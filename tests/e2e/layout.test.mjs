@@ -81,7 +81,7 @@ test('every screen fits at 640×520, 1100×760 and 1280×800, in Dutch and Engli
       await s.executeScript(`for (const d of document.querySelectorAll('details.table-alt')) d.open = true;`);
       await s.wait(until.elementLocated(byTestId('week-row')), 5000);
       // The rest of the review, a part at a time, as a person scrolls down to it.
-      for (const part of ['trend', 'compare', 'quadrant', 'dist', 'staff', 'follow']) {
+      for (const part of ['changed', 'trend', 'compare', 'quadrant', 'dist', 'staff', 'follow']) {
         await s.executeScript(`document.getElementById('${part}-title').scrollIntoView({ block: 'start' });`);
         await check(s, `review-${part}-${size}`, found);
       }

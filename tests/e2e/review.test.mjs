@@ -70,7 +70,14 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   const before = (await s.findElements(byTestId('staff-card'))).length;
   assert.ok(before >= 8, `one small chart per agent (${before})`);
   await screenshot(s, 'review');
-  for (const [id, shot] of [['comparison', 'review-compare'], ['multiples', 'review-staff'], ['follow-ups', 'review-follow-ups']]) {
+  // What changed since the previous period, in sentences a lead can read out.
+  const changed = await s.wait(until.elementLocated(byTestId('what-changed')), 10000);
+  await s.wait(async () => (await changed.findElements(By.css('[data-testid="changed-move"], [data-testid="changed-none"]'))).length > 0, 10000, 'what changed');
+  for (const move of await changed.findElements(byTestId('changed-move'))) {
+    assert.match(await move.getText(), /(fell|rose) from \d+% to \d+%: [−+]\d+ percentage points \(95% interval [−+±]\d+ to [−+±]\d+\)/);
+  }
+  t.diagnostic(`what changed on the demo: ${(await changed.getText()).replace(/\s+/g, ' ')}`);
+  for (const [id, shot] of [['what-changed', 'review-changed'], ['comparison', 'review-compare'], ['multiples', 'review-staff'], ['follow-ups', 'review-follow-ups']]) {
     await s.executeScript(`document.querySelector('[data-testid="${id}"]').scrollIntoView()`);
     await screenshot(s, shot);
   }

@@ -24,8 +24,8 @@ use crate::model::{
 };
 use crate::pseudonym::Keyring;
 use crate::review::{ContactPage, ContactsQuery, Facets, PAGE_MAX};
-use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport};
-use crate::store::{DrillDown, Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport, WhatChanged};
+use crate::store::{DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::validate::{self, STAFF_MAX};
 use crate::week;
 

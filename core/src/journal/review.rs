@@ -13,7 +13,7 @@ impl Journal {
     /// The same figures for every staff member with contacts in the range, by name.
     pub async fn weekly_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffWeeks>> {
         let filter = self.stats_filter(query)?;
-        let counts = self.store.week_counts_by_staff(&filter).await?;
+        let counts = self.store.week_counts_by(&filter, GroupBy::Staff).await?;
         let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
         for (staff, c) in counts {
             by_staff.entry(staff).or_default().push(c);
@@ -54,7 +54,7 @@ impl Journal {
             ..filter.clone()
         };
         let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
-        for (staff, c) in self.store.week_counts_by_staff(&both).await? {
+        for (staff, c) in self.store.week_counts_by(&both, GroupBy::Staff).await? {
             by_staff.entry(staff).or_default().push(c);
         }
         Ok(by_staff
@@ -63,6 +63,44 @@ impl Journal {
                 stats::staff_review(staff, previous_from, filter.from, filter.to, &counts)
             })
             .collect())
+    }
+
+    /// The largest moves from the equally long period before to this one, overall, per
+    /// channel, per topic and per staff member; only those whose interval excludes 0.
+    pub async fn what_changed(&self, query: &WeeklyQuery) -> Result<WhatChanged> {
+        let filter = self.stats_filter(query)?;
+        let both = StatsFilter {
+            from: previous_from(&filter),
+            ..filter.clone()
+        };
+        let mut groups = vec![(stats::Group::All, self.store.week_counts(&both).await?)];
+        for by in [GroupBy::Channel, GroupBy::Topic, GroupBy::Staff] {
+            // A grouping the filters narrow to one value repeats the overall figure.
+            let narrowed = match by {
+                GroupBy::Channel => both.channel.is_some(),
+                GroupBy::Topic => both.topic.is_some(),
+                GroupBy::Staff => both.staff.len() == 1,
+            };
+            if narrowed {
+                continue;
+            }
+            let mut grouped: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
+            for (name, c) in self.store.week_counts_by(&both, by).await? {
+                grouped.entry(name).or_default().push(c);
+            }
+            for (name, counts) in grouped {
+                let group = match by {
+                    GroupBy::Channel => match name.parse() {
+                        Ok(channel) => stats::Group::Channel(channel),
+                        Err(()) => return Err(Error::Internal(format!("unknown channel {name}"))),
+                    },
+                    GroupBy::Topic => stats::Group::Topic(name),
+                    GroupBy::Staff => stats::Group::Staff(name),
+                };
+                groups.push((group, counts));
+            }
+        }
+        Ok(stats::what_changed(filter.from, groups))
     }
 
     /// The contacts behind a figure of the review, newest first.

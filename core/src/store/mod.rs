@@ -35,6 +35,15 @@ pub struct StatsFilter {
     pub topic: Option<String>,
 }
 
+/// What [`Store::week_counts_by`] groups by besides the week. Contacts without a topic are
+/// in no topic's group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Staff,
+    Channel,
+    Topic,
+}
+
 /// Raw counts of one ISO week, from which [`crate::stats`] derives shares and intervals.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WeekCounts {
@@ -182,9 +191,12 @@ pub trait Store: Send + Sync {
     /// Counts per ISO week of live contacts; weeks without contacts are absent.
     async fn week_counts(&self, filter: &StatsFilter) -> Result<Vec<WeekCounts>>;
 
-    /// The same counts per staff member and week, in one query for the whole team.
-    async fn week_counts_by_staff(&self, filter: &StatsFilter)
-        -> Result<Vec<(String, WeekCounts)>>;
+    /// The same counts per group (staff member, channel or topic) and week, in one query.
+    async fn week_counts_by(
+        &self,
+        filter: &StatsFilter,
+        by: GroupBy,
+    ) -> Result<Vec<(String, WeekCounts)>>;
 
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 

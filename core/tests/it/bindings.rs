@@ -8,9 +8,9 @@ use contactmoment_core::{
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
-    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Language, PeriodStats, Proportion,
-    Quadrant, Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind, WeekStats,
-    WeeklyQuery, WeeklyReport,
+    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Group, Language, Move, PeriodStats,
+    Proportion, Quadrant, Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind,
+    WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
 };
 use ts_rs::TS;
 
@@ -40,6 +40,9 @@ fn generated() -> String {
         Review::decl(),
         StaffWeek::decl(),
         StaffReview::decl(),
+        Group::decl(),
+        Move::decl(),
+        WhatChanged::decl(),
         ContactsQuery::decl(),
         ContactPage::decl(),
         Facets::decl(),

@@ -1,6 +1,7 @@
 //! The team lead's review on a real store: quadrants and the previous period on hand-computed
 //! cases, filters combined, the contacts behind a figure, follow-ups and the team's targets.
 
+use contactmoment_core::stats::Group;
 use contactmoment_core::{
     Axis, Channel, ContactInput, ContactsQuery, Error, ErrorPayload, Quadrant, SettingsInput,
     WeeklyQuery,
@@ -428,4 +429,111 @@ async fn team_targets_are_settings() {
         assert_eq!(ErrorPayload::from(e).field.as_deref(), Some(field));
         assert_eq!(j.settings().await.unwrap(), saved, "nothing changed");
     }
+}
+
+/// W44–45: Anna on chat about "factuur" 20 times 4/5, Bram on the phone 10 times 4/4.
+/// W46–47: Anna's chats 4/1, Bram's calls 4/4 again: welcome fell on chat, for the topic,
+/// for Anna and overall; solved did not move, nor did anything of Bram's.
+async fn welcome_fell_on_chat() -> Fixture {
+    let f = sqlite_at(NOW).await;
+    let mut inputs = Vec::new();
+    for (day, emotional) in [("2026-10-28", 5), ("2026-11-18", 1)] {
+        for _ in 0..20 {
+            inputs.push(ContactInput {
+                staff: Some("Anna".into()),
+                channel: Some("chat".into()),
+                topic: Some("factuur".into()),
+                ..rated(4, emotional, &format!("{day}T10:00:00+01:00"))
+            });
+        }
+        for _ in 0..10 {
+            inputs.push(ContactInput {
+                staff: Some("Bram".into()),
+                ..rated(4, 4, &format!("{day}T11:00:00+01:00"))
+            });
+        }
+    }
+    log_all(&f.journal, &inputs).await;
+    f
+}
+
+#[tokio::test]
+async fn what_changed_names_the_moves_beyond_chance_largest_first() {
+    let f = welcome_fell_on_chat().await;
+    let changed = f.journal.what_changed(&two_weeks()).await.unwrap();
+    // Both axes of: everything, chat, phone, the topic, Anna, Bram.
+    assert_eq!(changed.compared, 12);
+    let named: Vec<_> = changed
+        .moves
+        .iter()
+        .map(|m| {
+            (
+                m.group.clone(),
+                m.axis,
+                m.now.count,
+                m.n_now,
+                m.before.count,
+                m.n_before,
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (
+                Group::Channel(Channel::Chat),
+                Axis::Emotional,
+                0,
+                20,
+                20,
+                20
+            ),
+            (
+                Group::Topic("factuur".into()),
+                Axis::Emotional,
+                0,
+                20,
+                20,
+                20
+            ),
+            (Group::Staff("Anna".into()), Axis::Emotional, 0, 20, 20, 20),
+            (Group::All, Axis::Emotional, 10, 30, 30, 30),
+        ]
+    );
+    let all = &changed.moves[3];
+    assert!((all.change.difference + 2.0 / 3.0).abs() < 1e-9);
+    assert!(
+        all.change.real && all.change.ci_high < 0.0,
+        "{:?}",
+        all.change
+    );
+    assert_eq!(pct(all.now.share), 33);
+
+    // Narrowed to chat: no channel groups, the rest within chat.
+    let chat = WeeklyQuery {
+        channel: Some(Channel::Chat),
+        ..two_weeks()
+    };
+    let changed = f.journal.what_changed(&chat).await.unwrap();
+    assert_eq!(changed.compared, 6);
+    assert_eq!(
+        changed
+            .moves
+            .iter()
+            .map(|m| m.group.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            Group::All,
+            Group::Topic("factuur".into()),
+            Group::Staff("Anna".into())
+        ]
+    );
+
+    // Bram alone: nothing moved beyond chance.
+    let bram = WeeklyQuery {
+        staff: vec!["Bram".into()],
+        ..two_weeks()
+    };
+    let changed = f.journal.what_changed(&bram).await.unwrap();
+    assert_eq!((changed.compared, changed.moves.len()), (4, 0));
 }

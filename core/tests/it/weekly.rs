@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use contactmoment_core::{
-    demo::DemoSpec, export, validate, Axis, Channel, Clock, ContactInput, Error, Journal,
+    demo::DemoSpec, export, validate, Axis, Channel, Clock, ContactInput, Error, GroupBy, Journal,
     SqliteStore, StatsFilter, Store, WeekStats, WeeklyQuery, ZonedClock,
 };
 
@@ -544,45 +546,66 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
             assert_eq!(one.report, j.weekly(&alone).await.unwrap(), "{}", one.staff);
         }
     }
-    // ...and a store asked for part of a week counts the contacts themselves.
-    let (from, to) = ("2026-10-07".parse().unwrap(), "2026-10-16".parse().unwrap());
-    let filter = StatsFilter {
-        from,
-        to,
-        staff: Vec::new(),
-        channel: None,
-        topic: None,
-    };
-    let mut got = f.store.week_counts_by_staff(&filter).await.unwrap();
-    got.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
-    let mut want: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
-    for c in contacts
-        .iter()
-        .filter(|c| c.local_date >= from && c.local_date <= to)
-    {
-        let e = want
-            .entry((c.staff.clone(), c.iso_week.clone()))
-            .or_default();
-        e.0 += 1;
-        e.1 += u32::from(c.functional >= 4);
-        e.2 += u32::from(c.emotional >= 4);
+    // ...and the counts per staff member, channel or topic equal a direct count, from the
+    // rollups over whole weeks and from the contacts for part of a week, with and without a
+    // staff filter (which takes the channel and topic counts off the team's rollups).
+    let ranges: [(NaiveDate, NaiveDate); 2] = [
+        ("2026-10-07".parse().unwrap(), "2026-10-16".parse().unwrap()),
+        ("2026-09-07".parse().unwrap(), "2026-11-22".parse().unwrap()),
+    ];
+    let some_staff: Vec<String> = contacts.iter().take(40).map(|c| c.staff.clone()).collect();
+    for (from, to) in ranges {
+        for staff in [Vec::new(), some_staff.clone()] {
+            for by in [GroupBy::Staff, GroupBy::Channel, GroupBy::Topic] {
+                let filter = StatsFilter {
+                    from,
+                    to,
+                    staff: staff.clone(),
+                    channel: None,
+                    topic: None,
+                };
+                let mut got = f.store.week_counts_by(&filter, by).await.unwrap();
+                got.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
+                let mut want: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
+                for c in contacts.iter().filter(|c| {
+                    c.local_date >= from
+                        && c.local_date <= to
+                        && (staff.is_empty() || staff.contains(&c.staff))
+                }) {
+                    let group = match by {
+                        GroupBy::Staff => Some(c.staff.clone()),
+                        GroupBy::Channel => Some(c.channel.as_str().to_owned()),
+                        GroupBy::Topic => c.topic.clone(),
+                    };
+                    let Some(group) = group else { continue };
+                    let e = want.entry((group, c.iso_week.clone())).or_default();
+                    e.0 += 1;
+                    e.1 += u32::from(c.functional >= 4);
+                    e.2 += u32::from(c.emotional >= 4);
+                }
+                let got: Vec<_> = got
+                    .into_iter()
+                    .map(|(s, c)| {
+                        (
+                            (s, c.iso_week.clone()),
+                            (
+                                c.n,
+                                c.positive(Axis::Functional),
+                                c.positive(Axis::Emotional),
+                            ),
+                        )
+                    })
+                    .collect();
+                assert!(
+                    got.len() > 3,
+                    "the range holds contacts of several groups and weeks: {by:?}"
+                );
+                assert_eq!(
+                    got,
+                    want.into_iter().collect::<Vec<_>>(),
+                    "{by:?} {from}–{to} {staff:?}"
+                );
+            }
+        }
     }
-    let got: Vec<_> = got
-        .into_iter()
-        .map(|(s, c)| {
-            (
-                (s, c.iso_week.clone()),
-                (
-                    c.n,
-                    c.positive(Axis::Functional),
-                    c.positive(Axis::Emotional),
-                ),
-            )
-        })
-        .collect();
-    assert!(
-        got.len() > 3,
-        "the partial range holds contacts of several staff and weeks"
-    );
-    assert_eq!(got, want.into_iter().collect::<Vec<_>>());
 }

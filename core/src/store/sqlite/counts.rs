@@ -11,33 +11,38 @@ use super::rows::ROWS_PER_STATEMENT;
 use super::SqliteStore;
 use crate::error::Result;
 use crate::model::{positive_sql, Channel};
-use crate::store::{StatsFilter, WeekCounts};
+use crate::store::{GroupBy, StatsFilter, WeekCounts};
 use crate::week;
 
 impl SqliteStore {
-    /// Counts per ISO week, or per staff member and week. Whole ISO weeks come from a rollup
-    /// (a few rows per week), unless a topic is combined with staff; anything else is counted
-    /// from the contacts themselves, through the covering index of its most selective filter.
+    /// Counts per ISO week, or per group (staff member, channel, topic) and week. Whole ISO
+    /// weeks come from a rollup (a few rows per week), unless a topic is combined with staff;
+    /// anything else is counted from the contacts themselves, through the covering index of
+    /// its most selective filter.
     pub(super) async fn counts(
         &self,
         f: &StatsFilter,
-        by_staff: bool,
+        by: Option<GroupBy>,
     ) -> Result<Vec<(String, WeekCounts)>> {
         let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
         // Grouping by a constant would cost the rollup its key order, so the team-wide query
-        // groups by week alone and only selects an empty staff name.
-        let (select, group) = if by_staff {
-            ("staff", "staff, iso_week")
-        } else {
-            ("''", "iso_week")
+        // groups by week alone and only selects an empty group name.
+        let (select, group) = match by {
+            None => ("''", "iso_week"),
+            Some(GroupBy::Staff) => ("staff", "staff, iso_week"),
+            Some(GroupBy::Channel) => ("channel", "channel, iso_week"),
+            Some(GroupBy::Topic) => ("topic", "topic, iso_week"),
         };
-        let team = !by_staff && f.staff.is_empty();
-        let rollup = match &f.topic {
+        let team = by != Some(GroupBy::Staff) && f.staff.is_empty();
+        let rollup = match (&f.topic, by) {
+            // Only topics have a rollup by topic, and only for the whole team.
+            (_, Some(GroupBy::Topic)) if team => Some("week_topic_rollup"),
+            (_, Some(GroupBy::Topic)) => None,
             // The whole team has a rollup of its own, a few rows per week.
-            None if team => Some("week_team_rollup"),
-            None => Some("week_rollup"),
-            Some(_) if team => Some("week_topic_rollup"),
-            Some(_) => None,
+            (None, _) if team => Some("week_team_rollup"),
+            (None, _) => Some("week_rollup"),
+            (Some(_), _) if team => Some("week_topic_rollup"),
+            (Some(_), _) => None,
         };
         let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
             let mut sql = QueryBuilder::new(format!(
@@ -63,6 +68,9 @@ impl SqliteStore {
         };
         push_topic(&mut sql, f);
         push_staff_channel(&mut sql, f);
+        if by == Some(GroupBy::Topic) {
+            sql.push(" AND topic IS NOT NULL");
+        }
         sql.push(format!(" GROUP BY {group} ORDER BY {group}"));
         let rows: Vec<CountRow> = sql.build_query_as().fetch_all(&self.reader).await?;
         rows.into_iter()

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 pub use file::{FileCheck, JournalFile};
 
-use super::{BulkWrite, DrillDown, Existing, ListQuery, StatsFilter, Store, WeekCounts};
+use super::{BulkWrite, DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
 use bulk::SqliteBulk;
@@ -374,15 +374,19 @@ impl Store for SqliteStore {
 
     async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
         Ok(self
-            .counts(f, false)
+            .counts(f, None)
             .await?
             .into_iter()
             .map(|(_, c)| c)
             .collect())
     }
 
-    async fn week_counts_by_staff(&self, f: &StatsFilter) -> Result<Vec<(String, WeekCounts)>> {
-        self.counts(f, true).await
+    async fn week_counts_by(
+        &self,
+        f: &StatsFilter,
+        by: GroupBy,
+    ) -> Result<Vec<(String, WeekCounts)>> {
+        self.counts(f, Some(by)).await
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlignedData } from 'uplot';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import type { ContactsQuery, StaffReview, WeeklyQuery } from '../../lib/ipc';
+import type { ContactsQuery, StaffReview, WeeklyQuery, WhatChanged } from '../../lib/ipc';
 import { axis, contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
 import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
@@ -71,6 +71,31 @@ const sample = reviewOf(
   },
 );
 
+// Welcome on chat fell from 41% to 28%; solved for Bram rose from 50% to 80%.
+const changedSample: WhatChanged = {
+  compared: 24,
+  moves: [
+    {
+      group: { kind: 'channel', name: 'chat' },
+      axis: 'emotional',
+      before: { count: 41, share: 0.41, ci_low: 0.32, ci_high: 0.51 },
+      n_before: 100,
+      now: { count: 28, share: 0.28, ci_low: 0.2, ci_high: 0.37 },
+      n_now: 100,
+      change: { difference: -0.13, ci_low: -0.21, ci_high: -0.05, real: true },
+    },
+    {
+      group: { kind: 'staff', name: 'Bram' },
+      axis: 'functional',
+      before: { count: 10, share: 0.5, ci_low: 0.3, ci_high: 0.7 },
+      n_before: 20,
+      now: { count: 16, share: 0.8, ci_low: 0.58, ci_high: 0.92 },
+      n_now: 20,
+      change: { difference: 0.3, ci_low: 0.01, ci_high: 0.52, real: true },
+    },
+  ],
+};
+
 function staffReview(name: string, n: number, emoNow: number, emoThen: number): StaffReview {
   return {
     staff: name,
@@ -99,6 +124,7 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
     // would sort A B C.
     review_by_staff: () => [staffReview('Anna', 40, 0.1, 0.95), staffReview('Bram', 60, 0.5, 0.4), staffReview('Citlali', 10, 0.9, 1)],
     review_facets: () => facets({ staff: ['Anna', 'Bram', 'Citlali'], topics: ['factuur', 'storing'] }),
+    what_changed: () => changedSample,
     review_contacts: (a) => {
       const q = a.query as ContactsQuery;
       return q.open_follow_ups ? page([contact({ follow_up: true, note: 'call back' })]) : page([contact({ staff: 'Bram' })], 1);
@@ -208,6 +234,38 @@ describe('the review screen', () => {
     expect(row('compare-functional-top')).toEqual(['Rated 5 (top box)', '38% 5 of 13 · 95% interval 18\u2060–\u206065%', '30% 6 of 20 · 95% interval 15\u2060–\u206052%']);
     expect(row('compare-emotional-low')).toEqual(['Rated 1–2', '46% 6 of 13 · 95% interval 23\u2060–\u206071%', '30% 6 of 20 · 95% interval 15\u2060–\u206052%']);
     expect(row('compare-emotional-top')).toEqual(['Rated 5 (top box)', '15% 2 of 13 · 95% interval 4\u2060–\u206042%', '25% 5 of 20 · 95% interval 11\u2060–\u206047%']);
+  });
+
+  it('names what changed beyond chance in one sentence each, with how many shares were compared', async () => {
+    const b = backend();
+    render(ReviewScreen);
+    const moves = await screen.findAllByTestId('changed-move');
+    const said = (el: HTMLElement) => el.textContent!.replace(/\s+/g, ' ').trim();
+    expect(moves.map(said)).toEqual([
+      '▼ Welcome on chat fell from 41% to 28%: −13 percentage points (95% interval −21 to −5). 28 of 100 now, 41 of 100 before',
+      '▲ Solved for Bram rose from 50% to 80%: +30 percentage points (95% interval +1 to +52). 16 of 20 now, 10 of 20 before',
+    ]);
+    expect(said(screen.getByTestId('changed-note'))).toMatch(/^24 shares compared .* about 1 in 20 comparisons moves that far by chance alone\.$/);
+    expect(queries(b.calls, 'what_changed').at(-1)).toEqual(queries(b.calls, 'review').at(-1));
+
+    setLanguage('nl');
+    await waitFor(() =>
+      expect(said(screen.getAllByTestId('changed-move')[0]!)).toBe(
+        '▼ Welkom via chat daalde van 41% naar 28%: −13 procentpunt (95%-interval −21 tot −5). nu 28 van 100, ervoor 41 van 100',
+      ),
+    );
+  });
+
+  it('says when nothing moved beyond chance, and when there is too little to compare', async () => {
+    backend({ what_changed: () => ({ compared: 12, moves: [] }) });
+    const { unmount } = render(ReviewScreen);
+    expect((await screen.findByTestId('changed-none')).textContent).toBe(
+      'No change beyond chance: 12 shares compared, none moved outside its 95% interval.',
+    );
+    unmount();
+    backend({ what_changed: () => ({ compared: 0, moves: [] }) });
+    render(ReviewScreen);
+    expect((await screen.findByTestId('changed-none')).textContent).toBe('Too few contacts in one of the two periods to compare.');
   });
 
   it('labels the national figures and the team’s own targets with their source', async () => {

@@ -214,6 +214,22 @@ export type StaffWeek = { n: number, functional_share: number | null, emotional_
 
 export type StaffReview = { staff: string, weeks: Array<StaffWeek>, current: PeriodStats, previous: PeriodStats, change: Changes, };
 
+export type Group = { "kind": "all" } | { "kind": "channel", "name": Channel } | { "kind": "topic", "name": string } | { "kind": "staff", "name": string };
+
+export type Move = { group: Group, axis: Axis, before: Proportion, n_before: number, now: Proportion, n_now: number, change: Change, };
+
+export type WhatChanged = { 
+/**
+ * How many shares could be compared (each axis of each group with enough contacts in
+ * both periods). At 95%, about one in twenty of them moves beyond its interval by
+ * chance alone, which the screen says when it names moves.
+ */
+compared: number, 
+/**
+ * The moves whose 95% interval excludes 0, largest first, at most [`MOVES_SHOWN`].
+ */
+moves: Array<Move>, };
+
 export type ContactsQuery = { filter: WeeklyQuery, 
 /**
  * One ISO week, e.g. `2026-W47`.

@@ -22,6 +22,7 @@ import type {
   SyncReport,
   TeamStatus,
   WeeklyQuery,
+  WhatChanged,
 } from './bindings';
 
 export type * from './bindings';
@@ -60,6 +61,7 @@ export const api = {
   recentContacts: (limit: number) => call<Contact[]>('recent_contacts', { limit }),
   review: (query: WeeklyQuery) => call<Review>('review', { query }),
   reviewByStaff: (query: WeeklyQuery) => call<StaffReview[]>('review_by_staff', { query }),
+  whatChanged: (query: WeeklyQuery) => call<WhatChanged>('what_changed', { query }),
   reviewContacts: (query: ContactsQuery) => call<ContactPage>('review_contacts', { query }),
   reviewFacets: () => call<Facets>('review_facets'),
   setFollowUpDone: (id: string, done: boolean) => call<Contact>('set_follow_up_done', { id, done }),
