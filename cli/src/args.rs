@@ -111,25 +111,47 @@ pub enum Command {
     Restore { file: PathBuf },
     /// Share of positive ratings (4–5) per ISO week, with 95% Wilson intervals.
     Weekly {
-        /// First date (its whole ISO week counts); default: 12 weeks before --to.
-        #[arg(long)]
-        from: Option<String>,
-        /// Last date (its whole ISO week counts); default: today.
-        #[arg(long)]
-        to: Option<String>,
-        /// Only these staff members (repeat for several).
-        #[arg(long)]
-        staff: Vec<String>,
-        #[arg(long)]
-        channel: Option<String>,
-        #[arg(long)]
-        topic: Option<String>,
+        #[command(flatten)]
+        filters: Filters,
         /// One set of weeks per staff member (JSON: [{staff, report}]).
         #[arg(long, conflicts_with = "staff")]
         per_staff: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The period against the equally long period before: both axes with their intervals,
+    /// the shares rated 1–2 and 5, the change with its Newcombe interval, and what changed
+    /// beyond chance overall, per channel, per topic and per staff member.
+    Review {
+        #[command(flatten)]
+        filters: Filters,
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
+        format: ReviewFormat,
+    },
+}
+
+/// Which contacts the weekly figures and the review count.
+#[derive(clap::Args)]
+pub struct Filters {
+    /// First date (its whole ISO week counts); default: 12 weeks before --to.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (its whole ISO week counts); default: today.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only these staff members (repeat for several).
+    #[arg(long)]
+    pub staff: Vec<String>,
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub topic: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReviewFormat {
+    Table,
+    Json,
 }
 
 #[derive(clap::Args)]

@@ -21,8 +21,8 @@ use contactmoment_core::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{Cli, Command, ExportFormat, Format, Separator};
-use tables::{contacts_table, staff_rows, weekly_table};
+use args::{Cli, Command, ExportFormat, Filters, Format, ReviewFormat, Separator};
+use tables::{contacts_table, review_text, staff_rows, weekly_table, ReviewOut};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -267,22 +267,11 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
             }
         }
         Command::Weekly {
-            from,
-            to,
-            staff,
-            channel,
-            topic,
+            filters,
             per_staff,
             format,
         } => {
-            let channel = channel.map(|c| validate::channel(Some(&c))).transpose()?;
-            let query = WeeklyQuery {
-                from: from.map(|s| validate::date("from", &s)).transpose()?,
-                to: to.map(|s| validate::date("to", &s)).transpose()?,
-                staff,
-                channel,
-                topic,
-            };
+            let query = weekly_query(filters)?;
             if per_staff {
                 let everyone = journal.weekly_by_staff(&query).await?;
                 let rows: Vec<(&str, &WeekStats)> = everyone
@@ -304,9 +293,36 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 }
             }
         }
+        Command::Review { filters, format } => {
+            let query = weekly_query(filters)?;
+            let review = journal.review(&query).await?;
+            let changed = journal.what_changed(&query).await?;
+            match format {
+                ReviewFormat::Json => export::json(
+                    &mut out,
+                    &ReviewOut {
+                        current: &review.current,
+                        previous: &review.previous,
+                        change: &review.change,
+                        what_changed: &changed,
+                    },
+                )?,
+                ReviewFormat::Table => writeln!(out, "{}", review_text(&review, &changed))?,
+            }
+        }
     }
     out.flush()?;
     Ok(())
+}
+
+fn weekly_query(f: Filters) -> Result<WeeklyQuery, Error> {
+    Ok(WeeklyQuery {
+        from: f.from.map(|s| validate::date("from", &s)).transpose()?,
+        to: f.to.map(|s| validate::date("to", &s)).transpose()?,
+        staff: f.staff,
+        channel: f.channel.map(|c| validate::channel(Some(&c))).transpose()?,
+        topic: f.topic,
+    })
 }
 
 /// Makes a backup; returns where it went.

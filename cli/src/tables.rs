@@ -1,7 +1,10 @@
 //! How results look in a terminal: tables for people, rows for spreadsheets.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use contactmoment_core::{export, Contact, WeekStats};
+use contactmoment_core::{
+    export, Axis, Change, Changes, Contact, Group, PeriodStats, Proportion, Review, WeekStats,
+    WhatChanged,
+};
 
 pub fn contacts_table(contacts: &[Contact]) -> Table {
     let mut t = Table::new();
@@ -150,4 +153,137 @@ pub fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<StaffRow<'a>> {
             emotional_top_share: w.emotional_top_share,
         })
         .collect()
+}
+
+/// The review as JSON: both periods, the change, and what changed beyond chance.
+#[derive(serde::Serialize)]
+pub struct ReviewOut<'a> {
+    pub current: &'a PeriodStats,
+    pub previous: &'a PeriodStats,
+    pub change: &'a Changes,
+    pub what_changed: &'a WhatChanged,
+}
+
+fn proportion(p: &Proportion, n: u32, min_n: u32) -> String {
+    share(p.share, p.ci_low, p.ci_high, n, min_n)
+}
+
+fn points(v: f64) -> String {
+    let p = (v * 100.0).round();
+    if p > 0.0 {
+        format!("+{p:.0}")
+    } else if p < 0.0 {
+        format!("−{:.0}", -p)
+    } else {
+        "±0".into()
+    }
+}
+
+fn change_text(c: Option<&Change>) -> String {
+    c.map_or_else(
+        || "too few contacts to compare".into(),
+        |c| {
+            format!(
+                "{} points (95% {} to {}), {}",
+                points(c.difference),
+                points(c.ci_low),
+                points(c.ci_high),
+                if c.real {
+                    "more than chance"
+                } else {
+                    "could be chance"
+                }
+            )
+        },
+    )
+}
+
+fn axis_name(axis: Axis) -> &'static str {
+    match axis {
+        Axis::Functional => "solved",
+        Axis::Emotional => "welcome",
+    }
+}
+
+/// The review as a person reads it in a terminal.
+pub fn review_text(review: &Review, changed: &WhatChanged) -> String {
+    let (now, before, min_n) = (&review.current, &review.previous, review.min_n);
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        String::new(),
+        format!("now {} – {} (n {})", now.from, now.to, now.n),
+        format!("before {} – {} (n {})", before.from, before.to, before.n),
+        "change".into(),
+    ]);
+    for (axis, name, c) in [
+        (
+            Axis::Functional,
+            "solved",
+            review.change.functional.as_ref(),
+        ),
+        (Axis::Emotional, "welcome", review.change.emotional.as_ref()),
+    ] {
+        let (a, b) = match axis {
+            Axis::Functional => (&now.functional, &before.functional),
+            Axis::Emotional => (&now.emotional, &before.emotional),
+        };
+        t.add_row([
+            format!("{name} (4–5)"),
+            share(a.share, a.ci_low, a.ci_high, now.n, min_n),
+            share(b.share, b.ci_low, b.ci_high, before.n, min_n),
+            change_text(c),
+        ]);
+        t.add_row([
+            format!("{name} rated 1–2"),
+            proportion(&a.low, now.n, min_n),
+            proportion(&b.low, before.n, min_n),
+            String::new(),
+        ]);
+        t.add_row([
+            format!("{name} rated 5"),
+            proportion(&a.top, now.n, min_n),
+            proportion(&b.top, before.n, min_n),
+            String::new(),
+        ]);
+    }
+    let mut text = format!("{t}\n\n");
+    if changed.compared == 0 {
+        text.push_str("What changed: too few contacts in one of the two periods to compare.");
+    } else if changed.moves.is_empty() {
+        text.push_str(&format!(
+            "What changed: nothing beyond chance ({} shares compared).",
+            changed.compared
+        ));
+    } else {
+        text.push_str(&format!(
+            "What changed beyond chance ({} shares compared; about 1 in 20 moves that far by \
+             chance alone):",
+            changed.compared
+        ));
+        for m in &changed.moves {
+            let axis = axis_name(m.axis);
+            let subject = match &m.group {
+                Group::All => axis.to_owned(),
+                Group::Channel(c) => format!("{axis} on {c}"),
+                Group::Topic(topic) => format!("{axis} for topic \"{topic}\""),
+                Group::Staff(name) => format!("{axis} for {name}"),
+            };
+            let pct =
+                |p: &Proportion| p.share.map_or("–".into(), |s| format!("{:.0}%", s * 100.0));
+            text.push_str(&format!(
+                "\n  {subject} {} from {} to {}: {} points (95% {} to {}); {} of {} now, {} of {} before",
+                if m.change.difference < 0.0 { "fell" } else { "rose" },
+                pct(&m.before),
+                pct(&m.now),
+                points(m.change.difference),
+                points(m.change.ci_low),
+                points(m.change.ci_high),
+                m.now.count,
+                m.n_now,
+                m.before.count,
+                m.n_before,
+            ));
+        }
+    }
+    text
 }

@@ -167,9 +167,9 @@ pub fn csv_styled<W: Write, T: Serialize>(out: W, rows: &[T], style: CsvStyle) -
     Ok(())
 }
 
-/// Writes records as a pretty-printed JSON array.
-pub fn json<W: Write, T: Serialize>(mut out: W, rows: &[T]) -> Result<()> {
-    serde_json::to_writer_pretty(&mut out, rows).map_err(|e| Error::Internal(e.to_string()))?;
+/// Writes a value (a list of records, or one report) as pretty-printed JSON.
+pub fn json<W: Write, T: Serialize + ?Sized>(mut out: W, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Error::Internal(e.to_string()))?;
     writeln!(out)?;
     Ok(())
 }

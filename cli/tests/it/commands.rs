@@ -474,3 +474,72 @@ fn local_times_on_the_machines_daylight_saving_clock() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["occurred_at"], "2026-10-25T02:30:00+02:00");
 }
+
+#[test]
+fn review_compares_with_the_period_before_and_names_what_changed() {
+    let j = journal();
+    for (day, emotional) in [("2026-10-28", "5"), ("2026-11-18", "1")] {
+        for hour in 10..20 {
+            ok(
+                &j.path,
+                &[
+                    "log",
+                    "--staff",
+                    "Anna",
+                    "--channel",
+                    "chat",
+                    "--functional",
+                    "4",
+                    "--emotional",
+                    emotional,
+                    "--at",
+                    &format!("{day}T{hour}:00:00+01:00"),
+                ],
+            );
+        }
+    }
+    let range = ["--from", "2026-11-09", "--to", "2026-11-22"];
+    let json: Value = serde_json::from_str(&ok(
+        &j.path,
+        &[&["review"][..], &range, &["--format", "json"]].concat(),
+    ))
+    .unwrap();
+    assert_eq!(
+        (json["current"]["n"].clone(), json["previous"]["n"].clone()),
+        (json!(10), json!(10))
+    );
+    assert_eq!(json["previous"]["from"], "2026-10-26");
+    assert_eq!(json["current"]["emotional"]["low"]["count"], 10);
+    assert_eq!(json["previous"]["emotional"]["top"]["count"], 10);
+    assert_eq!(json["change"]["emotional"]["difference"], -1.0);
+    assert_eq!(json["change"]["emotional"]["real"], true);
+    assert_eq!(json["change"]["functional"]["real"], false);
+    // Both axes of everything, of chat and of Anna; welcome fell in all three.
+    let changed = &json["what_changed"];
+    assert_eq!(changed["compared"], 6);
+    let groups: Vec<Value> = changed["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| json!([m["group"], m["axis"], m["now"]["count"], m["n_before"]]))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            json!([{ "kind": "all" }, "emotional", 0, 10]),
+            json!([{ "kind": "channel", "name": "chat" }, "emotional", 0, 10]),
+            json!([{ "kind": "staff", "name": "Anna" }, "emotional", 0, 10]),
+        ]
+    );
+
+    let table = ok(&j.path, &[&["review"][..], &range].concat());
+    assert!(
+        table.contains("What changed beyond chance (6 shares compared"),
+        "{table}"
+    );
+    assert!(
+        table.contains("welcome on chat fell from 100% to 0%: −100 points"),
+        "{table}"
+    );
+    assert!(table.contains("10 of 10 before"), "{table}");
+}
