@@ -24,6 +24,7 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "review",
         "review_by_staff",
         "what_changed",
+        "customer_history",
         "review_contacts",
         "review_facets",
         "set_follow_up_done",

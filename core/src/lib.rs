@@ -31,7 +31,7 @@ pub use journal::Journal;
 pub use model::{
     AppInfo, Channel, Contact, ContactInput, EarlierName, Language, Settings, SettingsInput,
 };
-pub use review::{ContactPage, ContactsQuery, Facets};
+pub use review::{ContactPage, ContactsQuery, CustomerHistory, Facets};
 pub use stats::{
     Axis, Change, Changes, Group, Move, PeriodStats, Proportion, Quadrant, Review, StaffReview,
     StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged, MIN_N,

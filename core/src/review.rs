@@ -1,7 +1,7 @@
 //! What the team lead's review asks for beyond the weekly figures: the contacts behind a
 //! number (a week, a quadrant, a rating, the open follow-ups) and the names to filter on.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -45,4 +45,29 @@ pub struct Facets {
     /// The local date of the oldest contact, for the range "all"; `null` in an empty journal.
     #[ts(type = "string | null")]
     pub first_day: Option<NaiveDate>,
+}
+
+/// Within this many days after a contact that was not solved, a new contact with the same
+/// customer is a repeat contact (a stand-in for first-contact resolution).
+pub const REPEAT_DAYS: i64 = 7;
+
+/// What the journal knows of a customer, shown while a new contact with them is logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CustomerHistory {
+    /// Earlier contacts with this customer (not deleted).
+    pub contacts: u32,
+    /// When the latest of them took place.
+    #[ts(type = "string")]
+    pub last_at: DateTime<FixedOffset>,
+    /// Whole calendar days from the latest to today (0: today).
+    #[ts(type = "number")]
+    pub last_days_ago: i64,
+    /// Rated 4–5 on solved.
+    pub solved: u32,
+    /// Rated 4–5 on welcome.
+    pub welcome: u32,
+    /// Follow-ups not yet done (flagged, or rated 1–2 on welcome).
+    pub open_follow_ups: u32,
+    /// The latest was not solved and lies within [`REPEAT_DAYS`]: a contact now repeats it.
+    pub repeat: bool,
 }

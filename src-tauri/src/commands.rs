@@ -7,8 +7,9 @@ use contactmoment_core::export::{self, CsvStyle};
 use contactmoment_core::team::sync::{SyncReport, TeamStatus};
 use contactmoment_core::team::wire::{NewMemberReply, Role};
 use contactmoment_core::{
-    AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, EarlierName, ErrorPayload, Facets,
-    Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery, WhatChanged,
+    AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, CustomerHistory, EarlierName,
+    ErrorPayload, Facets, Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery,
+    WhatChanged,
 };
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -102,6 +103,15 @@ pub async fn carry_over_contacts(state: State<'_, AppState>) -> CmdResult<u32> {
 #[tauri::command]
 pub async fn review(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Review> {
     Ok(state.journal.review(&query).await?)
+}
+
+/// What the journal knows of a customer while a new contact with them is logged.
+#[tauri::command]
+pub async fn customer_history(
+    state: State<'_, AppState>,
+    customer_ref: String,
+) -> CmdResult<Option<CustomerHistory>> {
+    Ok(state.journal.customer_history(&customer_ref).await?)
 }
 
 #[tauri::command]

@@ -73,6 +73,7 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::review,
             commands::review_by_staff,
             commands::what_changed,
+            commands::customer_history,
             commands::review_contacts,
             commands::review_facets,
             commands::set_follow_up_done,
@@ -263,6 +264,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(staff[0]["staff"], "Anna");
+        let history = invoke(&h, "customer_history", json!({ "customerRef": "nobody" })).unwrap();
+        assert_eq!(history, Value::Null, "a customer never seen has no history");
         let changed = invoke(&h, "what_changed", json!({ "query": {} })).unwrap();
         assert_eq!(
             changed,
@@ -387,6 +390,7 @@ mod tests {
             "review",
             "review_by_staff",
             "what_changed",
+            "customer_history",
             "review_contacts",
             "review_facets",
             "set_follow_up_done",
@@ -614,7 +618,7 @@ mod tests {
             command in prop_oneof![
                 Just("log_contact"), Just("update_contact"), Just("delete_contact"),
                 Just("restore_contact"), Just("recent_contacts"), Just("get_settings"),
-                Just("save_settings"), Just("review"), Just("review_by_staff"), Just("what_changed"),
+                Just("save_settings"), Just("review"), Just("review_by_staff"), Just("what_changed"), Just("customer_history"),
                 Just("review_contacts"), Just("review_facets"), Just("set_follow_up_done"),
                 Just("app_info"), Just("load_demo"), Just("startup_problem"),
                 Just("earlier_names"), Just("carry_over_contacts"),

@@ -130,5 +130,27 @@ test('log two contacts by keyboard, see them in the journal and the week', async
   await (await s.wait(until.elementLocated(byTestId('carry-over')), 5000)).click();
   await s.wait(until.elementTextIs(s.findElement(By.css('.settings-form [role=status]')), 'Moved 2 contacts to “Eva Jansen”.'), 5000);
   assert.deepEqual(cliList(run.journal).map((c) => c.staff), ['Eva Jansen', 'Eva Jansen']);
+
+  // A known customer: while the next contact with them is logged, one line sums up the
+  // earlier ones and marks a repeat of one that was not solved.
+  await chord(s, Key.CONTROL, '1');
+  await s.wait(async () => (await activeTestId(s)) === 'rating-functional-1', 5000);
+  await press(s, '2');
+  await press(s, '4');
+  const showDetails = async () => {
+    const field = await s.findElement(byTestId('field-customer'));
+    if (!(await field.isDisplayed())) await s.findElement(By.css('[data-testid="contact-form-log"] details > summary')).click();
+    await s.wait(until.elementIsVisible(field), 5000);
+    return field;
+  };
+  const customer = await showDetails();
+  await customer.sendKeys('K-1001', Key.ENTER);
+  await s.wait(async () => cliList(run.journal).length === 3, 5000, 'the contact with K-1001 is saved');
+  assert.equal(await s.findElements(byTestId('customer-history')).then((l) => l.length), 0, 'a new customer has no history');
+  await (await showDetails()).sendKeys('K-1001');
+  const line = await s.wait(until.elementLocated(byTestId('customer-history')), 5000);
+  await s.wait(async () => /^1 earlier contact, today · solved 0 of 1 · welcome 1 of 1\s*Repeat contact: the last one \(today\) was not solved\.$/.test(await line.getText()), 5000, 'the history line');
+  await s.executeScript('arguments[0].scrollIntoView({ block: "center" })', line);
+  shots.push(await screenshot(s, 'log-history'));
   t.diagnostic(`screenshots: ${shots.join(', ')}`);
 });

@@ -20,10 +20,11 @@ use crate::error::{Error, Result, ValidationKind as K};
 use crate::export::{self, CsvStyle};
 use crate::import::{self, ImportReport};
 use crate::model::{
-    needs_follow_up, Contact, ContactInput, EarlierName, Language, Settings, SettingsInput,
+    needs_follow_up, positive, Contact, ContactInput, EarlierName, Language, Settings,
+    SettingsInput,
 };
 use crate::pseudonym::Keyring;
-use crate::review::{ContactPage, ContactsQuery, Facets, PAGE_MAX};
+use crate::review::{ContactPage, ContactsQuery, CustomerHistory, Facets, PAGE_MAX, REPEAT_DAYS};
 use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport, WhatChanged};
 use crate::store::{DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts};
 use crate::validate::{self, STAFF_MAX};

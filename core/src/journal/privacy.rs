@@ -1,5 +1,5 @@
-//! What the journal does for the customers' privacy: looking up and erasing one customer,
-//! retention, and pseudonymised references.
+//! What the journal does with one customer's contacts: their history while logging, looking
+//! them up and erasing them, retention, and pseudonymised references.
 
 use super::*;
 
@@ -31,6 +31,38 @@ impl Journal {
         }
         all.sort_by_key(|(c, _)| (c.occurred_at, c.logged_at));
         Ok(all.into_iter().map(|(c, _)| c).collect())
+    }
+
+    /// The customer's earlier contacts summed up for the log form; `None` when there are none.
+    pub async fn customer_history(&self, customer_ref: &str) -> Result<Option<CustomerHistory>> {
+        let now = self.clock.now();
+        let mut earlier: Vec<Contact> = Vec::new();
+        for form in self.keys.stored_forms(&customer(customer_ref)?)? {
+            earlier.extend(
+                self.store
+                    .customer_contacts(&form)
+                    .await?
+                    .into_iter()
+                    .filter(|(c, deleted)| !deleted && c.occurred_at <= now)
+                    .map(|(c, _)| c),
+            );
+        }
+        let Some(last) = earlier.iter().max_by_key(|c| (c.occurred_at, c.logged_at)) else {
+            return Ok(None);
+        };
+        let count = |f: &dyn Fn(&Contact) -> bool| earlier.iter().filter(|c| f(c)).count() as u32;
+        let last_days_ago = (now.date_naive() - last.local_date).num_days();
+        Ok(Some(CustomerHistory {
+            contacts: earlier.len() as u32,
+            last_at: last.occurred_at,
+            last_days_ago,
+            solved: count(&|c| positive(c.functional)),
+            welcome: count(&|c| positive(c.emotional)),
+            open_follow_ups: count(&|c| {
+                needs_follow_up(c.follow_up, c.emotional) && c.follow_up_done_at.is_none()
+            }),
+            repeat: !positive(last.functional) && last_days_ago <= REPEAT_DAYS,
+        }))
     }
 
     /// Erases every contact of one customer for good (GDPR article 17); returns how many.

@@ -8,9 +8,9 @@ use contactmoment_core::{
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
-    EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Group, Language, Move, PeriodStats,
-    Proportion, Quadrant, Review, Settings, SettingsInput, StaffReview, StaffWeeks, ValidationKind,
-    WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
+    CustomerHistory, EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Group, Language,
+    Move, PeriodStats, Proportion, Quadrant, Review, Settings, SettingsInput, StaffReview,
+    StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
 };
 use ts_rs::TS;
 
@@ -45,6 +45,7 @@ fn generated() -> String {
         WhatChanged::decl(),
         ContactsQuery::decl(),
         ContactPage::decl(),
+        CustomerHistory::decl(),
         Facets::decl(),
         ErrorCode::decl(),
         ValidationKind::decl(),

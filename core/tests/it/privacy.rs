@@ -2,7 +2,7 @@
 //! period are removed, and their text is found nowhere in the journal's bytes (the database
 //! file and its write-ahead log) while the journal is still open.
 
-use contactmoment_core::{ContactInput, JournalFile, SettingsInput};
+use contactmoment_core::{ContactInput, ErrorPayload, JournalFile, SettingsInput};
 
 use crate::support::{log_all, rated, sqlite_at};
 
@@ -224,4 +224,66 @@ async fn pseudonymised_references_are_hashes_on_disk_and_lookups_still_work() {
         .unwrap()
         .is_empty());
     assert_eq!(j.erase_customer("KLANT-4711").await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_customer_history_sums_up_their_earlier_contacts_and_spots_a_repeat() {
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let keys = tempfile::tempdir().unwrap();
+    let j = f
+        .journal
+        .clone()
+        .with_key_file(keys.path().join("customer-key"));
+    let with = |customer: &str, functional: i32, emotional: i32, at: &str| ContactInput {
+        customer_ref: Some(customer.into()),
+        ..rated(functional, emotional, &format!("{at}T10:00:00+01:00"))
+    };
+    let logged = log_all(
+        &j,
+        &[
+            with("K-1", 5, 5, "2026-11-01"),
+            // Rated 2 on welcome: a follow-up until marked done.
+            with("K-1", 4, 2, "2026-11-13"),
+            // Not solved, two days ago.
+            with("K-1", 2, 4, "2026-11-20"),
+            with("K-1", 1, 1, "2026-11-21"),
+            with("K-2", 5, 5, "2026-11-21"),
+        ],
+    )
+    .await;
+    // A deleted contact is not history.
+    j.delete(&logged[3].id.to_string()).await.unwrap();
+    assert!(j.customer_history("K-9").await.unwrap().is_none());
+    let err = j.customer_history("  ").await.unwrap_err();
+    assert_eq!(
+        ErrorPayload::from(err).field.as_deref(),
+        Some("customer_ref")
+    );
+
+    let h = j.customer_history(" K-1 ").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            h.contacts,
+            h.solved,
+            h.welcome,
+            h.open_follow_ups,
+            h.last_days_ago,
+            h.repeat
+        ),
+        (3, 2, 2, 1, 2, true)
+    );
+    assert_eq!(h.last_at.to_rfc3339(), "2026-11-20T10:00:00+01:00");
+
+    // Stored as pseudonyms, the typed reference finds the same history.
+    let mut settings = SettingsInput::from(&j.settings().await.unwrap());
+    settings.pseudonymise_customers = true;
+    j.save_settings(&settings).await.unwrap();
+    assert_eq!(j.customer_history("K-1").await.unwrap().unwrap(), h);
+    // Solved last time: no repeat; nor after more than a week.
+    j.log(&with("K-2", 1, 3, "2026-11-14")).await.unwrap();
+    assert!(!j.customer_history("K-2").await.unwrap().unwrap().repeat);
+    let old = sqlite_at("2026-11-30T12:00:00+01:00").await;
+    log_all(&old.journal, &[with("K-3", 1, 1, "2026-11-22")]).await;
+    let h = old.journal.customer_history("K-3").await.unwrap().unwrap();
+    assert_eq!((h.last_days_ago, h.repeat), (8, false));
 }

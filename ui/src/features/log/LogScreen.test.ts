@@ -3,9 +3,29 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import { contact, fakeBackend, refusal, settings } from '../../test/ipc';
+import { contact, facets, fakeBackend as recording, refusal, settings, type Handlers } from '../../test/ipc';
+import type { CustomerHistory } from '../../lib/ipc';
 import { forgetKept } from '../../lib/kept';
 import LogScreen from './LogScreen.svelte';
+
+// What the form reads while it is filled (topics to suggest, a customer's history) answers
+// by default; `calls` holds what it sent to be saved, `reads` the rest.
+const READS = ['review_facets', 'customer_history'];
+function fakeBackend(handlers: Handlers) {
+  const all = recording({
+    review_facets: () => facets({ topics: ['factuur', 'storing'] }),
+    customer_history: () => null,
+    ...handlers,
+  });
+  return {
+    get calls() {
+      return all.calls.filter((c) => !READS.includes(c.cmd));
+    },
+    get reads() {
+      return all.calls.filter((c) => READS.includes(c.cmd));
+    },
+  };
+}
 
 const radio = (axis: string, r: number) => screen.getByTestId(`rating-${axis}-${r}`) as HTMLInputElement;
 const checked = (axis: string) =>
@@ -288,5 +308,50 @@ describe('logging a contact with the keyboard', () => {
     expect(screen.getByText('Opgelost?')).toBeTruthy();
     expect(screen.getByText('Voelde de klant zich welkom?')).toBeTruthy();
     expect(screen.getByText('Je legt vast als Anna')).toBeTruthy();
+  });
+});
+
+describe('what the form offers while it is filled', () => {
+  it('suggests the topics already used', async () => {
+    fakeBackend({});
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.click(screen.getByText('More details (optional)'));
+    const input = screen.getByTestId('field-topic') as HTMLInputElement;
+    await waitFor(() =>
+      expect([...input.list!.querySelectorAll('option')].map((o) => o.value)).toEqual(['factuur', 'storing']),
+    );
+  });
+
+  it('shows a known customer’s earlier contacts in one line, and a repeat contact', async () => {
+    const history: CustomerHistory = {
+      contacts: 3,
+      last_at: '2026-11-20T10:00:00+01:00',
+      last_days_ago: 2,
+      solved: 2,
+      welcome: 1,
+      open_follow_ups: 1,
+      repeat: true,
+    };
+    const backend = fakeBackend({ customer_history: (a) => (a.customerRef === 'K-1' ? history : null) });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.click(screen.getByText('More details (optional)'));
+    await user.type(screen.getByTestId('field-customer'), 'K-1');
+    const line = await screen.findByTestId('customer-history');
+    expect(line.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      '3 earlier contacts, the last 2 days ago · solved 2 of 3 · welcome 1 of 3 · 1 follow-up open' +
+        'Repeat contact: the last one (2 days ago) was not solved.',
+    );
+    // Read once the typing paused, for the whole reference.
+    expect(backend.reads.filter((c) => c.cmd === 'customer_history').map((c) => c.args.customerRef)).toEqual(['K-1']);
+    await user.type(screen.getByTestId('field-customer'), '2');
+    await waitFor(() => expect(screen.queryByTestId('customer-history')).toBeNull());
+    setLanguage('nl');
+    await user.clear(screen.getByTestId('field-customer'));
+    await user.type(screen.getByTestId('field-customer'), 'K-1');
+    expect((await screen.findByTestId('customer-history')).textContent).toContain(
+      '3 eerdere contacten, het laatste 2 dagen geleden · opgelost 2 van 3 · welkom 1 van 3 · 1 follow-up open',
+    );
   });
 });

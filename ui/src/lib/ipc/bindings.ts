@@ -250,6 +250,36 @@ limit: number | null, offset: number, };
 
 export type ContactPage = { total: number, contacts: Array<Contact>, };
 
+export type CustomerHistory = { 
+/**
+ * Earlier contacts with this customer (not deleted).
+ */
+contacts: number, 
+/**
+ * When the latest of them took place.
+ */
+last_at: string, 
+/**
+ * Whole calendar days from the latest to today (0: today).
+ */
+last_days_ago: number, 
+/**
+ * Rated 4–5 on solved.
+ */
+solved: number, 
+/**
+ * Rated 4–5 on welcome.
+ */
+welcome: number, 
+/**
+ * Follow-ups not yet done (flagged, or rated 1–2 on welcome).
+ */
+open_follow_ups: number, 
+/**
+ * The latest was not solved and lies within [`REPEAT_DAYS`]: a contact now repeats it.
+ */
+repeat: boolean, };
+
 export type Facets = { staff: Array<string>, topics: Array<string>, 
 /**
  * The local date of the oldest contact, for the range "all"; `null` in an empty journal.

@@ -23,6 +23,7 @@ import type {
   TeamStatus,
   WeeklyQuery,
   WhatChanged,
+  CustomerHistory,
 } from './bindings';
 
 export type * from './bindings';
@@ -62,6 +63,7 @@ export const api = {
   review: (query: WeeklyQuery) => call<Review>('review', { query }),
   reviewByStaff: (query: WeeklyQuery) => call<StaffReview[]>('review_by_staff', { query }),
   whatChanged: (query: WeeklyQuery) => call<WhatChanged>('what_changed', { query }),
+  customerHistory: (customerRef: string) => call<CustomerHistory | null>('customer_history', { customerRef }),
   reviewContacts: (query: ContactsQuery) => call<ContactPage>('review_contacts', { query }),
   reviewFacets: () => call<Facets>('review_facets'),
   setFollowUpDone: (id: string, done: boolean) => call<Contact>('set_follow_up_done', { id, done }),
