@@ -212,6 +212,37 @@ async fn main() {
         (f.staff.len() + f.topics.len()) as u64
     })
     .await;
+    median_ms(
+        "what changed (overall, per channel, topic and staff member), 12 weeks",
+        || async {
+            u64::from(
+                journal
+                    .what_changed(&twelve)
+                    .await
+                    .expect("what changed")
+                    .compared,
+            )
+        },
+    )
+    .await;
+    // The log form's line for a customer with 100 earlier contacts.
+    for i in 0..100 {
+        let input = ContactInput {
+            functional: Some(i % 5 + 1),
+            emotional: Some(4),
+            customer_ref: Some("K-BENCH".into()),
+            ..ContactInput::default()
+        };
+        journal.log(&input).await.expect("log");
+    }
+    median_ms(
+        "customer history while logging (a customer with 100 contacts)",
+        || async {
+            let h = journal.customer_history("K-BENCH").await.expect("history");
+            u64::from(h.expect("a known customer").contacts)
+        },
+    )
+    .await;
 
     // 4. Export everything as CSV, then import that file into an empty journal.
     let t = Instant::now();
