@@ -168,12 +168,14 @@ fn proportion(p: &Proportion, n: u32, min_n: u32) -> String {
     share(p.share, p.ci_low, p.ci_high, n, min_n)
 }
 
+/// Signed whole percentage points; one that rounds to 0 keeps its side, so an interval that
+/// excludes 0 never reads "±0".
 fn points(v: f64) -> String {
     let p = (v * 100.0).round();
-    if p > 0.0 {
-        format!("+{p:.0}")
-    } else if p < 0.0 {
-        format!("−{:.0}", -p)
+    if p > 0.0 || (p == 0.0 && v > 0.0) {
+        format!("+{:.0}", p.abs())
+    } else if p < 0.0 || v < 0.0 {
+        format!("−{:.0}", p.abs())
     } else {
         "±0".into()
     }
@@ -184,7 +186,7 @@ fn change_text(c: Option<&Change>) -> String {
         || "too few contacts to compare".into(),
         |c| {
             format!(
-                "{} points (95% {} to {}), {}",
+                "{} percentage points (95% {} to {}), {}",
                 points(c.difference),
                 points(c.ci_low),
                 points(c.ci_high),
@@ -251,14 +253,16 @@ pub fn review_text(review: &Review, changed: &WhatChanged) -> String {
         text.push_str("What changed: too few contacts in one of the two periods to compare.");
     } else if changed.moves.is_empty() {
         text.push_str(&format!(
-            "What changed: nothing beyond chance ({} shares compared).",
+            "What changed: nothing beyond chance ({} shares compared, none moved far enough to \
+             rule chance out).",
             changed.compared
         ));
     } else {
         text.push_str(&format!(
-            "What changed beyond chance ({} shares compared; about 1 in 20 moves that far by \
-             chance alone):",
-            changed.compared
+            "What changed beyond chance ({} shares compared; about 1 in 20 comparisons, so about \
+             {:.1} here, move that far by chance alone):",
+            changed.compared,
+            f64::from(changed.compared) / 20.0
         ));
         for m in &changed.moves {
             let axis = axis_name(m.axis);
@@ -271,7 +275,7 @@ pub fn review_text(review: &Review, changed: &WhatChanged) -> String {
             let pct =
                 |p: &Proportion| p.share.map_or("–".into(), |s| format!("{:.0}%", s * 100.0));
             text.push_str(&format!(
-                "\n  {subject} {} from {} to {}: {} points (95% {} to {}); {} of {} now, {} of {} before",
+                "\n  {subject} {} from {} to {}: {} percentage points (95% {} to {}); {} of {} now, {} of {} before",
                 if m.change.difference < 0.0 { "fell" } else { "rose" },
                 pct(&m.before),
                 pct(&m.now),

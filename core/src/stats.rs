@@ -434,8 +434,9 @@ pub const MOVES_SHOWN: usize = 5;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WhatChanged {
     /// How many shares could be compared (each axis of each group with enough contacts in
-    /// both periods). At 95%, about one in twenty of them moves beyond its interval by
-    /// chance alone, which the screen says when it names moves.
+    /// both periods; a group with the same contacts as one before it counts once). At 95%,
+    /// about one in twenty of them moves beyond its interval by chance alone, which the
+    /// screen says when it names moves.
     pub compared: u32,
     /// The moves whose 95% interval excludes 0, largest first, at most [`MOVES_SHOWN`].
     pub moves: Vec<Move>,
@@ -447,6 +448,10 @@ pub fn what_changed(from: NaiveDate, groups: Vec<(Group, Vec<WeekCounts>)>) -> W
     let first = week::label(from);
     let mut compared = 0;
     let mut moves = Vec::new();
+    // A group with exactly the counts of one before it (a channel that is the whole selection,
+    // a topic only one person had) holds the same contacts: it is neither named nor counted
+    // again.
+    let mut seen: Vec<(WeekCounts, WeekCounts)> = Vec::new();
     for (group, counts) in groups {
         let (mut now, mut before) = (WeekCounts::default(), WeekCounts::default());
         for c in &counts {
@@ -456,6 +461,27 @@ pub fn what_changed(from: NaiveDate, groups: Vec<(Group, Vec<WeekCounts>)>) -> W
                 before.add(c);
             }
         }
+        let same = |(n, b): &(WeekCounts, WeekCounts)| {
+            (
+                n.n,
+                n.functional,
+                n.emotional,
+                b.n,
+                b.functional,
+                b.emotional,
+            ) == (
+                now.n,
+                now.functional,
+                now.emotional,
+                before.n,
+                before.functional,
+                before.emotional,
+            )
+        };
+        if seen.iter().any(same) {
+            continue;
+        }
+        seen.push((now.clone(), before.clone()));
         for axis in [Axis::Functional, Axis::Emotional] {
             let (p_now, p_before) = (now.positive(axis), before.positive(axis));
             let Some(change) = change(p_now, now.n, p_before, before.n) else {
@@ -651,8 +677,22 @@ mod tests {
             Group::Staff("Steady".into()),
             vec![week("2026-W44", 30, 15), week("2026-W47", 30, 15)],
         ));
+        // A rise of 57 points ranks by its size among the falls; five contacts moving 60
+        // points are within chance; a group with Steady's very counts is Steady again.
+        groups.push((
+            Group::Topic("rising".into()),
+            vec![week("2026-W44", 30, 3), week("2026-W46", 30, 20)],
+        ));
+        groups.push((
+            Group::Topic("few".into()),
+            vec![week("2026-W44", 5, 1), week("2026-W46", 5, 4)],
+        ));
+        groups.push((
+            Group::Channel(Channel::Chat),
+            vec![week("2026-W45", 30, 15), week("2026-W46", 30, 15)],
+        ));
         let changed = what_changed(from, groups);
-        assert_eq!(changed.compared, 16);
+        assert_eq!(changed.compared, 20);
         let names: Vec<_> = changed
             .moves
             .iter()
@@ -661,7 +701,10 @@ mod tests {
                 _ => "?",
             })
             .collect();
-        assert_eq!(names, ["S6", "S5", "S4", "S3", "S2"]);
+        assert_eq!(names, ["S6", "S5", "S4", "S3", "?"]);
+        let rise = &changed.moves[4];
+        assert_eq!(rise.group, Group::Topic("rising".into()));
+        assert!(rise.change.difference > 0.56 && rise.change.real);
         assert!(changed.moves.iter().all(|m| m.axis == Axis::Emotional));
     }
 }

@@ -73,7 +73,11 @@ impl Journal {
             from: previous_from(&filter),
             ..filter.clone()
         };
-        let mut groups = vec![(stats::Group::All, self.store.week_counts(&both).await?)];
+        let all = self
+            .store
+            .period_counts_by(&both, None, filter.from)
+            .await?;
+        let mut groups = vec![(stats::Group::All, all.into_iter().map(|(_, c)| c).collect())];
         for by in [GroupBy::Channel, GroupBy::Topic, GroupBy::Staff] {
             // A grouping the filters narrow to one value repeats the overall figure.
             let narrowed = match by {
@@ -85,7 +89,11 @@ impl Journal {
                 continue;
             }
             let mut grouped: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
-            for (name, c) in self.store.week_counts_by(&both, by).await? {
+            for (name, c) in self
+                .store
+                .period_counts_by(&both, Some(by), filter.from)
+                .await?
+            {
                 grouped.entry(name).or_default().push(c);
             }
             for (name, counts) in grouped {

@@ -198,6 +198,15 @@ pub trait Store: Send + Sync {
         by: GroupBy,
     ) -> Result<Vec<(String, WeekCounts)>>;
 
+    /// The counts per group (or of everything) in two parts: the weeks of the filter before
+    /// `from`, and those from `from` on, each labelled by its first week.
+    async fn period_counts_by(
+        &self,
+        filter: &StatsFilter,
+        by: Option<GroupBy>,
+        from: NaiveDate,
+    ) -> Result<Vec<(String, WeekCounts)>>;
+
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 
     /// Makes the live contacts under `name` that carry no member id the member's own.

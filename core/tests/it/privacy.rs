@@ -279,11 +279,20 @@ async fn a_customer_history_sums_up_their_earlier_contacts_and_spots_a_repeat() 
     settings.pseudonymise_customers = true;
     j.save_settings(&settings).await.unwrap();
     assert_eq!(j.customer_history("K-1").await.unwrap().unwrap(), h);
-    // Solved last time: no repeat; nor after more than a week.
-    j.log(&with("K-2", 1, 3, "2026-11-14")).await.unwrap();
-    assert!(!j.customer_history("K-2").await.unwrap().unwrap().repeat);
-    let old = sqlite_at("2026-11-30T12:00:00+01:00").await;
-    log_all(&old.journal, &[with("K-3", 1, 1, "2026-11-22")]).await;
-    let h = old.journal.customer_history("K-3").await.unwrap().unwrap();
-    assert_eq!((h.last_days_ago, h.repeat), (8, false));
+    // Not solved three days ago, but solved since: the latest counts, no repeat.
+    j.log(&with("K-2", 1, 3, "2026-11-19")).await.unwrap();
+    let h = j.customer_history("K-2").await.unwrap().unwrap();
+    assert_eq!((h.contacts, h.last_days_ago, h.repeat), (2, 1, false));
+    // Seven days after one not solved is still a repeat; eight days is not.
+    for (today, days, repeat) in [("2026-11-29", 7, true), ("2026-11-30", 8, false)] {
+        let later = sqlite_at(&format!("{today}T12:00:00+01:00")).await;
+        log_all(&later.journal, &[with("K-3", 3, 5, "2026-11-22")]).await;
+        let h = later
+            .journal
+            .customer_history("K-3")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((h.last_days_ago, h.repeat), (days, repeat), "{today}");
+    }
 }

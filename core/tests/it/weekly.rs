@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use contactmoment_core::{
-    demo::DemoSpec, export, validate, Axis, Channel, Clock, ContactInput, Error, GroupBy, Journal,
-    SqliteStore, StatsFilter, Store, WeekStats, WeeklyQuery, ZonedClock,
+    demo::DemoSpec, export, validate, week, Axis, Channel, Clock, ContactInput, Error, GroupBy,
+    Journal, SqliteStore, StatsFilter, Store, WeekStats, WeeklyQuery, ZonedClock,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -599,6 +599,42 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                 assert!(
                     got.len() > 3,
                     "the range holds contacts of several groups and weeks: {by:?}"
+                );
+                // The same counts in two parts, split at a Monday inside the range.
+                let split =
+                    from + chrono::Days::new(7 - u64::from(from.weekday().num_days_from_monday()));
+                let (first, later) = (week::label(from), week::label(split));
+                let mut parts: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
+                for ((group, iso_week), k) in &want {
+                    let part = if *iso_week >= later { &later } else { &first };
+                    let e = parts.entry((group.clone(), part.clone())).or_default();
+                    e.0 += k.0;
+                    e.1 += k.1;
+                    e.2 += k.2;
+                }
+                let mut got_parts = f
+                    .store
+                    .period_counts_by(&filter, Some(by), split)
+                    .await
+                    .unwrap();
+                got_parts.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
+                let got_parts: Vec<_> = got_parts
+                    .into_iter()
+                    .map(|(s, c)| {
+                        (
+                            (s, c.iso_week.clone()),
+                            (
+                                c.n,
+                                c.positive(Axis::Functional),
+                                c.positive(Axis::Emotional),
+                            ),
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    got_parts,
+                    parts.into_iter().collect::<Vec<_>>(),
+                    "{by:?} in two parts at {split}"
                 );
                 assert_eq!(
                     got,

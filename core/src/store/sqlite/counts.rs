@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::rows::corrupt;
@@ -18,21 +18,36 @@ impl SqliteStore {
     /// Counts per ISO week, or per group (staff member, channel, topic) and week. Whole ISO
     /// weeks come from a rollup (a few rows per week), unless a topic is combined with staff;
     /// anything else is counted from the contacts themselves, through the covering index of
-    /// its most selective filter.
+    /// its most selective filter. With `split`, the weeks are summed into two parts instead,
+    /// before that day and from it on, each labelled by its first week.
     pub(super) async fn counts(
         &self,
         f: &StatsFilter,
         by: Option<GroupBy>,
+        split: Option<NaiveDate>,
     ) -> Result<Vec<(String, WeekCounts)>> {
         let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
         // Grouping by a constant would cost the rollup its key order, so the team-wide query
         // groups by week alone and only selects an empty group name.
-        let (select, group) = match by {
-            None => ("''", "iso_week"),
-            Some(GroupBy::Staff) => ("staff", "staff, iso_week"),
-            Some(GroupBy::Channel) => ("channel", "channel, iso_week"),
-            Some(GroupBy::Topic) => ("topic", "topic, iso_week"),
+        let (select, key) = match by {
+            None => ("''", None),
+            Some(GroupBy::Staff) => ("staff", Some("staff")),
+            Some(GroupBy::Channel) => ("channel", Some("channel")),
+            Some(GroupBy::Topic) => ("topic", Some("topic")),
         };
+        // Week labels sort as the weeks do; both are made here from dates, never typed.
+        let (week, week_key) = match split {
+            None => ("iso_week".to_owned(), "iso_week"),
+            Some(day) => (
+                format!(
+                    "CASE WHEN iso_week >= '{now}' THEN '{now}' ELSE '{then}' END AS part",
+                    now = week::label(day),
+                    then = week::label(f.from)
+                ),
+                "part",
+            ),
+        };
+        let group = key.map_or_else(|| week_key.to_owned(), |k| format!("{k}, {week_key}"));
         let team = by != Some(GroupBy::Staff) && f.staff.is_empty();
         let rollup = match (&f.topic, by) {
             // Only topics have a rollup by topic, and only for the whole team.
@@ -46,7 +61,7 @@ impl SqliteStore {
         };
         let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
             let mut sql = QueryBuilder::new(format!(
-                "SELECT {select}, iso_week, SUM(n), SUM(both_positive), \
+                "SELECT {select}, {week}, SUM(n), SUM(both_positive), \
                  SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \
                  SUM(e1), SUM(e2), SUM(e3), SUM(e4), SUM(e5) \
                  FROM {rollup} WHERE iso_week BETWEEN "
@@ -57,7 +72,7 @@ impl SqliteStore {
             sql
         } else {
             let mut sql = QueryBuilder::new(format!(
-                "SELECT {select}, iso_week, {} \
+                "SELECT {select}, {week}, {} \
                  FROM contacts WHERE deleted_at IS NULL AND local_date BETWEEN ",
                 count_columns()
             ));

@@ -374,7 +374,7 @@ impl Store for SqliteStore {
 
     async fn week_counts(&self, f: &StatsFilter) -> Result<Vec<WeekCounts>> {
         Ok(self
-            .counts(f, None)
+            .counts(f, None, None)
             .await?
             .into_iter()
             .map(|(_, c)| c)
@@ -386,7 +386,16 @@ impl Store for SqliteStore {
         f: &StatsFilter,
         by: GroupBy,
     ) -> Result<Vec<(String, WeekCounts)>> {
-        self.counts(f, Some(by)).await
+        self.counts(f, Some(by), None).await
+    }
+
+    async fn period_counts_by(
+        &self,
+        f: &StatsFilter,
+        by: Option<GroupBy>,
+        from: NaiveDate,
+    ) -> Result<Vec<(String, WeekCounts)>> {
+        self.counts(f, by, Some(from)).await
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -8,6 +8,7 @@ import type { ContactsQuery, StaffReview, WeeklyQuery, WhatChanged } from '../..
 import { axis, contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
 import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
+import { signedPoints } from './figures';
 import { dateRange } from '../../lib/format';
 import { forgetKept } from '../../lib/kept';
 import ReviewScreen from './ReviewScreen.svelte';
@@ -245,7 +246,9 @@ describe('the review screen', () => {
       '▼ Welcome on chat fell from 41% to 28%: −13 percentage points (95% interval −21 to −5). 28 of 100 now, 41 of 100 before',
       '▲ Solved for Bram rose from 50% to 80%: +30 percentage points (95% interval +1 to +52). 16 of 20 now, 10 of 20 before',
     ]);
-    expect(said(screen.getByTestId('changed-note'))).toMatch(/^24 shares compared .* about 1 in 20 comparisons moves that far by chance alone\.$/);
+    expect(said(screen.getByTestId('changed-note'))).toMatch(
+      /^24 shares compared .* About 1 in 20 comparisons, so about 1\.2 here, moves that far by chance alone\.$/,
+    );
     expect(queries(b.calls, 'what_changed').at(-1)).toEqual(queries(b.calls, 'review').at(-1));
 
     setLanguage('nl');
@@ -256,16 +259,28 @@ describe('the review screen', () => {
     );
   });
 
+  it('writes an interval bound that rounds to 0 on its own side', () => {
+    expect([0.004, -0.004, 0, 0.126, -0.13].map(signedPoints)).toEqual(['+0', '−0', '±0', '+13', '−13']);
+  });
+
   it('says when nothing moved beyond chance, and when there is too little to compare', async () => {
     backend({ what_changed: () => ({ compared: 12, moves: [] }) });
     const { unmount } = render(ReviewScreen);
     expect((await screen.findByTestId('changed-none')).textContent).toBe(
-      'No change beyond chance: 12 shares compared, none moved outside its 95% interval.',
+      'No change beyond chance: 12 shares compared, none moved far enough to rule chance out.',
     );
     unmount();
     backend({ what_changed: () => ({ compared: 0, moves: [] }) });
-    render(ReviewScreen);
+    const second = render(ReviewScreen);
     expect((await screen.findByTestId('changed-none')).textContent).toBe('Too few contacts in one of the two periods to compare.');
+    second.unmount();
+    // A failed comparison says so and leaves the rest of the review standing.
+    backend({ what_changed: () => { throw { code: 'internal', message: 'boom', field: null, kind: null }; } });
+    render(ReviewScreen);
+    expect((await screen.findByTestId('changed-none')).textContent).toBe(
+      'The comparison with the previous period could not be made; the figures below stand.',
+    );
+    expect(await screen.findAllByTestId('staff-card')).toHaveLength(3);
   });
 
   it('labels the national figures and the team’s own targets with their source', async () => {

@@ -31,6 +31,14 @@ export function share(
 /** A fraction as whole percentage points. */
 export const points = (v: number): number => Math.round(v * 100);
 
+/** A fraction as signed whole percentage points; one that rounds to 0 keeps its side, so an
+ * interval that excludes 0 never reads "±0". */
+export function signedPoints(v: number): string {
+  const p = points(v);
+  if (p === 0 && v !== 0) return v > 0 ? '+0' : '−0';
+  return signed(p);
+}
+
 export function signed(points: number | null): string {
   if (points === null) return '–';
   return points > 0 ? `+${points}` : points < 0 ? `−${Math.abs(points)}` : '±0';
