@@ -242,6 +242,9 @@ describe('the review screen', () => {
     render(ReviewScreen);
     const moves = await screen.findAllByTestId('changed-move');
     const said = (el: HTMLElement) => el.textContent!.replace(/\s+/g, ' ').trim();
+    // The moves are for the filters on screen: the card is not marked as outdated.
+    const card = screen.getByTestId('what-changed');
+    expect([card.classList.contains('stale'), card.getAttribute('aria-busy')]).toEqual([false, 'false']);
     expect(moves.map(said)).toEqual([
       '▼ Welcome on chat fell from 41% to 28%: −13 percentage points (95% interval −21 to −5). 28 of 100 now, 41 of 100 before',
       '▲ Solved for Bram rose from 50% to 80%: +30 percentage points (95% interval +1 to +52). 16 of 20 now, 10 of 20 before',
