@@ -125,8 +125,9 @@ test('a colleague’s contact logged with the CLI appears in the lead’s review
     assert.equal(await scopeOption('me').getText(), 'Just me (Lea)');
     await scopeOption('me').click();
     await s.wait(async () => /^1 contact\b/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'only the lead’s contact');
-    const staffShown = async () =>
-      (await Promise.all((await s.findElements(byTestId('staff-card'))).map((c) => c.getAttribute('data-staff')))).join(',');
+    // Read in one go in the page: the cards are redrawn while the review settles.
+    const staffShown = () =>
+      s.executeScript('return [...document.querySelectorAll(\'[data-testid="staff-card"]\')].map((c) => c.dataset.staff).join(",")');
     await s.wait(async () => (await staffShown()) === 'Lea', 10000, 'only the lead’s card');
     await scopeOption('team').click();
     await s.wait(async () => /^2 contacts/.test(await s.findElement(byTestId('review-summary')).getText()), 10000, 'the team again');
