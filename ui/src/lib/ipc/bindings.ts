@@ -221,8 +221,9 @@ export type Move = { group: Group, axis: Axis, before: Proportion, n_before: num
 export type WhatChanged = { 
 /**
  * How many shares could be compared (each axis of each group with enough contacts in
- * both periods). At 95%, about one in twenty of them moves beyond its interval by
- * chance alone, which the screen says when it names moves.
+ * both periods; a group with the same contacts as one before it counts once). At 95%,
+ * about one in twenty of them moves beyond its interval by chance alone, which the
+ * screen says when it names moves.
  */
 compared: number, 
 /**
