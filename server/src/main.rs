@@ -129,6 +129,15 @@ enum Command {
     },
 }
 
+/// "1 contact", "3 contacts".
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 fn public(p: Published) -> Result<Public, String> {
     let ca_pem = match &p.ca {
         Some(path) => {
@@ -217,7 +226,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             let erased = privacy::erase_customer(&pool, team, &customer)
                 .await
                 .map_err(|e| e.to_string())?;
-            say(format!("erased {erased} contacts of that customer"));
+            say(match erased {
+                1 => "erased 1 contact of that customer".into(),
+                n => format!("erased {n} contacts of that customer"),
+            });
         }
         Command::Retention { owner_db, team } => {
             let pool = db::connect(&owner_db, 1).await.map_err(|e| e.to_string())?;
@@ -234,8 +246,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 match privacy::apply_retention(&pool, id, today).await {
                     Ok(None) => say(format!("{name}: keeps everything")),
                     Ok(Some((cutoff, erased))) => say(format!(
-                        "{name}: before {cutoff}, erased {} contacts and {} notes",
-                        erased.contacts, erased.notes
+                        "{name}: before {cutoff}, erased {} and {}",
+                        count(erased.contacts, "contact", "contacts"),
+                        count(erased.notes, "note", "notes")
                     )),
                     Err(e) => {
                         failed += 1;

@@ -267,3 +267,74 @@ async fn the_team_retention_runs_on_the_server_and_reaches_every_desk() {
         "another team's retention is its own"
     );
 }
+
+/// Runs the server's command line against the team's database as its owner.
+fn server_command(team: &Team, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_contactmoment-server"))
+        .args(args)
+        .env(
+            "CONTACTMOMENT_SERVER_OWNER_DB",
+            team.cluster.url(&team.db, "postgres"),
+        )
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_commands_erase_a_customer_and_apply_retention() {
+    let team = Team::start("Commands").await;
+    let lead = Desktop::join("Lea", &team.lead_code).await;
+    let id = log(&lead, "K-7", "a note", 400).await;
+    lead.desk.sync().await.unwrap();
+    let team_id = team.team_id.to_string();
+
+    let out = server_command(&team, &["retention"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Commands: keeps everything\n"
+    );
+    let input = SettingsInput {
+        display_name: "Lea".into(),
+        retention_months: Some(12),
+        ..SettingsInput::default()
+    };
+    lead.desk.journal().save_settings(&input).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    let out = server_command(&team, &["retention", "--team", &team_id]);
+    assert!(out.status.success(), "{out:?}");
+    let cutoff = SystemClock.now().date_naive() - chrono::Months::new(12);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("Commands: before {cutoff}, erased 0 contacts and 1 note\n")
+    );
+    let unknown = uuid::Uuid::nil().to_string();
+    let out = server_command(&team, &["retention", "--team", &unknown]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("there is no team"),
+        "{out:?}"
+    );
+
+    let out = server_command(
+        &team,
+        &["erase-customer", "--team", &team_id, "--customer", "K-7"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "erased 1 contact of that customer\n"
+    );
+    lead.desk.sync().await.unwrap();
+    assert_eq!(held(&lead, &id).await, None);
+    let out = server_command(
+        &team,
+        &["erase-customer", "--team", &team_id, "--customer", " "],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an empty reference is refused: {out:?}"
+    );
+}
