@@ -142,8 +142,10 @@ pub struct Filters {
     /// Only these staff members (repeat for several).
     #[arg(long)]
     pub staff: Vec<String>,
+    /// Only this channel: phone, email, chat, counter, social or visit.
     #[arg(long)]
     pub channel: Option<String>,
+    /// Only this topic.
     #[arg(long)]
     pub topic: Option<String>,
 }

@@ -200,6 +200,17 @@ fn change_text(c: Option<&Change>) -> String {
     )
 }
 
+/// The difference as a reader subtracts the shown percentages (within a point of the exact
+/// one, whose interval is printed beside it).
+fn shown_difference(m: &contactmoment_core::Move) -> String {
+    match (m.now.share, m.before.share) {
+        (Some(now), Some(before)) => {
+            points((now * 100.0).round() / 100.0 - (before * 100.0).round() / 100.0)
+        }
+        _ => points(m.change.difference),
+    }
+}
+
 fn axis_name(axis: Axis) -> &'static str {
     match axis {
         Axis::Functional => "solved",
@@ -267,8 +278,8 @@ pub fn review_text(review: &Review, changed: &WhatChanged) -> String {
         for m in &changed.moves {
             let axis = axis_name(m.axis);
             let subject = match &m.group {
-                Group::All => axis.to_owned(),
-                Group::Channel(c) => format!("{axis} on {c}"),
+                Group::All => format!("{}{}", axis[..1].to_uppercase(), &axis[1..]),
+                Group::Channel(c) => format!("{axis} on channel {c}"),
                 Group::Topic(topic) => format!("{axis} for topic \"{topic}\""),
                 Group::Staff(name) => format!("{axis} for {name}"),
             };
@@ -279,7 +290,7 @@ pub fn review_text(review: &Review, changed: &WhatChanged) -> String {
                 if m.change.difference < 0.0 { "fell" } else { "rose" },
                 pct(&m.before),
                 pct(&m.now),
-                points(m.change.difference),
+                shown_difference(m),
                 points(m.change.ci_low),
                 points(m.change.ci_high),
                 m.now.count,

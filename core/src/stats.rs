@@ -438,7 +438,8 @@ pub struct WhatChanged {
     /// about one in twenty of them moves beyond its interval by chance alone, which the
     /// screen says when it names moves.
     pub compared: u32,
-    /// The moves whose 95% interval excludes 0, largest first, at most [`MOVES_SHOWN`].
+    /// The moves whose 95% interval excludes 0, the whole selection's first, then the
+    /// largest; at most [`MOVES_SHOWN`].
     pub moves: Vec<Move>,
 }
 
@@ -501,13 +502,16 @@ pub fn what_changed(from: NaiveDate, groups: Vec<(Group, Vec<WeekCounts>)>) -> W
             }
         }
     }
-    // Largest first; equal moves keep the order of the groups (overall, channels, topics,
-    // staff), so the list does not reshuffle between two loads.
+    // The whole selection's own moves first (the team's news), then the largest; equal moves
+    // keep the order of the groups (channels, topics, staff), so the list does not reshuffle
+    // between two loads.
     moves.sort_by(|a, b| {
-        b.change
-            .difference
-            .abs()
-            .total_cmp(&a.change.difference.abs())
+        (a.group != Group::All).cmp(&(b.group != Group::All)).then(
+            b.change
+                .difference
+                .abs()
+                .total_cmp(&a.change.difference.abs()),
+        )
     });
     moves.truncate(MOVES_SHOWN);
     WhatChanged { compared, moves }

@@ -144,6 +144,7 @@ test('log two contacts by keyboard, see them in the journal and the week', async
     return field;
   };
   const customer = await showDetails();
+  await s.findElement(byTestId('field-topic')).sendKeys('factuur');
   await customer.sendKeys('K-1001');
   // Well past the pause after typing: a customer never seen has no line.
   await s.sleep(800);
@@ -155,5 +156,17 @@ test('log two contacts by keyboard, see them in the journal and the week', async
   await s.wait(async () => /^1 earlier contact, today · solved 0 of 1 · felt welcome 1 of 1\s*Repeat contact: the last one \(today\) was not rated solved \(1–3\)\.$/.test(await line.getText()), 5000, 'the history line');
   await s.executeScript('arguments[0].scrollIntoView({ block: "center" })', line);
   shots.push(await screenshot(s, 'log-history'));
+
+  // The topic suggests "factuur"; choosing it with the arrows and Enter neither saves nor
+  // clears the form, and Esc on the list only closes it.
+  const topic = await s.findElement(byTestId('field-topic'));
+  await topic.sendKeys('fa');
+  await topic.sendKeys(Key.ARROW_DOWN);
+  await topic.sendKeys(Key.ENTER);
+  await topic.sendKeys(Key.ARROW_DOWN, Key.ESCAPE);
+  await s.sleep(300);
+  assert.equal(cliList(run.journal).length, 3, 'choosing a suggestion saves nothing');
+  assert.equal(await s.findElement(byTestId('field-customer')).getAttribute('value'), 'K-1001', 'nor clears the form');
+  assert.equal(await topic.getAttribute('value'), 'factuur', 'the suggestion is taken');
   t.diagnostic(`screenshots: ${shots.join(', ')}`);
 });

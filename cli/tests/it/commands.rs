@@ -532,7 +532,7 @@ fn review_compares_with_the_period_before_and_names_what_changed() {
         "{table}"
     );
     assert!(
-        lines.contains(&"  welcome fell from 100% to 0%: −100 percentage points (95% −100 to −61); 0 of 10 now, 10 of 10 before"),
+        lines.contains(&"  Welcome fell from 100% to 0%: −100 percentage points (95% −100 to −61); 0 of 10 now, 10 of 10 before"),
         "{table}"
     );
 }

@@ -485,6 +485,8 @@ async fn what_changed_names_the_moves_beyond_chance_largest_first() {
     assert_eq!(
         named,
         vec![
+            // The team's own move first, though chat's is larger.
+            (Group::All, Axis::Emotional, 10, 30, 30, 30),
             (
                 Group::Channel(Channel::Chat),
                 Axis::Emotional,
@@ -493,10 +495,9 @@ async fn what_changed_names_the_moves_beyond_chance_largest_first() {
                 20,
                 20
             ),
-            (Group::All, Axis::Emotional, 10, 30, 30, 30),
         ]
     );
-    let all = &changed.moves[1];
+    let all = &changed.moves[0];
     assert!((all.change.difference + 2.0 / 3.0).abs() < 1e-9);
     assert!(
         all.change.real && all.change.ci_high < 0.0,

@@ -323,6 +323,27 @@ describe('what the form offers while it is filled', () => {
     );
   });
 
+  it('leaves Enter and Esc to the suggestions once the arrows moved into them', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.click(radio('functional', 4));
+    await user.click(radio('emotional', 4));
+    await user.click(screen.getByText('More details (optional)'));
+    const input = screen.getByTestId('field-topic') as HTMLInputElement;
+    await waitFor(() => expect(input.list!.querySelectorAll('option')).toHaveLength(2));
+    await user.type(input, 'fa');
+    await user.keyboard('{ArrowDown}{Enter}');
+    await user.keyboard('{ArrowDown}{Escape}');
+    expect(backend.calls).toHaveLength(0);
+    expect(input.value).toBe('fa');
+    expect(checked('functional')).toEqual([4]);
+    // Without the arrows, Enter saves as anywhere in the form.
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ topic: 'fa' });
+  });
+
   it('shows a known customer’s earlier contacts in one line, and a repeat contact', async () => {
     const history: CustomerHistory = {
       contacts: 3,
@@ -352,7 +373,7 @@ describe('what the form offers while it is filled', () => {
     await user.clear(screen.getByTestId('field-customer'));
     await user.type(screen.getByTestId('field-customer'), 'K-1');
     expect((await screen.findByTestId('customer-history')).textContent).toContain(
-      '3 eerdere contacten, het laatste 2 dagen geleden · opgelost 2 van 3 · voelde zich welkom 1 van 3 · 1 follow-up open ' +
+      '3 eerdere contacten, het laatste 2 dagen geleden · opgelost 2 van 3 · voelde zich welkom 1 van 3 · 1 openstaande follow-up ' +
         'Herhaalcontact: het vorige (2 dagen geleden) was niet als opgelost beoordeeld (1–3).',
     );
   });

@@ -8,7 +8,7 @@ import type { ContactsQuery, StaffReview, WeeklyQuery, WhatChanged } from '../..
 import { axis, contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
 import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
-import { signedPoints } from './figures';
+import { shownDifference, signedPoints } from './figures';
 import { dateRange } from '../../lib/format';
 import { forgetKept } from '../../lib/kept';
 import ReviewScreen from './ReviewScreen.svelte';
@@ -217,8 +217,8 @@ describe('the review screen', () => {
     expect(f.textContent).toContain('95% interval 50\u2060–\u206092%');
     expect(f.textContent).toContain('95% interval 39\u2060–\u206078%');
     const said = (id: string) => screen.getByTestId(id).textContent!.replace(/\s+/g, ' ').trim();
-    expect(said('compare-functional-change')).toBe('+17 percentage points 95% interval +3 to +41 · more than chance');
-    expect(said('compare-emotional-change')).toBe('−12 percentage points 95% interval −41 to +19 · could be chance');
+    expect(said('compare-functional-change')).toBe('Change in the share rated 4–5 +17 percentage points 95% interval +3 to +41 · more than chance');
+    expect(said('compare-emotional-change')).toBe('Change in the share rated 4–5 −12 percentage points 95% interval −41 to +19 · could be chance');
     // Rated 1–2 on welcome, against the survey's "more than a quarter not or hardly welcome".
     const low = screen.getByTestId('compare-not-welcome');
     expect(within(low).getByTestId('not-welcome-now').textContent!.trim()).toBe('46%');
@@ -246,7 +246,7 @@ describe('the review screen', () => {
     const card = screen.getByTestId('what-changed');
     expect([card.classList.contains('stale'), card.getAttribute('aria-busy')]).toEqual([false, 'false']);
     expect(moves.map(said)).toEqual([
-      '▼ Welcome on chat fell from 41% to 28%: −13 percentage points (95% interval −21 to −5). 28 of 100 now, 41 of 100 before',
+      '▼ Welcome in chat fell from 41% to 28%: −13 percentage points (95% interval −21 to −5). 28 of 100 now, 41 of 100 before',
       '▲ Solved for Bram rose from 50% to 80%: +30 percentage points (95% interval +1 to +52). 16 of 20 now, 10 of 20 before',
     ]);
     expect(said(screen.getByTestId('changed-note'))).toMatch(
@@ -257,13 +257,16 @@ describe('the review screen', () => {
     setLanguage('nl');
     await waitFor(() =>
       expect(said(screen.getAllByTestId('changed-move')[0]!)).toBe(
-        '▼ Welkom via chat daalde van 41% naar 28%: −13 procentpunt (95%-interval −21 tot −5). nu 28 van 100, ervoor 41 van 100',
+        '▼ ‘Welkom’ via chat daalde van 41% naar 28%: −13 procentpunt (95%\u2011interval −21 tot −5). nu 28 van 100, vorige periode 41 van 100',
       ),
     );
   });
 
-  it('writes an interval bound that rounds to 0 on its own side', () => {
-    expect([0.004, -0.004, 0, 0.126, -0.13].map(signedPoints)).toEqual(['+0', '−0', '±0', '+13', '−13']);
+  it('writes an interval bound within a point of 0 with its decimal, and a difference as the shares shown', () => {
+    // 70% against 61% reads +9, whatever the exact difference.
+    expect(shownDifference(0.704, 0.606, 0.098)).toBe('+9');
+    expect(shownDifference(null, 0.5, -0.126)).toBe('−13');
+    expect([0.004, -0.004, 0, 0.126, -0.13].map(signedPoints)).toEqual(['+0.4', '−0.4', '±0', '+13', '−13']);
   });
 
   it('says when nothing moved beyond chance, and when there is too little to compare', async () => {

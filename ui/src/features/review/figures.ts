@@ -31,12 +31,19 @@ export function share(
 /** A fraction as whole percentage points. */
 export const points = (v: number): number => Math.round(v * 100);
 
-/** A fraction as signed whole percentage points; one that rounds to 0 keeps its side, so an
- * interval that excludes 0 never reads "±0". */
+/** A fraction as signed whole percentage points; within a point of 0 it gets one decimal, so
+ * an interval that excludes 0 never reads "±0" or "+0". */
 export function signedPoints(v: number): string {
   const p = points(v);
-  if (p === 0 && v !== 0) return v > 0 ? '+0' : '−0';
+  if (p === 0 && v !== 0) return `${v > 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
   return signed(p);
+}
+
+/** The difference of two shares as a reader subtracts them: the shown percentages' difference
+ * (within a point of the exact one, whose interval is shown beside it). */
+export function shownDifference(now: number | null, before: number | null, exact: number): string {
+  if (now === null || before === null) return signed(points(exact));
+  return signed(points(now) - points(before));
 }
 
 export function signed(points: number | null): string {

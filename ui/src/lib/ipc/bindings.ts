@@ -227,7 +227,8 @@ export type WhatChanged = {
  */
 compared: number, 
 /**
- * The moves whose 95% interval excludes 0, largest first, at most [`MOVES_SHOWN`].
+ * The moves whose 95% interval excludes 0, the whole selection's first, then the
+ * largest; at most [`MOVES_SHOWN`].
  */
 moves: Array<Move>, };
 
