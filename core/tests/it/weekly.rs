@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 use contactmoment_core::{
     demo::DemoSpec, export, validate, week, Axis, Channel, Clock, ContactInput, Error, GroupBy,
-    Journal, SqliteStore, StatsFilter, Store, WeekStats, WeeklyQuery, ZonedClock,
+    Journal, SqliteStore, StatsFilter, Store, WeekCounts, WeekStats, WeeklyQuery, ZonedClock,
 };
 
 use crate::support::{log_all, rated, sqlite_at};
@@ -554,6 +554,20 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
         ("2026-09-07".parse().unwrap(), "2026-11-22".parse().unwrap()),
     ];
     let some_staff: Vec<String> = contacts.iter().take(40).map(|c| c.staff.clone()).collect();
+    // Counts by (group, week) with n and both axes' positives, in that order.
+    let keyed = |mut rows: Vec<(String, WeekCounts)>| {
+        rows.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
+        rows.into_iter()
+            .map(|(s, c)| {
+                let k = (
+                    c.n,
+                    c.positive(Axis::Functional),
+                    c.positive(Axis::Emotional),
+                );
+                ((s, c.iso_week), k)
+            })
+            .collect::<Vec<_>>()
+    };
     for (from, to) in ranges {
         for staff in [Vec::new(), some_staff.clone()] {
             for by in [GroupBy::Staff, GroupBy::Channel, GroupBy::Topic] {
@@ -564,8 +578,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                     channel: None,
                     topic: None,
                 };
-                let mut got = f.store.week_counts_by(&filter, by).await.unwrap();
-                got.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
+                let got = keyed(f.store.week_counts_by(&filter, by).await.unwrap());
                 let mut want: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
                 for c in contacts.iter().filter(|c| {
                     c.local_date >= from
@@ -583,19 +596,7 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                     e.1 += u32::from(c.functional >= 4);
                     e.2 += u32::from(c.emotional >= 4);
                 }
-                let got: Vec<_> = got
-                    .into_iter()
-                    .map(|(s, c)| {
-                        (
-                            (s, c.iso_week.clone()),
-                            (
-                                c.n,
-                                c.positive(Axis::Functional),
-                                c.positive(Axis::Emotional),
-                            ),
-                        )
-                    })
-                    .collect();
+
                 assert!(
                     got.len() > 3,
                     "the range holds contacts of several groups and weeks: {by:?}"
@@ -612,25 +613,12 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                     e.1 += k.1;
                     e.2 += k.2;
                 }
-                let mut got_parts = f
-                    .store
-                    .period_counts_by(&filter, Some(by), split)
-                    .await
-                    .unwrap();
-                got_parts.sort_by(|a, b| (&a.0, &a.1.iso_week).cmp(&(&b.0, &b.1.iso_week)));
-                let got_parts: Vec<_> = got_parts
-                    .into_iter()
-                    .map(|(s, c)| {
-                        (
-                            (s, c.iso_week.clone()),
-                            (
-                                c.n,
-                                c.positive(Axis::Functional),
-                                c.positive(Axis::Emotional),
-                            ),
-                        )
-                    })
-                    .collect();
+                let got_parts = keyed(
+                    f.store
+                        .period_counts_by(&filter, Some(by), split)
+                        .await
+                        .unwrap(),
+                );
                 assert_eq!(
                     got_parts,
                     parts.into_iter().collect::<Vec<_>>(),
