@@ -59,6 +59,7 @@ test('log two contacts by keyboard, see them in the journal and the week', async
     await press(s, f);
     await press(s, e);
     assert.equal(await activeTestId(s), 'save', 'after two digits the focus is on Save');
+    if (f === '4') shots.push(await screenshot(s, 'log-save-focus'));
     await press(s, Key.ENTER);
     await s.wait(async () => (await s.findElements(byTestId('status-text'))).length > 0 &&
       (await s.findElement(By.css('.status-detail')).getText()).startsWith(`Solved ${f}, welcome ${e} · contact of `), 5000);
