@@ -58,6 +58,8 @@ async fn main() -> ExitCode {
     };
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped reading (`| head`): what it took was written, nothing went wrong.
+        Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "contactmoment: {}", one_line(&e.to_string()));
             ExitCode::from(

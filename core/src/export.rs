@@ -169,7 +169,13 @@ pub fn csv_styled<W: Write, T: Serialize>(out: W, rows: &[T], style: CsvStyle) -
 
 /// Writes a value (a list of records, or one report) as pretty-printed JSON.
 pub fn json<W: Write, T: Serialize + ?Sized>(mut out: W, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Error::Internal(e.to_string()))?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| {
+        if e.is_io() {
+            Error::Io(e.into())
+        } else {
+            Error::Internal(e.to_string())
+        }
+    })?;
     writeln!(out)?;
     Ok(())
 }

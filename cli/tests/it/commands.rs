@@ -536,3 +536,22 @@ fn review_compares_with_the_period_before_and_names_what_changed() {
         "{table}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    let j = journal();
+    ok(&j.path, &["demo", "--contacts", "3000", "--seed", "1"]);
+    // Far more than a pipe holds, so the command is still writing when the reader goes.
+    let mut child = command(&j.path)
+        .args(["list", "--limit", "3000", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut start = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
