@@ -128,6 +128,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
         format: ReviewFormat,
     },
+    /// Pin a note to a week ("new call-back procedure from W12"), shown on the review's charts
+    /// and in the printed report; an empty note removes it.
+    WeekNote {
+        /// The ISO week, like 2026-W12.
+        #[arg(long, allow_hyphen_values = true)]
+        week: String,
+        #[arg(allow_hyphen_values = true, default_value = "")]
+        note: String,
+    },
+    /// Mark a contact to bring to the team meeting (or, with --off, unmark it).
+    Star {
+        id: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 /// Which contacts the weekly figures and the review count.
@@ -185,6 +200,28 @@ pub struct LogArgs {
     /// Staff name; default: the display name from the app's settings.
     #[arg(long, allow_hyphen_values = true)]
     pub staff: Option<String>,
+    /// Why it failed, only with --functional 1 or 2: not_answered, not_solved, wrong (a bill
+    /// or order), too_slow or other.
+    #[arg(long, allow_hyphen_values = true)]
+    pub reason: Option<String>,
+    /// Service level (Human2Human thermometer): 1 customer-unfriendly, 2 minimal,
+    /// 3 as expected, 4 as desired, 5 human2human ("wow").
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
+    pub level: Option<i32>,
+    /// The customer's own score, only when they were asked "how likely are you to recommend
+    /// us?": 0 to 10.
+    #[arg(long, value_name = "0-10", allow_hyphen_values = true)]
+    pub nps: Option<i32>,
+    /// Did the customer feel valued? 1 (not at all) to 5 (very).
+    #[arg(long, value_name = "1-5", allow_hyphen_values = true)]
+    pub valued: Option<i32>,
+    /// The day the follow-up is promised by (YYYY-MM-DD); makes it a follow-up. Default for a
+    /// follow-up: the next working day.
+    #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true)]
+    pub due: Option<String>,
+    /// Mark it to bring to the team meeting.
+    #[arg(long)]
+    pub star: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

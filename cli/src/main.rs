@@ -22,7 +22,9 @@ use contactmoment_core::{
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::{Cli, Command, ExportFormat, Filters, Format, ReviewFormat, Separator};
-use tables::{contacts_table, review_text, staff_rows, weekly_table, ReviewOut};
+use tables::{
+    contacts_table, moments_text, practices_text, review_text, staff_rows, weekly_table, ReviewOut,
+};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -118,6 +120,12 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 customer_ref: a.customer,
                 note: a.note,
                 follow_up: a.follow_up,
+                reason: a.reason,
+                level: a.level,
+                nps: a.nps,
+                valued: a.valued,
+                due: a.due,
+                star: a.star,
                 ..ContactInput::default()
             };
             let contact = journal.log(&input).await?;
@@ -283,7 +291,7 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 match format {
                     Format::Table => writeln!(out, "{}", weekly_table(&rows, MIN_N))?,
                     Format::Json => export::json(&mut out, &everyone)?,
-                    Format::Csv => export::csv(&mut out, &staff_rows(&rows))?,
+                    Format::Csv => export::csv_with_lists(&mut out, &staff_rows(&rows))?,
                 }
             } else {
                 let report = journal.weekly(&query).await?;
@@ -291,7 +299,7 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 match format {
                     Format::Table => writeln!(out, "{}", weekly_table(&rows, report.min_n))?,
                     Format::Json => export::json(&mut out, &report.weeks)?,
-                    Format::Csv => export::csv(&mut out, &report.weeks)?,
+                    Format::Csv => export::csv_with_lists(&mut out, &report.weeks)?,
                 }
             }
         }
@@ -299,6 +307,9 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
             let query = weekly_query(filters)?;
             let review = journal.review(&query).await?;
             let changed = journal.what_changed(&query).await?;
+            let practices = journal.practices(&query).await?;
+            let notes = journal.week_notes(&query).await?;
+            let moments = journal.moments(&query).await?;
             match format {
                 ReviewFormat::Json => export::json(
                     &mut out,
@@ -307,10 +318,36 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                         previous: &review.previous,
                         change: &review.change,
                         what_changed: &changed,
+                        practices: &practices,
+                        week_notes: &notes,
+                        moments: &moments,
                     },
                 )?,
-                ReviewFormat::Table => writeln!(out, "{}", review_text(&review, &changed))?,
+                ReviewFormat::Table => writeln!(
+                    out,
+                    "{}\n\n{}\n\n{}",
+                    review_text(&review, &changed),
+                    practices_text(&practices, &notes),
+                    moments_text(&moments)
+                )?,
             }
+        }
+        Command::WeekNote { week, note } => match journal.set_week_note(&week, &note).await? {
+            Some(n) => writeln!(out, "{}: {}", n.week, n.note)?,
+            None => writeln!(out, "no note on {}", week.trim())?,
+        },
+        Command::Star { id, off } => {
+            let c = journal.set_star(&id, !off).await?;
+            writeln!(
+                out,
+                "{} {}",
+                c.id,
+                if c.star {
+                    "is marked for the team meeting"
+                } else {
+                    "is no longer marked"
+                }
+            )?;
         }
     }
     out.flush()?;

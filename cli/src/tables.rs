@@ -2,8 +2,10 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use contactmoment_core::{
-    export, Axis, Change, Changes, Contact, Group, PeriodStats, Proportion, Review, WeekStats,
-    WhatChanged,
+    export,
+    practices::{Dissatisfier, Moments, Nps, Share},
+    Axis, Change, Changes, Contact, Group, PeriodStats, Practices, Proportion, Review, WeekNote,
+    WeekStats, WhatChanged, MIN_N,
 };
 
 pub fn contacts_table(contacts: &[Contact]) -> Table {
@@ -90,67 +92,22 @@ pub fn weekly_table(rows: &[(&str, &WeekStats)], min_n: u32) -> Table {
     t
 }
 
-/// One CSV row per staff member and week: the staff name, then the weekly columns. Spelled
-/// out because the csv crate cannot flatten a nested struct.
+/// The staff column of a per-staff weekly CSV row, before the week's own columns.
 #[derive(serde::Serialize)]
-pub struct StaffRow<'a> {
+pub struct StaffName<'a> {
     staff: export::Cell<'a>,
-    week: &'a str,
-    week_start: String,
-    n: u32,
-    functional_positive: u32,
-    functional_share: Option<f64>,
-    functional_ci_low: Option<f64>,
-    functional_ci_high: Option<f64>,
-    functional_mean: Option<f64>,
-    functional_low: u32,
-    functional_low_share: Option<f64>,
-    functional_low_ci_low: Option<f64>,
-    functional_low_ci_high: Option<f64>,
-    functional_top: u32,
-    functional_top_share: Option<f64>,
-    emotional_positive: u32,
-    emotional_share: Option<f64>,
-    emotional_ci_low: Option<f64>,
-    emotional_ci_high: Option<f64>,
-    emotional_mean: Option<f64>,
-    emotional_low: u32,
-    emotional_low_share: Option<f64>,
-    emotional_low_ci_low: Option<f64>,
-    emotional_low_ci_high: Option<f64>,
-    emotional_top: u32,
-    emotional_top_share: Option<f64>,
 }
 
-pub fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<StaffRow<'a>> {
+/// Per-staff weekly rows for CSV: the name, then the week's figures.
+pub fn staff_rows<'a>(rows: &[(&'a str, &'a WeekStats)]) -> Vec<(StaffName<'a>, &'a WeekStats)> {
     rows.iter()
-        .map(|&(staff, w)| StaffRow {
-            staff: export::Cell(staff),
-            week: &w.week,
-            week_start: w.week_start.to_string(),
-            n: w.n,
-            functional_positive: w.functional_positive,
-            functional_share: w.functional_share,
-            functional_ci_low: w.functional_ci_low,
-            functional_ci_high: w.functional_ci_high,
-            functional_mean: w.functional_mean,
-            functional_low: w.functional_low,
-            functional_low_share: w.functional_low_share,
-            functional_low_ci_low: w.functional_low_ci_low,
-            functional_low_ci_high: w.functional_low_ci_high,
-            functional_top: w.functional_top,
-            functional_top_share: w.functional_top_share,
-            emotional_positive: w.emotional_positive,
-            emotional_share: w.emotional_share,
-            emotional_ci_low: w.emotional_ci_low,
-            emotional_ci_high: w.emotional_ci_high,
-            emotional_mean: w.emotional_mean,
-            emotional_low: w.emotional_low,
-            emotional_low_share: w.emotional_low_share,
-            emotional_low_ci_low: w.emotional_low_ci_low,
-            emotional_low_ci_high: w.emotional_low_ci_high,
-            emotional_top: w.emotional_top,
-            emotional_top_share: w.emotional_top_share,
+        .map(|&(staff, w)| {
+            (
+                StaffName {
+                    staff: export::Cell(staff),
+                },
+                w,
+            )
         })
         .collect()
 }
@@ -162,6 +119,190 @@ pub struct ReviewOut<'a> {
     pub previous: &'a PeriodStats,
     pub change: &'a Changes,
     pub what_changed: &'a WhatChanged,
+    /// NPS, level mix, valued, dissatisfiers, repeat contacts and promises kept.
+    pub practices: &'a Practices,
+    pub week_notes: &'a [WeekNote],
+    pub moments: &'a [Moments],
+}
+
+fn nps_text(s: &Nps, min_n: u32) -> String {
+    match (s.score, s.ci_low, s.ci_high) {
+        (Some(v), Some(l), Some(h)) if s.n >= min_n => {
+            format!("{v:+.0} (95% {l:+.0} to {h:+.0}; {} answers)", s.n)
+        }
+        _ if s.n == 0 => "nobody asked".into(),
+        _ => format!("not enough answers ({} of at least {min_n})", s.n),
+    }
+}
+
+fn share_of(s: &Share) -> String {
+    let text = proportion(&s.share, s.n, MIN_N);
+    if s.n == 0 {
+        text
+    } else {
+        format!("{text}, {} of {}", s.share.count, s.n)
+    }
+}
+
+fn dissatisfier_row(d: &Dissatisfier, topic: bool) -> [String; 4] {
+    let reason = d.reason.map_or("no reason given".to_owned(), |r| {
+        r.as_str().replace('_', " ")
+    });
+    let what = if topic {
+        format!("{} · {reason}", d.topic.as_deref().unwrap_or("(no topic)"))
+    } else {
+        reason
+    };
+    [
+        what,
+        format!(
+            "{} of {}: {}",
+            d.share.count,
+            d.n,
+            proportion(&d.share, d.n, MIN_N)
+        ),
+        format!(
+            "{} of {}: {}",
+            d.previous.count,
+            d.previous_n,
+            proportion(&d.previous, d.previous_n, MIN_N)
+        ),
+        change_text(d.change.as_ref()),
+    ]
+}
+
+/// Each person's moments to share, by name.
+pub fn moments_text(moments: &[Moments]) -> String {
+    if moments.is_empty() {
+        return "Moments to share: none (no contact rated 5 on both axes, at level 5 or marked for \
+                the team meeting)."
+            .into();
+    }
+    let mut text = String::from("Moments to share (by name; recognition, not a ranking):");
+    for m in moments {
+        text.push_str(&format!(
+            "\n  {}: {} rated 5 on both axes, {} at level 5, {} marked for the team meeting",
+            m.staff, m.top_both, m.level5, m.starred
+        ));
+        for c in &m.contacts {
+            let mut what = vec![c.local_date.to_string(), c.channel.to_string()];
+            what.extend(c.topic.clone());
+            if c.star {
+                what.push("★".into());
+            }
+            what.extend(
+                c.note
+                    .as_ref()
+                    .map(|n| format!("\"{}\"", n.replace('\n', " "))),
+            );
+            text.push_str(&format!("\n    {}", what.join(" · ")));
+        }
+    }
+    text
+}
+
+/// The practices of the review in words and tables.
+pub fn practices_text(p: &Practices, notes: &[WeekNote]) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        String::new(),
+        format!("now {} – {}", p.from, p.to),
+        format!("before {} – …", p.previous_from),
+        "change".into(),
+    ]);
+    t.add_row([
+        "NPS (customers' own score)".into(),
+        nps_text(&p.nps, p.nps_min_n),
+        nps_text(&p.previous_nps, p.nps_min_n),
+        String::new(),
+    ]);
+    t.add_row([
+        "felt valued (4–5, sampled)".into(),
+        share_of(&p.valued),
+        share_of(&p.previous_valued),
+        String::new(),
+    ]);
+    t.add_row([
+        format!("repeat contacts ({} days, after not solved)", p.repeat_days),
+        share_of(&p.repeat),
+        share_of(&p.previous_repeat),
+        change_text(p.repeat_change.as_ref()),
+    ]);
+    let mut text = format!("{t}\n");
+    let v = &p.views;
+    text.push_str(&format!(
+        "\nStaff impression beside the customer's own score: of {} detractors (0–6), {} rated \
+         welcome 4–5 by staff ({}); of {} promoters (9–10), {} not rated welcome ({}).",
+        v.detractors,
+        v.detractors_welcome.count,
+        proportion(&v.detractors_welcome, v.detractors, MIN_N),
+        v.promoters,
+        v.promoters_not_welcome.count,
+        proportion(&v.promoters_not_welcome, v.promoters, MIN_N),
+    ));
+    let mut levels = Table::new();
+    levels.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "service level",
+        "share of contacts now",
+        "mix of effort (advice)",
+    ]);
+    for (i, l) in p.levels.levels.iter().enumerate() {
+        levels.add_row([
+            format!("level {}", i + 1),
+            format!(
+                "{}, {} of {}",
+                proportion(l, p.levels.n, MIN_N),
+                l.count,
+                p.levels.n
+            ),
+            if p.effort_mix[i] > 0.0 {
+                format!("{:.0}%", p.effort_mix[i] * 100.0)
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    text.push_str(&format!(
+        "\n\n{levels}\nCustomers with a level-5 contact in the 12 months up to {}: {}.",
+        p.to,
+        share_of(&p.level5_customers)
+    ));
+    let k = &p.promises;
+    text.push_str(&format!(
+        "\n\nPromises kept: {} of {} follow-ups due were done by their due day ({}); {} late, \
+         {} overdue and still open, {} not due yet.",
+        k.kept.count,
+        k.due,
+        proportion(&k.kept, k.due, MIN_N),
+        k.late,
+        k.overdue,
+        k.pending
+    ));
+    if p.reasons.is_empty() {
+        text.push_str("\n\nWhy contacts failed: no contact was rated 1–2 on solved.");
+    } else {
+        let mut d = Table::new();
+        d.load_preset(UTF8_FULL_CONDENSED).set_header([
+            "why contacts rated 1–2 on solved failed",
+            "now, share of all contacts",
+            "before",
+            "change",
+        ]);
+        for r in &p.reasons {
+            d.add_row(dissatisfier_row(r, false));
+        }
+        for r in &p.dissatisfiers {
+            d.add_row(dissatisfier_row(r, true));
+        }
+        text.push_str(&format!("\n\n{d}"));
+    }
+    if !notes.is_empty() {
+        text.push_str("\n\nWeek notes:");
+        for n in notes {
+            text.push_str(&format!("\n  {}: {}", n.week, n.note));
+        }
+    }
+    text
 }
 
 fn proportion(p: &Proportion, n: u32, min_n: u32) -> String {

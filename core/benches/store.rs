@@ -225,6 +225,18 @@ async fn main() {
         },
     )
     .await;
+    median_ms(
+        "practices (NPS, levels, valued, why failed, repeat contacts, promises), 12 weeks",
+        || async {
+            let p = journal.practices(&twelve).await.expect("practices");
+            u64::from(p.nps.n + p.levels.n + p.repeat.n)
+        },
+    )
+    .await;
+    median_ms("moments to share, 12 weeks", || async {
+        journal.moments(&twelve).await.expect("moments").len() as u64
+    })
+    .await;
     // The log form's line for a customer with 100 earlier contacts.
     for i in 0..100 {
         let input = ContactInput {

@@ -4,7 +4,8 @@
 //! a busy season dips the functional side and the emotional side follows a few weeks later.
 //! The same seed always gives the same journal, ids included.
 
-use crate::model::{Channel, Contact};
+use crate::model::{Channel, Contact, Reason};
+use crate::validate;
 use crate::week;
 use chrono::{
     DateTime, Datelike, Days, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc,
@@ -70,6 +71,15 @@ const TOPICS: [(&str, f64, f64, f64); 8] = [
     ("informatie", 0.12, 0.5, 0.2),
     ("betaling", 0.06, 0.1, 0.0),
 ];
+/// Why contacts that were not solved failed, with how often.
+const REASONS: [(Reason, f64); 5] = [
+    (Reason::NotSolved, 0.35),
+    (Reason::NotAnswered, 0.25),
+    (Reason::TooSlow, 0.2),
+    (Reason::Wrong, 0.12),
+    (Reason::Other, 0.08),
+];
+
 const NOTES: [&str; 8] = [
     "Klant belt terug na controle van de factuur.",
     "Monteur ingepland; klant was opgelucht.",
@@ -200,15 +210,39 @@ impl Iterator for Demo {
         let emotional_latent = 3.2 + who.warmth + ce + te - 0.8 * busy(date - Days::new(21))
             + 0.25 * (functional_latent - 4.1);
         let noise = self.noise;
-        let mut rate = |latent: f64| (latent + noise.sample(rng)).round().clamp(1.0, 5.0) as u8;
-        let functional = rate(functional_latent);
-        let emotional = rate(emotional_latent);
+        let rate = |rng: &mut StdRng, latent: f64| {
+            (latent + noise.sample(rng)).round().clamp(1.0, 5.0) as u8
+        };
+        let functional = rate(rng, functional_latent);
+        let emotional = rate(rng, emotional_latent);
         let logged_at = occurred_at.with_timezone(&Utc) + Duration::seconds(rng.gen_range(20..240));
         let follow_up = rng.gen_bool(if functional <= 2 { 0.35 } else { 0.04 });
         // Teams work their follow-ups off within days; only the last week's are mostly open.
         let done_at = (follow_up || emotional <= 2)
             .then(|| logged_at + Duration::minutes(rng.gen_range(30..4 * 24 * 60)))
             .filter(|&t| t <= self.now && rng.gen_bool(0.97));
+        let due = (follow_up || emotional <= 2).then(|| validate::next_working_day(date));
+        let reason = (functional <= 2 && rng.gen_bool(0.8)).then(|| pick(rng, &REASONS));
+        // Most staff give a level, a few customers are asked for their score, and one contact
+        // in five gets the "valued?" question.
+        let level = rng.gen_bool(0.6).then(|| {
+            rate(
+                rng,
+                emotional_latent - 0.1 + 0.3 * (functional_latent - 4.1),
+            )
+        });
+        let valued = rng.gen_bool(0.2).then(|| rate(rng, emotional_latent - 0.3));
+        let nps = rng.gen_bool(0.12).then(|| {
+            let score =
+                f64::from(functional) + f64::from(emotional) + 0.5 + 1.4 * noise.sample(rng);
+            score.round().clamp(0.0, 10.0) as u8
+        });
+        let star = rng.gen_bool(if functional == 5 && emotional == 5 {
+            0.04
+        } else {
+            0.002
+        });
+        let customers = (self.spec.contacts / 4).max(50);
         Some(Contact {
             // Time-ordered (v7) like the app's own ids, so the primary key grows at its end;
             // the random part comes from the seed, so the same seed gives the same ids.
@@ -230,13 +264,19 @@ impl Iterator for Demo {
             topic: rng.gen_bool(0.85).then(|| topic.to_owned()),
             customer_ref: rng
                 .gen_bool(0.7)
-                .then(|| format!("K-{:06}", rng.gen_range(0..1_000_000))),
+                .then(|| format!("K-{:06}", rng.gen_range(0..customers))),
             note: rng
                 .gen_bool(0.08)
                 .then(|| NOTES[rng.gen_range(0..NOTES.len())].to_owned()),
             follow_up,
             follow_up_done_at: done_at,
             follow_up_done_by: done_at.map(|_| who.name.clone()),
+            reason,
+            level,
+            nps,
+            valued,
+            due,
+            star,
         })
     }
 }

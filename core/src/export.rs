@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::model::{Channel, Contact, Language};
+use crate::model::{Channel, Contact, Language, Reason};
 use crate::stats::Review;
 
 /// What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection): a
@@ -77,6 +77,12 @@ pub struct ContactRow<'a> {
     follow_up: bool,
     follow_up_done_at: Option<DateTime<Utc>>,
     follow_up_done_by: Option<Cell<'a>>,
+    reason: Option<Reason>,
+    level: Option<u8>,
+    nps: Option<u8>,
+    valued: Option<u8>,
+    due: Option<NaiveDate>,
+    star: bool,
 }
 
 impl<'a> From<&'a Contact> for ContactRow<'a> {
@@ -99,6 +105,12 @@ impl<'a> From<&'a Contact> for ContactRow<'a> {
             follow_up: c.follow_up,
             follow_up_done_at: c.follow_up_done_at,
             follow_up_done_by: cell(&c.follow_up_done_by),
+            reason: c.reason,
+            level: c.level,
+            nps: c.nps,
+            valued: c.valued,
+            due: c.due,
+            star: c.star,
         }
     }
 }
@@ -145,6 +157,79 @@ impl CsvStyle {
 /// Writes records as CSV with a header row, with commas.
 pub fn csv<W: Write, T: Serialize>(out: W, rows: &[T]) -> Result<()> {
     csv_styled(out, rows, CsvStyle::PLAIN)
+}
+
+/// Writes records as CSV whose fields may hold lists (five counts, say): each list becomes as
+/// many columns, headed `name_1` … `name_k`. A record may also be a tuple of structs, whose
+/// columns follow one another.
+pub fn csv_with_lists<W: Write, T: Serialize>(out: W, rows: &[T]) -> Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record(headers(first)?).map_err(csv_error)?;
+    for row in rows {
+        w.serialize(row).map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The column names of a record, in the order its fields serialize.
+fn headers<T: Serialize>(row: &T) -> Result<Vec<String>> {
+    let json = serde_json::to_string(row).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut names = Vec::new();
+    serde::de::DeserializeSeed::deserialize(
+        Names(&mut names),
+        &mut serde_json::Deserializer::from_str(&json),
+    )
+    .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(names)
+}
+
+/// Collects field names from a record's JSON without reordering them (a JSON map would).
+struct Names<'a>(&'a mut Vec<String>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Names<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Names<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a record or a tuple of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(Names(self.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match map.next_value::<serde_json::Value>()? {
+                serde_json::Value::Array(items) => {
+                    self.0
+                        .extend((1..=items.len()).map(|i| format!("{key}_{i}")));
+                }
+                _ => self.0.push(key),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A CSV writer in the given style, the byte-order mark already written when it has one.

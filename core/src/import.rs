@@ -16,7 +16,7 @@ use crate::model::{Contact, ContactInput};
 use crate::validate;
 
 /// The columns of an export, in order. `local_date` and `iso_week` are recomputed on import.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "occurred_at",
     "local_date",
@@ -33,6 +33,12 @@ pub const COLUMNS: [&str; 16] = [
     "follow_up",
     "follow_up_done_at",
     "follow_up_done_by",
+    "reason",
+    "level",
+    "nps",
+    "valued",
+    "due",
+    "star",
 ];
 
 /// Columns an imported file cannot do without.
@@ -245,19 +251,18 @@ fn contact_from(
             })
             .transpose()
     };
-    let follow_up = match get("follow_up")
-        .as_deref()
-        .map(str::to_lowercase)
-        .as_deref()
-    {
-        None | Some("false" | "0" | "no" | "nee") => false,
-        Some("true" | "1" | "yes" | "ja") => true,
-        Some(other) => {
-            return Err((
-                "follow_up".into(),
-                format!("{other:?} is not true or false"),
-            ))
-        }
+    let flag = |column: &str| match get(column).as_deref().map(str::to_lowercase).as_deref() {
+        None | Some("false" | "0" | "no" | "nee") => Ok(false),
+        Some("true" | "1" | "yes" | "ja") => Ok(true),
+        Some(other) => Err((column.to_owned(), format!("{other:?} is not true or false"))),
+    };
+    let number = |column: &str| -> Result<Option<i32>, (String, String)> {
+        get(column)
+            .map(|v| {
+                v.parse::<i32>()
+                    .map_err(|_| (column.to_owned(), format!("{v:?} is not a whole number")))
+            })
+            .transpose()
     };
     // Free text as an export wrote it: formulas neutralised, or refused when they are not.
     let text = |column: &str, value: Option<String>| {
@@ -285,7 +290,13 @@ fn contact_from(
                 .and_then(|&i| record.get(i))
                 .map(str::to_owned),
         )?,
-        follow_up,
+        follow_up: flag("follow_up")?,
+        reason: get("reason"),
+        level: number("level")?,
+        nps: number("nps")?,
+        valued: number("valued")?,
+        due: get("due"),
+        star: flag("star")?,
     };
     if input.occurred_at.is_none() {
         return Err(("occurred_at".into(), "is empty".into()));

@@ -16,6 +16,7 @@ pub mod import;
 pub mod journal;
 pub mod location;
 pub mod model;
+pub mod practices;
 pub mod pseudonym;
 pub mod review;
 pub mod stats;
@@ -31,7 +32,8 @@ pub use journal::Journal;
 pub use model::{
     AppInfo, Channel, Contact, ContactInput, EarlierName, Language, Settings, SettingsInput,
 };
-pub use review::{ContactPage, ContactsQuery, CustomerHistory, Facets};
+pub use practices::Practices;
+pub use review::{ContactPage, ContactsQuery, CustomerHistory, Facets, WeekNote};
 pub use stats::{
     Axis, Change, Changes, Group, Move, PeriodStats, Proportion, Quadrant, Review, StaffReview,
     StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged, MIN_N,

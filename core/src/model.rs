@@ -67,6 +67,57 @@ impl FromStr for Channel {
     }
 }
 
+/// What went wrong in a contact that was not or hardly solved (functional 1–2): the
+/// dissatisfiers, the basics a customer takes for granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The question was not answered.
+    NotAnswered,
+    /// The problem was not solved.
+    NotSolved,
+    /// A bill or order was wrong.
+    Wrong,
+    /// It took too long.
+    TooSlow,
+    Other,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] = [
+        Self::NotAnswered,
+        Self::NotSolved,
+        Self::Wrong,
+        Self::TooSlow,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAnswered => "not_answered",
+            Self::NotSolved => "not_solved",
+            Self::Wrong => "wrong",
+            Self::TooSlow => "too_slow",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Reason {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or(())
+    }
+}
+
 /// One logged contact moment, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Contact {
@@ -105,6 +156,26 @@ pub struct Contact {
     pub follow_up_done_at: Option<DateTime<Utc>>,
     /// Who marked it done.
     pub follow_up_done_by: Option<String>,
+    /// What went wrong, only on a contact rated 1–2 on solved.
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    /// The service level of the Human2Human thermometer, 1–5.
+    #[serde(default)]
+    pub level: Option<u8>,
+    /// The customer's own answer to "how likely are you to recommend us", 0–10; `null` when
+    /// the customer was not asked.
+    #[serde(default)]
+    pub nps: Option<u8>,
+    /// Did the customer feel valued? 1–5, asked on a random sample of contacts.
+    #[serde(default)]
+    pub valued: Option<u8>,
+    /// The day a follow-up is promised by; set whenever the contact needs one.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub due: Option<NaiveDate>,
+    /// Marked to bring to the team meeting.
+    #[serde(default)]
+    pub star: bool,
 }
 
 /// A contact as typed by a person, before validation. Everything is optional or loosely
@@ -126,6 +197,19 @@ pub struct ContactInput {
     pub customer_ref: Option<String>,
     pub note: Option<String>,
     pub follow_up: bool,
+    /// One of `not_answered`, `not_solved`, `wrong`, `too_slow`, `other`; only with a
+    /// functional rating of 1 or 2.
+    pub reason: Option<String>,
+    /// Service level 1–5.
+    pub level: Option<i32>,
+    /// The customer's own score 0–10; empty when not asked.
+    pub nps: Option<i32>,
+    /// Did the customer feel valued? 1–5.
+    pub valued: Option<i32>,
+    /// `YYYY-MM-DD`: the day a follow-up is promised by. Empty: the next working day after
+    /// the contact, when it needs a follow-up. A date makes it a follow-up.
+    pub due: Option<String>,
+    pub star: bool,
 }
 
 /// The language of the interface; `None` in [`Settings`] follows the system locale.
@@ -169,6 +253,9 @@ pub struct Settings {
     pub backups_keep: u16,
     /// Customer references are stored as keyed hashes (the key stays on this computer).
     pub pseudonymise_customers: bool,
+    /// "Did the customer feel valued?" is asked on 1 in this many contacts, at random;
+    /// `null` never asks.
+    pub valued_every: Option<u16>,
 }
 
 /// Settings as typed in the form, validated by the core.
@@ -186,6 +273,8 @@ pub struct SettingsInput {
     /// 1–365; empty for the default (14).
     pub backups_keep: Option<i32>,
     pub pseudonymise_customers: bool,
+    /// 1–1000; empty never asks.
+    pub valued_every: Option<i32>,
 }
 
 /// What the Settings screen shows about the installation.
@@ -217,6 +306,7 @@ impl From<&Settings> for SettingsInput {
             retention_whole_contacts: s.retention_whole_contacts,
             backups_keep: Some(i32::from(s.backups_keep)),
             pseudonymise_customers: s.pseudonymise_customers,
+            valued_every: s.valued_every.map(i32::from),
         }
     }
 }
@@ -242,7 +332,7 @@ pub enum Axis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Quadrant {
-    /// Solved and welcome: the moments that make ambassadors.
+    /// Solved and welcome: a satisfied customer, not yet an ambassador.
     SolvedWelcome,
     /// "Cold competence": solved, but no loyalty earned.
     SolvedNotWelcome,

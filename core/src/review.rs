@@ -71,3 +71,14 @@ pub struct CustomerHistory {
     /// The latest was not solved and lies within [`REPEAT_DAYS`]: a contact now repeats it.
     pub repeat: bool,
 }
+
+/// The longest note a week can carry: one line on a chart.
+pub const WEEK_NOTE_MAX: usize = 500;
+
+/// A lead's note pinned to a week, drawn on the charts and listed in the printed report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WeekNote {
+    /// `2026-W12`.
+    pub week: String,
+    pub note: String,
+}

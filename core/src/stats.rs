@@ -8,7 +8,8 @@ use ts_rs::TS;
 
 use crate::model::Channel;
 pub use crate::model::{Axis, Quadrant};
-use crate::store::WeekCounts;
+use crate::practices;
+use crate::store::{AnswerCounts, WeekCounts};
 use crate::week;
 
 /// z for a two-sided 95% interval.
@@ -287,6 +288,17 @@ pub struct WeekStats {
     pub emotional_low_ci_high: Option<f64>,
     pub emotional_top: u32,
     pub emotional_top_share: Option<f64>,
+    /// Contacts with the customer's own score (0–10), and the NPS in points (−100…100) with
+    /// its adjusted-Wald interval; a week rarely holds enough answers for it to mean much.
+    pub nps_n: u32,
+    pub nps_promoters: u32,
+    pub nps_detractors: u32,
+    pub nps: Option<f64>,
+    pub nps_ci_low: Option<f64>,
+    pub nps_ci_high: Option<f64>,
+    /// Contacts with a service level, and how many were at level 1, 2, 3, 4 and 5.
+    pub level_n: u32,
+    pub level_counts: [u32; 5],
 }
 
 impl WeekStats {
@@ -326,6 +338,33 @@ impl WeekStats {
             emotional_low_ci_high: e.low.ci_high,
             emotional_top: e.top.count,
             emotional_top_share: e.top.share,
+            nps_n: 0,
+            nps_promoters: 0,
+            nps_detractors: 0,
+            nps: None,
+            nps_ci_low: None,
+            nps_ci_high: None,
+            level_n: 0,
+            level_counts: [0; 5],
+        }
+    }
+
+    /// The same figures with the week's optional answers.
+    pub fn with_answers(self, answers: Option<&AnswerCounts>) -> Self {
+        let Some(a) = answers else {
+            return self;
+        };
+        let score = practices::nps(a.nps_n, a.promoters, a.detractors);
+        Self {
+            nps_n: a.nps_n,
+            nps_promoters: a.promoters,
+            nps_detractors: a.detractors,
+            nps: score.score,
+            nps_ci_low: score.ci_low,
+            nps_ci_high: score.ci_high,
+            level_n: a.levels.iter().sum(),
+            level_counts: a.levels,
+            ..self
         }
     }
 }
@@ -352,7 +391,12 @@ pub struct StaffWeeks {
 }
 
 /// Lays the counts the store found over every week of the range, filling the gaps.
-pub fn report(from: NaiveDate, to: NaiveDate, counts: &[WeekCounts]) -> WeeklyReport {
+pub fn report(
+    from: NaiveDate,
+    to: NaiveDate,
+    counts: &[WeekCounts],
+    answers: &[AnswerCounts],
+) -> WeeklyReport {
     WeeklyReport {
         from: week::monday(from),
         to: week::monday(to)
@@ -360,7 +404,7 @@ pub fn report(from: NaiveDate, to: NaiveDate, counts: &[WeekCounts]) -> WeeklyRe
             .unwrap_or(to),
         min_n: MIN_N,
         weeks: weeks_of(from, to, counts)
-            .map(|(m, c)| WeekStats::from_counts(m, c))
+            .map(|(m, c)| WeekStats::from_counts(m, c).with_answers(answers_of(m, answers)))
             .collect(),
     }
 }
@@ -372,6 +416,7 @@ pub fn review(
     from: NaiveDate,
     to: NaiveDate,
     counts: &[WeekCounts],
+    answers: &[AnswerCounts],
 ) -> Review {
     let first = week::label(from);
     let (now, before): (Vec<&WeekCounts>, Vec<&WeekCounts>) =
@@ -381,7 +426,7 @@ pub fn review(
             let empty = WeekCounts::default();
             let k = c.unwrap_or(&empty);
             ReviewWeek {
-                stats: WeekStats::from_counts(monday, c),
+                stats: WeekStats::from_counts(monday, c).with_answers(answers_of(monday, answers)),
                 functional_ratings: k.functional,
                 emotional_ratings: k.emotional,
                 quadrants: Quadrants::from_counts(k),
@@ -525,7 +570,7 @@ pub fn staff_review(
     to: NaiveDate,
     counts: &[WeekCounts],
 ) -> StaffReview {
-    let r = review(previous_from, from, to, counts);
+    let r = review(previous_from, from, to, counts, &[]);
     StaffReview {
         staff,
         weeks: r
@@ -541,6 +586,12 @@ pub fn staff_review(
         previous: r.previous,
         change: r.change,
     }
+}
+
+/// The answers of the week starting `monday`, if any.
+fn answers_of(monday: NaiveDate, answers: &[AnswerCounts]) -> Option<&AnswerCounts> {
+    let label = week::label(monday);
+    answers.iter().find(|a| a.iso_week == label)
 }
 
 /// Each Monday from `from` to `to` with the counts of its week, if any.

@@ -3,12 +3,15 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc};
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc,
+    Weekday,
+};
 use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result, ValidationKind as K};
-use crate::model::{Channel, Contact, ContactInput};
+use crate::model::{needs_follow_up, Channel, Contact, ContactInput, Reason, LOW_UP_TO};
 use crate::week;
 
 pub const STAFF_MAX: usize = 100;
@@ -44,6 +47,16 @@ pub fn contact(
         None => Uuid::now_v7(),
     };
     let local_date = occurred_at.date_naive();
+    let reason = reason(input.reason.as_deref(), functional)?;
+    let level = scale("level", input.level, 1, 5)?;
+    let nps = scale("nps", input.nps, 0, 10)?;
+    let valued = scale("valued", input.valued, 1, 5)?;
+    let due = due(input.due.as_deref(), local_date)?;
+    // A promised day makes a follow-up of a contact that did not need one (one rated 1–2 on
+    // welcome always does); one that needs it gets the next working day.
+    let follow_up = input.follow_up || (due.is_some() && !needs_follow_up(false, emotional));
+    let due =
+        due.or_else(|| needs_follow_up(follow_up, emotional).then(|| next_working_day(local_date)));
     // Stored to the millisecond: the contact a save returns is the one read back later.
     let now = clock.now().with_timezone(&Utc).trunc_subsecs(3);
     Ok(Contact {
@@ -61,10 +74,86 @@ pub fn contact(
         topic,
         customer_ref,
         note,
-        follow_up: input.follow_up,
+        follow_up,
         follow_up_done_at: None,
         follow_up_done_by: None,
+        reason,
+        level,
+        nps,
+        valued,
+        due,
+        star: input.star,
     })
+}
+
+/// What went wrong, by name; only a contact rated 1–2 on solved has one.
+fn reason(value: Option<&str>, functional: u8) -> Result<Option<Reason>> {
+    let Some(s) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let r = Reason::from_str(s).map_err(|()| {
+        let known: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+        Error::validation(
+            "reason",
+            K::Unparseable,
+            format!("unknown reason {s:?}; use one of {}", known.join(", ")),
+        )
+    })?;
+    if functional > LOW_UP_TO {
+        return Err(Error::validation(
+            "reason",
+            K::OutOfRange,
+            format!("a reason why it failed is for contacts rated 1–2 on solved, not {functional}"),
+        ));
+    }
+    Ok(Some(r))
+}
+
+/// An optional answer on a scale from `min` to `max`.
+fn scale(field: &str, value: Option<i32>, min: u8, max: u8) -> Result<Option<u8>> {
+    let Some(v) = value else {
+        return Ok(None);
+    };
+    u8::try_from(v)
+        .ok()
+        .filter(|r| (min..=max).contains(r))
+        .map(Some)
+        .ok_or_else(|| {
+            Error::validation(
+                field,
+                K::OutOfRange,
+                format!("{field} must be {min}–{max}, not {v}"),
+            )
+        })
+}
+
+/// How far ahead a follow-up can be promised; later dates are more likely typos.
+const DUE_MAX_DAYS: u64 = 366;
+
+fn due(value: Option<&str>, local_date: NaiveDate) -> Result<Option<NaiveDate>> {
+    let Some(s) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let d = date("due", s)?;
+    if d < local_date || d > add_days(local_date, DUE_MAX_DAYS) {
+        return Err(Error::validation(
+            "due",
+            K::OutOfRange,
+            format!(
+                "due date {d} is not between the contact's day {local_date} and a year after it"
+            ),
+        ));
+    }
+    Ok(Some(d))
+}
+
+/// The first day after `date` from Monday to Friday: a follow-up's default due date.
+pub fn next_working_day(date: NaiveDate) -> NaiveDate {
+    let mut d = add_days(date, 1);
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+        d = add_days(d, 1);
+    }
+    d
 }
 
 /// Checks a whole contact that arrives already built (from another desktop, through the team
@@ -95,6 +184,13 @@ pub fn stored(c: &Contact) -> Result<()> {
         same(field, short_text(field, value.as_deref(), max)? == *value)?;
     }
     same("note", note(c.note.as_deref())? == c.note)?;
+    if c.reason.is_some() {
+        reason(c.reason.map(Reason::as_str), c.functional)?;
+    }
+    scale("level", c.level.map(i32::from), 1, 5)?;
+    scale("nps", c.nps.map(i32::from), 0, 10)?;
+    scale("valued", c.valued.map(i32::from), 1, 5)?;
+    due(c.due.map(|d| d.to_string()).as_deref(), c.local_date)?;
     same("local_date", c.occurred_at.date_naive() == c.local_date)?;
     same("iso_week", week::label(c.local_date) == c.iso_week)?;
     Ok(())
@@ -496,5 +592,108 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.id.to_string(), id);
+    }
+
+    #[test]
+    fn a_follow_up_is_promised_for_the_next_working_day() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Thursday → Friday; Friday, Saturday and Sunday → Monday.
+        for (from, to) in [
+            ("2026-11-19", "2026-11-20"),
+            ("2026-11-20", "2026-11-23"),
+            ("2026-11-21", "2026-11-23"),
+            ("2026-11-22", "2026-11-23"),
+        ] {
+            assert_eq!(next_working_day(day(from)), day(to), "after {from}");
+        }
+        // Rated 2 on welcome (Sunday the 22nd): a follow-up is needed, due on Monday.
+        let c = contact(&valid(), Some("Anna"), &clock()).unwrap();
+        assert_eq!(c.due, Some(day("2026-11-23")));
+    }
+
+    #[test]
+    fn the_optional_answers_have_their_ranges() {
+        let (field, kind) = refused(ContactInput {
+            functional: Some(3),
+            reason: Some("too_slow".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("reason", K::OutOfRange));
+        let (field, kind) = refused(ContactInput {
+            functional: Some(1),
+            reason: Some("lost".into()),
+            ..valid()
+        });
+        assert_eq!((field.as_str(), kind), ("reason", K::Unparseable));
+        for (input, name) in [
+            (
+                ContactInput {
+                    level: Some(6),
+                    ..valid()
+                },
+                "level",
+            ),
+            (
+                ContactInput {
+                    nps: Some(-1),
+                    ..valid()
+                },
+                "nps",
+            ),
+            (
+                ContactInput {
+                    valued: Some(0),
+                    ..valid()
+                },
+                "valued",
+            ),
+            (
+                ContactInput {
+                    due: Some("2026-11-21".into()),
+                    ..valid()
+                },
+                "due",
+            ),
+        ] {
+            assert_eq!(refused(input), (name.to_owned(), K::OutOfRange));
+        }
+    }
+
+    #[test]
+    fn a_stored_contact_from_elsewhere_is_held_to_the_same_ranges() {
+        let good = contact(
+            &ContactInput {
+                functional: Some(2),
+                reason: Some("wrong".into()),
+                nps: Some(10),
+                ..valid()
+            },
+            Some("Anna"),
+            &clock(),
+        )
+        .unwrap();
+        stored(&good).unwrap();
+        let day_before = Contact {
+            due: good.local_date.pred_opt(),
+            ..good.clone()
+        };
+        let solved_with_reason = Contact {
+            functional: 4,
+            ..good.clone()
+        };
+        let nps = Contact {
+            nps: Some(11),
+            ..good
+        };
+        for (c, name) in [
+            (day_before, "due"),
+            (solved_with_reason, "reason"),
+            (nps, "nps"),
+        ] {
+            match stored(&c) {
+                Err(Error::Validation { field, .. }) => assert_eq!(field, name),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
     }
 }

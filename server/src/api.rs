@@ -416,12 +416,14 @@ async fn apply(
             }
             (Some(body), op.deleted_at)
         }
-        // A lead changes only whether a colleague's follow-up is done, and may erase its note
-        // (retention); erasing the whole contact is theirs too.
+        // A lead changes only whether a colleague's follow-up is done and whether it goes to
+        // the team meeting, and may erase its note (retention); erasing the whole contact is
+        // theirs too.
         Some(c) => {
             let mut merged = current;
             merged.follow_up_done_at = c.follow_up_done_at;
             merged.follow_up_done_by = c.follow_up_done_by.clone();
+            merged.star = c.star;
             if c.note.is_none() {
                 merged.note = None;
             }

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use contactmoment_core::export::{self, CsvStyle};
+use contactmoment_core::practices::Moments;
 use contactmoment_core::team::sync::{SyncReport, TeamStatus};
 use contactmoment_core::team::wire::{NewMemberReply, Role};
 use contactmoment_core::{
     AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, CustomerHistory, EarlierName,
-    ErrorPayload, Facets, Language, Review, Settings, SettingsInput, StaffReview, WeeklyQuery,
-    WhatChanged,
+    ErrorPayload, Facets, Language, Practices, Review, Settings, SettingsInput, StaffReview,
+    WeekNote, WeeklyQuery, WhatChanged,
 };
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -152,6 +153,49 @@ pub async fn set_follow_up_done(
     let marked = state.journal.set_follow_up_done(&id, done).await?;
     state.sync.wake();
     Ok(marked)
+}
+
+/// NPS, level mix, valued, dissatisfiers, repeat contacts and promises kept.
+#[tauri::command]
+pub async fn practices(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Practices> {
+    Ok(state.journal.practices(&query).await?)
+}
+
+/// Each person's moments to share in the range (recognition, not a ranking).
+#[tauri::command]
+pub async fn moments(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Vec<Moments>> {
+    Ok(state.journal.moments(&query).await?)
+}
+
+#[tauri::command]
+pub async fn week_notes(
+    state: State<'_, AppState>,
+    query: WeeklyQuery,
+) -> CmdResult<Vec<WeekNote>> {
+    Ok(state.journal.week_notes(&query).await?)
+}
+
+/// Pins a note to a week; an empty note removes it.
+#[tauri::command]
+pub async fn set_week_note(
+    state: State<'_, AppState>,
+    week: String,
+    note: String,
+) -> CmdResult<Option<WeekNote>> {
+    Ok(state.journal.set_week_note(&week, &note).await?)
+}
+
+#[tauri::command]
+pub async fn set_star(state: State<'_, AppState>, id: String, star: bool) -> CmdResult<Contact> {
+    let marked = state.journal.set_star(&id, star).await?;
+    state.sync.wake();
+    Ok(marked)
+}
+
+/// Whether the new contact's form asks "did the customer feel valued?" (a random 1 in k).
+#[tauri::command]
+pub async fn ask_valued(state: State<'_, AppState>) -> CmdResult<bool> {
+    Ok(state.journal.ask_valued().await?)
 }
 
 /// Saves the contacts behind the current review as CSV where the user chooses; returns the

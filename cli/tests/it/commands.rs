@@ -35,6 +35,10 @@ fn log_then_weekly_json_has_exact_numbers() {
             "5",
             "--at",
             "2026-11-03T10:00:00+01:00",
+            "--nps",
+            "9",
+            "--level",
+            "5",
         ],
     );
     let id2 = ok(
@@ -58,6 +62,14 @@ fn log_then_weekly_json_has_exact_numbers() {
             "--note",
             "belt terug",
             "--follow-up",
+            "--reason",
+            "wrong",
+            "--nps",
+            "3",
+            "--level",
+            "3",
+            "--due",
+            "2026-11-06",
         ],
     );
     ok(
@@ -104,7 +116,9 @@ fn log_then_weekly_json_has_exact_numbers() {
             "emotional_positive": 0, "emotional_share": null, "emotional_ci_low": null,
             "emotional_ci_high": null, "emotional_mean": null,
             "emotional_low": 0, "emotional_low_share": null, "emotional_low_ci_low": null,
-            "emotional_low_ci_high": null, "emotional_top": 0, "emotional_top_share": null
+            "emotional_low_ci_high": null, "emotional_top": 0, "emotional_top_share": null,
+            "nps_n": 0, "nps_promoters": 0, "nps_detractors": 0, "nps": null,
+            "nps_ci_low": null, "nps_ci_high": null, "level_n": 0, "level_counts": [0, 0, 0, 0, 0]
         })
     );
     let w = &weeks[1];
@@ -169,6 +183,37 @@ fn log_then_weekly_json_has_exact_numbers() {
     assert!(near(&w["emotional_ci_high"], 1.0));
     assert_eq!(weeks[2]["week"], "2026-W46");
     assert_eq!(weeks[2]["n"], 1);
+    // The customers' own scores, 9 and 3: one promoter, one detractor, NPS 0. Adjusted Wald:
+    // p = d = 1.75/5, so the interval is 0 ± 1.96·sqrt(0.7/5) = ±73.3 points.
+    assert_eq!(
+        [
+            &w["nps_n"],
+            &w["nps_promoters"],
+            &w["nps_detractors"],
+            &w["nps"]
+        ],
+        [&json!(2), &json!(1), &json!(1), &json!(0.0)]
+    );
+    assert!(near(&w["nps_ci_low"], -73.335_14), "{}", w["nps_ci_low"]);
+    assert!(near(&w["nps_ci_high"], 73.335_14), "{}", w["nps_ci_high"]);
+    assert_eq!(w["level_n"], 2);
+    assert_eq!(w["level_counts"], json!([0, 0, 1, 0, 1]));
+    assert_eq!(weeks[2]["nps_n"], 0);
+    assert_eq!(weeks[2]["nps"], Value::Null);
+    let listed = contacts(&j.path);
+    let second = listed.iter().find(|c| c["id"] == id2.trim()).unwrap();
+    assert_eq!(
+        [
+            &second["reason"],
+            &second["due"],
+            &second["nps"],
+            &second["level"]
+        ],
+        [&json!("wrong"), &json!("2026-11-06"), &json!(3), &json!(3)]
+    );
+    // Welcome 1 needs a follow-up: promised by the next working day (a Wednesday's Thursday).
+    let third = listed.iter().find(|c| c["emotional"] == 1).unwrap();
+    assert_eq!(third["due"], "2026-11-12");
 
     let email: Value = serde_json::from_str(&ok(
         &j.path,
@@ -331,7 +376,7 @@ fn export_gives_every_field_as_csv_and_json() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,occurred_at,local_date,iso_week,logged_at,updated_at,staff,channel,functional,emotional,topic,customer_ref,note,follow_up,follow_up_done_at,follow_up_done_by"
+        "id,occurred_at,local_date,iso_week,logged_at,updated_at,staff,channel,functional,emotional,topic,customer_ref,note,follow_up,follow_up_done_at,follow_up_done_by,reason,level,nps,valued,due,star"
     );
     assert!(csv.contains(id.trim()));
     assert!(

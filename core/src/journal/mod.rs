@@ -23,10 +23,16 @@ use crate::model::{
     needs_follow_up, positive, Contact, ContactInput, EarlierName, Language, Settings,
     SettingsInput,
 };
+use crate::practices::{self, Practices};
 use crate::pseudonym::Keyring;
-use crate::review::{ContactPage, ContactsQuery, CustomerHistory, Facets, PAGE_MAX, REPEAT_DAYS};
+use crate::review::{
+    ContactPage, ContactsQuery, CustomerHistory, Facets, WeekNote, PAGE_MAX, REPEAT_DAYS,
+    WEEK_NOTE_MAX,
+};
 use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport, WhatChanged};
-use crate::store::{DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts};
+use crate::store::{
+    AnswerCounts, DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts,
+};
 use crate::validate::{self, STAFF_MAX};
 use crate::week;
 
@@ -39,6 +45,8 @@ const RETENTION_WHOLE_CONTACTS: &str = "retention_whole_contacts";
 const BACKUPS_KEEP: &str = "backups_keep";
 const PSEUDONYMISE: &str = "pseudonymise_customers";
 const MEMBER_ID: &str = "member_id";
+const VALUED_EVERY: &str = "valued_every";
+const VALUED_EVERY_MAX: u16 = 1000;
 
 /// The longest retention period that can be set: a hundred years.
 pub const RETENTION_MAX_MONTHS: u16 = 1200;
@@ -214,6 +222,14 @@ impl Journal {
             .await?;
         contact.follow_up_done_at = done.then_some(at);
         contact.follow_up_done_by = done.then_some(by);
+        Ok(contact)
+    }
+
+    /// Marks any contact, a colleague's too, to bring to the team meeting, or unmarks it.
+    pub async fn set_star(&self, id: &str, star: bool) -> Result<Contact> {
+        let mut contact = self.live(id).await?;
+        self.store.set_star(contact.id, star).await?;
+        contact.star = star;
         Ok(contact)
     }
 

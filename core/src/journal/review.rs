@@ -7,13 +7,20 @@ impl Journal {
     pub async fn weekly(&self, query: &WeeklyQuery) -> Result<WeeklyReport> {
         let filter = self.stats_filter(query)?;
         let counts = self.store.week_counts(&filter).await?;
-        Ok(stats::report(filter.from, filter.to, &counts))
+        let answers = self.week_answers(&filter, None).await?;
+        Ok(stats::report(
+            filter.from,
+            filter.to,
+            &counts,
+            answers.get("").map_or(&[], Vec::as_slice),
+        ))
     }
 
     /// The same figures for every staff member with contacts in the range, by name.
     pub async fn weekly_by_staff(&self, query: &WeeklyQuery) -> Result<Vec<StaffWeeks>> {
         let filter = self.stats_filter(query)?;
         let counts = self.store.week_counts_by(&filter, GroupBy::Staff).await?;
+        let answers = self.week_answers(&filter, Some(GroupBy::Staff)).await?;
         let mut by_staff: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
         for (staff, c) in counts {
             by_staff.entry(staff).or_default().push(c);
@@ -21,8 +28,13 @@ impl Journal {
         Ok(by_staff
             .into_iter()
             .map(|(staff, counts)| StaffWeeks {
+                report: stats::report(
+                    filter.from,
+                    filter.to,
+                    &counts,
+                    answers.get(&staff).map_or(&[], Vec::as_slice),
+                ),
                 staff,
-                report: stats::report(filter.from, filter.to, &counts),
             })
             .collect())
     }
@@ -37,11 +49,13 @@ impl Journal {
             ..filter.clone()
         };
         let counts = self.store.week_counts(&both).await?;
+        let answers = self.week_answers(&filter, None).await?;
         Ok(stats::review(
             previous_from,
             filter.from,
             filter.to,
             &counts,
+            answers.get("").map_or(&[], Vec::as_slice),
         ))
     }
 
@@ -109,6 +123,111 @@ impl Journal {
             }
         }
         Ok(stats::what_changed(filter.from, groups))
+    }
+
+    /// The answers' counts per week, per group.
+    async fn week_answers(
+        &self,
+        filter: &StatsFilter,
+        by: Option<GroupBy>,
+    ) -> Result<BTreeMap<String, Vec<AnswerCounts>>> {
+        let mut grouped: BTreeMap<String, Vec<AnswerCounts>> = BTreeMap::new();
+        for (group, a) in self.store.answer_counts(filter, by, None).await? {
+            grouped.entry(group).or_default().push(a);
+        }
+        Ok(grouped)
+    }
+
+    /// The practices' figures (NPS, level mix, valued, dissatisfiers, repeat contacts,
+    /// promises kept) of the range and of the equally long period before it.
+    pub async fn practices(&self, query: &WeeklyQuery) -> Result<Practices> {
+        let filter = self.stats_filter(query)?;
+        let previous_from = previous_from(&filter);
+        let both = StatsFilter {
+            from: previous_from,
+            ..filter.clone()
+        };
+        let answers: Vec<AnswerCounts> = self
+            .store
+            .answer_counts(&both, None, Some(filter.from))
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let failed = self.store.failed_counts(&both, filter.from).await?;
+        let totals = self
+            .store
+            .period_counts_by(&both, None, filter.from)
+            .await?;
+        let topics = self
+            .store
+            .period_counts_by(&both, Some(GroupBy::Topic), filter.from)
+            .await?;
+        let repeat_days = REPEAT_DAYS as u32;
+        let repeats = self
+            .store
+            .repeat_counts(&both, filter.from, repeat_days)
+            .await?;
+        let today = self.clock.now().date_naive();
+        let promises = self.store.promise_counts(&filter, today).await?;
+        let year = StatsFilter {
+            from: filter
+                .to
+                .checked_sub_days(Days::new(practices::LEVEL5_DAYS - 1))
+                .unwrap_or(filter.to),
+            ..filter.clone()
+        };
+        let level5 = self.store.level5_customers(&year).await?;
+        let now_label = week::label(filter.from);
+        Ok(practices::compute(&practices::Inputs {
+            previous_from,
+            from: filter.from,
+            to: filter.to,
+            now_label: &now_label,
+            answers: &answers,
+            failed: &failed,
+            totals: &totals,
+            topics: &topics,
+            repeats: &repeats,
+            promises,
+            level5,
+            repeat_days,
+        }))
+    }
+
+    /// Each person's moments to share in the range: 5 on both axes, level 5, or marked for
+    /// the team meeting.
+    pub async fn moments(&self, query: &WeeklyQuery) -> Result<Vec<practices::Moments>> {
+        let filter = self.stats_filter(query)?;
+        Ok(practices::moments(self.store.moments(&filter).await?))
+    }
+
+    /// The notes pinned to the weeks of the range.
+    pub async fn week_notes(&self, query: &WeeklyQuery) -> Result<Vec<WeekNote>> {
+        let filter = self.stats_filter(query)?;
+        Ok(self
+            .store
+            .week_notes(&week::label(filter.from), &week::label(filter.to))
+            .await?
+            .into_iter()
+            .map(|(week, note)| WeekNote { week, note })
+            .collect())
+    }
+
+    /// Pins a note to a week (`2026-W12`), replacing the one it had; an empty note removes it.
+    pub async fn set_week_note(&self, week_label: &str, note: &str) -> Result<Option<WeekNote>> {
+        let monday = week::parse(&week_label.trim().to_uppercase()).ok_or_else(|| {
+            Error::validation(
+                "week",
+                K::Unparseable,
+                format!("week {week_label:?} is not a week like 2026-W12"),
+            )
+        })?;
+        let week = week::label(monday);
+        let note = validate::short_text("note", Some(note), WEEK_NOTE_MAX)?;
+        let at = self.clock.now().with_timezone(&Utc);
+        self.store.set_week_note(&week, note.as_deref(), at).await?;
+        Ok(note.map(|note| WeekNote { week, note }))
     }
 
     /// The contacts behind a figure of the review, newest first.

@@ -35,6 +35,7 @@ impl Journal {
             backups_keep: number(self.store.setting(BACKUPS_KEEP).await?, BACKUPS_KEEP_MAX)
                 .unwrap_or(backup::KEEP_DEFAULT as u16),
             pseudonymise_customers: self.pseudonymising().await?,
+            valued_every: number(self.store.setting(VALUED_EVERY).await?, VALUED_EVERY_MAX),
         })
     }
 
@@ -98,6 +99,12 @@ impl Journal {
             "backups",
         )?
         .unwrap_or(backup::KEEP_DEFAULT as u16);
+        let valued_every = count(
+            "valued_every",
+            input.valued_every,
+            VALUED_EVERY_MAX,
+            "contacts",
+        )?;
         // Turning pseudonyms on replaces the references already stored, too.
         if input.pseudonymise_customers && !self.pseudonymising().await? {
             let mut renames = Vec::new();
@@ -119,6 +126,7 @@ impl Journal {
         let (tf, te) = (text(target_functional), text(target_emotional));
         let months = retention_months.map(|m| m.to_string());
         let keep = backups_keep.to_string();
+        let every = valued_every.map(|k| k.to_string());
         self.store
             .put_settings(&[
                 (DISPLAY_NAME, Some(&display_name)),
@@ -135,6 +143,7 @@ impl Journal {
                     }),
                 ),
                 (BACKUPS_KEEP, Some(&keep)),
+                (VALUED_EVERY, every.as_deref()),
                 (
                     PSEUDONYMISE,
                     Some(if input.pseudonymise_customers {
@@ -156,6 +165,16 @@ impl Journal {
             retention_whole_contacts: input.retention_whole_contacts,
             backups_keep,
             pseudonymise_customers: input.pseudonymise_customers,
+            valued_every,
+        })
+    }
+
+    /// Whether a new contact asks "did the customer feel valued?": at random, 1 in the
+    /// `valued_every` of the settings, so the share asked estimates everyone's without bias.
+    pub async fn ask_valued(&self) -> Result<bool> {
+        Ok(match self.settings().await?.valued_every {
+            Some(k) => rand::Rng::gen_range(&mut rand::thread_rng(), 0..u32::from(k)) == 0,
+            None => false,
         })
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::model::{positive, Axis, Channel, Contact, Quadrant, LOW_UP_TO, POSITIVE_FROM};
+use crate::model::{positive, Axis, Channel, Contact, Quadrant, Reason, LOW_UP_TO, POSITIVE_FROM};
 
 /// Which contacts to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -111,6 +111,59 @@ impl WeekCounts {
     }
 }
 
+/// Counts of the optional answers among a group of contacts (one ISO week, or one part of
+/// two periods, labelled by its first week).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerCounts {
+    pub iso_week: String,
+    /// Contacts with the customer's own score (NPS 0–10).
+    pub nps_n: u32,
+    /// Scores of 9 or 10.
+    pub promoters: u32,
+    /// Scores of 0 to 6.
+    pub detractors: u32,
+    /// Detractors whom the staff member rated welcome (4–5).
+    pub detractors_welcome: u32,
+    /// Promoters whom the staff member did not rate welcome (1–3).
+    pub promoters_not_welcome: u32,
+    /// How many contacts were at service level 1, 2, 3, 4 and 5.
+    pub levels: [u32; 5],
+    /// How many contacts were rated 1–5 on "valued".
+    pub valued: [u32; 5],
+}
+
+/// How many contacts that were not or hardly solved (1–2) failed for one reason on one topic,
+/// in one part of two periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedCount {
+    pub part: String,
+    pub topic: Option<String>,
+    pub reason: Option<Reason>,
+    pub count: u32,
+}
+
+/// Contacts with a customer reference in one part of two periods, and how many of them came
+/// within the repeat window after that customer's contact that was not solved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatCounts {
+    pub part: String,
+    pub contacts: u32,
+    pub repeats: u32,
+}
+
+/// The follow-ups due in a range, as of a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PromiseCounts {
+    /// Done by the end of their due day (on the staff member's clock).
+    pub kept: u32,
+    /// Done after it.
+    pub late: u32,
+    /// Still open after their due day.
+    pub overdue: u32,
+    /// Open, and the due day has not passed yet.
+    pub pending: u32,
+}
+
 /// Which contacts a drill-down lists: those the filter counts, narrowed to one ISO week,
 /// one quadrant, one rating on one axis, or the open follow-ups, in any combination.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +237,9 @@ pub trait Store: Send + Sync {
     async fn set_follow_up_done(&self, id: Uuid, done: Option<(DateTime<Utc>, &str)>)
         -> Result<()>;
 
+    /// Marks a live contact to bring to the team meeting, or unmarks it.
+    async fn set_star(&self, id: Uuid, star: bool) -> Result<()>;
+
     /// Every staff name and every topic among the live contacts, sorted, and the oldest
     /// contact's local date.
     async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)>;
@@ -206,6 +262,49 @@ pub trait Store: Send + Sync {
         by: Option<GroupBy>,
         from: NaiveDate,
     ) -> Result<Vec<(String, WeekCounts)>>;
+
+    /// The counts of the optional answers per ISO week or, with `split`, in two parts: the
+    /// weeks before that day and those from it on; per group too with `by`.
+    async fn answer_counts(
+        &self,
+        filter: &StatsFilter,
+        by: Option<GroupBy>,
+        split: Option<NaiveDate>,
+    ) -> Result<Vec<(String, AnswerCounts)>>;
+
+    /// The contacts rated 1–2 on solved per part (before `from`, from it on), topic and reason.
+    async fn failed_counts(
+        &self,
+        filter: &StatsFilter,
+        from: NaiveDate,
+    ) -> Result<Vec<FailedCount>>;
+
+    /// Per part (before `from`, from it on): the contacts with a customer reference, and those
+    /// within `days` after the same customer's previous contact, which was not solved (1–3).
+    async fn repeat_counts(
+        &self,
+        filter: &StatsFilter,
+        from: NaiveDate,
+        days: u32,
+    ) -> Result<Vec<RepeatCounts>>;
+
+    /// The follow-ups due from `filter.from` to `filter.to`, as they stand on `today`.
+    async fn promise_counts(&self, filter: &StatsFilter, today: NaiveDate)
+        -> Result<PromiseCounts>;
+
+    /// The distinct customers with a contact in the filter's range, and how many of them had
+    /// one at service level 5.
+    async fn level5_customers(&self, filter: &StatsFilter) -> Result<(u32, u32)>;
+
+    /// The moments to share in the filter's range: contacts rated 5 on both axes, at service
+    /// level 5, or marked for the team meeting; by staff name, newest first.
+    async fn moments(&self, filter: &StatsFilter) -> Result<Vec<Contact>>;
+
+    /// The notes pinned to weeks from `from` to `to` (week labels), by week.
+    async fn week_notes(&self, from: &str, to: &str) -> Result<Vec<(String, String)>>;
+
+    /// Pins a note to a week, or (`None`) removes it.
+    async fn set_week_note(&self, week: &str, note: Option<&str>, at: DateTime<Utc>) -> Result<()>;
 
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 

@@ -43,12 +43,13 @@ pub struct Link {
 /// Settings a team shares: a lead sets them on the server and every desktop pulls them. The
 /// others (display name, language, this desk's member id, its backups) belong to the person
 /// at this desk and never leave it.
-pub const TEAM_SETTINGS: [&str; 5] = [
+pub const TEAM_SETTINGS: [&str; 6] = [
     "target_functional",
     "target_emotional",
     "retention_months",
     "retention_whole_contacts",
     "pseudonymise_customers",
+    "valued_every",
 ];
 
 const CODE_PREFIX: &str = "CM1-";

@@ -4,19 +4,23 @@
 
 use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
+    model::Reason,
+    practices::{Dissatisfier, LevelMix, Moments, Nps, Promises, Share, Views},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
     CustomerHistory, EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Group, Language,
-    Move, PeriodStats, Proportion, Quadrant, Review, Settings, SettingsInput, StaffReview,
-    StaffWeeks, ValidationKind, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
+    Move, PeriodStats, Practices, Proportion, Quadrant, Review, Settings, SettingsInput,
+    StaffReview, StaffWeeks, ValidationKind, WeekNote, WeekStats, WeeklyQuery, WeeklyReport,
+    WhatChanged,
 };
 use ts_rs::TS;
 
 fn generated() -> String {
     let decls = [
         Channel::decl(),
+        Reason::decl(),
         Contact::decl(),
         ContactInput::decl(),
         Language::decl(),
@@ -43,6 +47,15 @@ fn generated() -> String {
         Group::decl(),
         Move::decl(),
         WhatChanged::decl(),
+        Nps::decl(),
+        LevelMix::decl(),
+        Views::decl(),
+        Dissatisfier::decl(),
+        Promises::decl(),
+        Share::decl(),
+        Practices::decl(),
+        Moments::decl(),
+        WeekNote::decl(),
         ContactsQuery::decl(),
         ContactPage::decl(),
         CustomerHistory::decl(),

@@ -60,6 +60,28 @@ fn hostile_rating() -> impl Strategy<Value = Option<i32>> {
 }
 
 prop_compose! {
+    fn hostile_answers()(
+        // Mostly absent or valid, so that whole valid contacts come often enough to check.
+        reason in prop_oneof![
+            4 => Just(None),
+            2 => prop_oneof![Just("wrong".to_owned()), Just("too slow".to_owned())].prop_map(Some),
+            1 => hostile_text().prop_map(Some),
+        ],
+        level in prop_oneof![3 => Just(None), 2 => (1..=5i32).prop_map(Some), 1 => hostile_rating()],
+        nps in prop_oneof![3 => Just(None), 2 => (0..=10i32).prop_map(Some), 1 => (-2i32..13).prop_map(Some), 1 => hostile_rating()],
+        valued in prop_oneof![3 => Just(None), 2 => (1..=5i32).prop_map(Some), 1 => hostile_rating()],
+        due in prop_oneof![
+            3 => Just(None),
+            2 => prop_oneof![Just("2026-11-23".to_owned()), Just("2026-11-21".to_owned())].prop_map(Some),
+            1 => hostile_text().prop_map(Some),
+        ],
+        star in any::<bool>(),
+    ) -> (Option<String>, Option<i32>, Option<i32>, Option<i32>, Option<String>, bool) {
+        (reason, level, nps, valued, due, star)
+    }
+}
+
+prop_compose! {
     fn hostile_input()(
         occurred_at in proptest::option::of(hostile_time()),
         staff in proptest::option::of(hostile_text()),
@@ -74,12 +96,16 @@ prop_compose! {
             hostile_text(),
         ]),
         follow_up in any::<bool>(),
+        (reason, level, nps, valued, due, star) in hostile_answers(),
     ) -> ContactInput {
-        ContactInput { id, occurred_at, staff, channel, functional, emotional, topic, customer_ref, note, follow_up }
+        ContactInput {
+            id, occurred_at, staff, channel, functional, emotional, topic, customer_ref, note,
+            follow_up, reason, level, nps, valued, due, star,
+        }
     }
 }
 
-const INPUT_FIELDS: [&str; 9] = [
+const INPUT_FIELDS: [&str; 14] = [
     "id",
     "occurred_at",
     "staff",
@@ -89,6 +115,11 @@ const INPUT_FIELDS: [&str; 9] = [
     "topic",
     "customer_ref",
     "note",
+    "reason",
+    "level",
+    "nps",
+    "valued",
+    "due",
 ];
 
 struct World {
@@ -165,6 +196,22 @@ proptest! {
                     for text in texts.into_iter().flatten() {
                         prop_assert!(!disguising(text), "{:?}", text);
                     }
+                    // The optional answers: in range, a reason only for a failure, a promise
+                    // only for a follow-up and from the contact's day to a year after it.
+                    prop_assert!(saved.level.is_none_or(|l| (1..=5).contains(&l)));
+                    prop_assert!(saved.nps.is_none_or(|n| n <= 10));
+                    prop_assert!(saved.valued.is_none_or(|v| (1..=5).contains(&v)));
+                    prop_assert!(saved.reason.is_none() || saved.functional <= 2);
+                    prop_assert_eq!(saved.level.map(i32::from), input.level);
+                    prop_assert_eq!(saved.nps.map(i32::from), input.nps);
+                    prop_assert_eq!(saved.valued.map(i32::from), input.valued);
+                    prop_assert_eq!(saved.star, input.star);
+                    let needs = saved.follow_up || saved.emotional <= 2;
+                    prop_assert_eq!(saved.due.is_some(), needs, "{:?}", saved);
+                    if let Some(due) = saved.due {
+                        prop_assert!(due >= saved.local_date);
+                        prop_assert!(due <= saved.local_date + chrono::Days::new(366));
+                    }
                 }
                 Err(e) => {
                     prop_assert!(field_error(&e, &INPUT_FIELDS), "{e:?}");
@@ -235,7 +282,7 @@ proptest! {
     fn settings_and_queries_refuse_by_field(
         name in hostile_text(),
         language in proptest::option::of(hostile_text()),
-        numbers in proptest::collection::vec(any::<i32>(), 4),
+        numbers in proptest::collection::vec(prop_oneof![0..=100i32, any::<i32>()], 5),
         staff in proptest::collection::vec(hostile_text(), 0..3),
         topic in proptest::option::of(hostile_text()),
         week in proptest::option::of(hostile_text()),
@@ -256,11 +303,12 @@ proptest! {
                 retention_whole_contacts: false,
                 backups_keep: Some(numbers[3]),
                 pseudonymise_customers: false,
+                valued_every: Some(numbers[4]),
             };
             match w.rt.block_on(w.journal.save_settings(&input)) {
                 Ok(saved) => prop_assert_eq!(w.rt.block_on(w.journal.settings()).unwrap(), saved),
                 Err(e) => {
-                    let fields = ["display_name", "language", "target_functional", "target_emotional", "retention_months", "backups_keep"];
+                    let fields = ["display_name", "language", "target_functional", "target_emotional", "retention_months", "backups_keep", "valued_every"];
                     prop_assert!(field_error(&e, &fields), "{e:?}");
                     prop_assert_eq!(w.rt.block_on(w.journal.settings()).unwrap(), before);
                 }

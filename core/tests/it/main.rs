@@ -9,6 +9,7 @@ mod bindings;
 mod crash;
 mod hostile;
 mod identity;
+mod practices;
 mod privacy;
 mod review;
 mod spreadsheet;

@@ -2,6 +2,7 @@
 //! erasures follow, a resent push changes nothing, and a pull never skips a change that
 //! committed late.
 
+use contactmoment_core::model::Reason;
 use contactmoment_core::store::sqlite::BULK_REBUILD_MIN;
 use contactmoment_core::team::sync::LARGE_PULL;
 use contactmoment_core::team::wire::{Op, PushRequest, Role};
@@ -107,9 +108,13 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
         .update(
             &id,
             &ContactInput {
-                functional: Some(3),
+                functional: Some(2),
                 emotional: Some(1),
                 note: Some("called back".into()),
+                reason: Some("too_slow".into()),
+                level: Some(2),
+                nps: Some(4),
+                valued: Some(2),
                 ..ContactInput::default()
             },
         )
@@ -121,8 +126,26 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
     let seen = lead.desk.journal().get(&id).await.unwrap();
     assert_eq!(
         (seen.functional, seen.note.as_deref()),
-        (3, Some("called back"))
+        (2, Some("called back"))
     );
+    // The optional answers travel with the contact.
+    let anna_has = anna.desk.journal().get(&id).await.unwrap();
+    assert_eq!(
+        (seen.reason, seen.level, seen.nps, seen.valued),
+        (Some(Reason::TooSlow), Some(2), Some(4), Some(2))
+    );
+    // Welcome 1 needs a follow-up, promised for the next working day after the contact's.
+    assert_eq!(
+        seen.due,
+        Some(contactmoment_core::validate::next_working_day(
+            anna_has.local_date
+        ))
+    );
+    // The lead marks Anna's contact for the team meeting; the mark reaches Anna.
+    lead.desk.journal().set_star(&id, true).await.unwrap();
+    lead.desk.sync().await.unwrap();
+    anna.desk.sync().await.unwrap();
+    assert!(anna.desk.journal().get(&id).await.unwrap().star);
     assert!(
         lead.desk.journal().get(&gone).await.is_err(),
         "deleted on the lead too"
@@ -140,8 +163,8 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
         "the lead's follow-up reached Anna"
     );
     assert_eq!(
-        back.note.as_deref(),
-        Some("called back"),
+        (back.note.as_deref(), back.level, back.star),
+        (Some("called back"), Some(2), true),
         "and changed nothing else"
     );
     // A lead's desk that sends a colleague's contact with other ratings and another note
@@ -154,6 +177,12 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
             .with_timezone(&chrono::Utc),
         contact: Some(contactmoment_core::Contact {
             functional: 5,
+            reason: None,
+            level: Some(5),
+            nps: Some(10),
+            valued: Some(5),
+            due: None,
+            star: false,
             note: Some("rewritten by the lead".into()),
             follow_up_done_at: None,
             follow_up_done_by: None,
@@ -169,11 +198,16 @@ async fn edits_deletes_follow_ups_and_erasures_reach_every_desk_that_may_see_the
     let kept = anna.desk.journal().get(&id).await.unwrap();
     assert_eq!(
         (kept.functional, kept.note.as_deref()),
-        (3, Some("called back"))
+        (2, Some("called back"))
+    );
+    assert_eq!(
+        (kept.reason, kept.level, kept.nps, kept.valued, kept.due),
+        (Some(Reason::TooSlow), Some(2), Some(4), Some(2), seen.due),
+        "Anna's answers stay hers"
     );
     assert!(
-        kept.follow_up_done_at.is_none(),
-        "the lead reopened the follow-up"
+        kept.follow_up_done_at.is_none() && !kept.star,
+        "the lead reopened the follow-up and took it off the meeting's list"
     );
 
     // An erasure leaves only the id, and every desk erases it.

@@ -11,6 +11,7 @@ mod bulk;
 mod counts;
 pub mod file;
 pub mod outbox;
+mod practices;
 mod rows;
 
 use std::collections::HashMap;
@@ -28,7 +29,10 @@ use uuid::Uuid;
 
 pub use file::{FileCheck, JournalFile};
 
-use super::{BulkWrite, DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts};
+use super::{
+    AnswerCounts, BulkWrite, DrillDown, Existing, FailedCount, GroupBy, ListQuery, PromiseCounts,
+    RepeatCounts, StatsFilter, Store, WeekCounts,
+};
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
 use bulk::SqliteBulk;
@@ -340,6 +344,13 @@ impl Store for SqliteStore {
         self.update_one(id, query).await
     }
 
+    async fn set_star(&self, id: Uuid, star: bool) -> Result<()> {
+        let query = sqlx::query("UPDATE contacts SET star = ? WHERE id = ? AND deleted_at IS NULL")
+            .bind(star)
+            .bind(id.to_string());
+        self.update_one(id, query).await
+    }
+
     async fn facets(&self) -> Result<(Vec<String>, Vec<String>, Option<NaiveDate>)> {
         // DISTINCT would read a whole index; hopping from each value to the next one is a
         // seek per distinct value, through the same covering indexes the filters use.
@@ -396,6 +407,48 @@ impl Store for SqliteStore {
         from: NaiveDate,
     ) -> Result<Vec<(String, WeekCounts)>> {
         self.counts(f, by, Some(from)).await
+    }
+
+    async fn answer_counts(
+        &self,
+        f: &StatsFilter,
+        by: Option<GroupBy>,
+        split: Option<NaiveDate>,
+    ) -> Result<Vec<(String, AnswerCounts)>> {
+        self.answers(f, by, split).await
+    }
+
+    async fn failed_counts(&self, f: &StatsFilter, from: NaiveDate) -> Result<Vec<FailedCount>> {
+        self.failed(f, from).await
+    }
+
+    async fn repeat_counts(
+        &self,
+        f: &StatsFilter,
+        from: NaiveDate,
+        days: u32,
+    ) -> Result<Vec<RepeatCounts>> {
+        self.repeats(f, from, days).await
+    }
+
+    async fn promise_counts(&self, f: &StatsFilter, today: NaiveDate) -> Result<PromiseCounts> {
+        self.promises(f, today).await
+    }
+
+    async fn level5_customers(&self, f: &StatsFilter) -> Result<(u32, u32)> {
+        self.level5(f).await
+    }
+
+    async fn moments(&self, f: &StatsFilter) -> Result<Vec<Contact>> {
+        self.moments_of(f).await
+    }
+
+    async fn week_notes(&self, from: &str, to: &str) -> Result<Vec<(String, String)>> {
+        self.notes(from, to).await
+    }
+
+    async fn set_week_note(&self, week: &str, note: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+        self.put_note(week, note, at).await
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

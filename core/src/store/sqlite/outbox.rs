@@ -8,7 +8,9 @@ use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::bulk::SqliteBulk;
-use super::rows::{bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS};
+use super::rows::{
+    bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
+};
 use super::SqliteStore;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Contact;
@@ -323,7 +325,7 @@ impl PulledBatch {
                         let sql = format!(
                             "UPDATE contacts SET ({MUTABLE_COLUMNS}, logged_at, staff_id, \
                              follow_up_done_at, follow_up_done_by, deleted_at) = \
-                             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"
+                             ({MUTABLE_PLACEHOLDERS}, ?, ?, ?, ?, ?) WHERE id = ?"
                         );
                         bind_mutable(sqlx::query(&sql), c)
                             .bind(rfc3339_utc(c.logged_at))
@@ -466,14 +468,15 @@ mod tests {
             .put_settings(&[(TEAM_SETTINGS[0], Some("7"))])
             .await
             .expect("put");
-        assert_eq!(store.settings_pending().await.expect("pending"), 5);
-        store.settings_shared(4).await.expect("shared");
+        let all = TEAM_SETTINGS.len() as i64;
+        assert_eq!(store.settings_pending().await.expect("pending"), all);
+        store.settings_shared(all - 1).await.expect("shared");
         assert_eq!(
             store.settings_pending().await.expect("pending"),
-            5,
+            all,
             "a later change stays pending"
         );
-        store.settings_shared(5).await.expect("shared");
+        store.settings_shared(all).await.expect("shared");
         assert_eq!(store.settings_pending().await.expect("pending"), 0);
     }
 }

@@ -1,0 +1,266 @@
+//! The figures of the practices the research recommends: the customer's own score, service
+//! levels, "valued", why contacts failed, repeat contacts and promises kept. These answers are
+//! optional and sparse, so they are counted from the contacts through partial indexes rather
+//! than kept in the rollups.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::counts::{push_staff_channel, push_topic};
+use super::rows::{corrupt, rfc3339_utc, ContactRow};
+use super::SqliteStore;
+use crate::error::Result;
+use crate::model::{positive_sql, Contact, Reason};
+use crate::store::{AnswerCounts, FailedCount, GroupBy, PromiseCounts, RepeatCounts, StatsFilter};
+use crate::week;
+
+/// The week label of a contact, or with `split` the label of the part it falls in.
+fn part(split: Option<NaiveDate>, from: NaiveDate) -> String {
+    match split {
+        None => "iso_week".to_owned(),
+        Some(day) => format!(
+            "CASE WHEN iso_week >= '{now}' THEN '{now}' ELSE '{then}' END",
+            now = week::label(day),
+            then = week::label(from)
+        ),
+    }
+}
+
+fn count(v: i64) -> Result<u32> {
+    u32::try_from(v).map_err(|_| corrupt("count", &v.to_string()))
+}
+
+/// Narrows to the filter's local dates, topic, staff and channel.
+fn push_filter(sql: &mut QueryBuilder<'_, Sqlite>, f: &StatsFilter) {
+    sql.push(" AND local_date BETWEEN ")
+        .push_bind(f.from.to_string())
+        .push(" AND ")
+        .push_bind(f.to.to_string());
+    push_topic(sql, f);
+    push_staff_channel(sql, f);
+}
+
+impl SqliteStore {
+    pub(super) async fn answers(
+        &self,
+        f: &StatsFilter,
+        by: Option<GroupBy>,
+        split: Option<NaiveDate>,
+    ) -> Result<Vec<(String, AnswerCounts)>> {
+        let group = match by {
+            None => "''",
+            Some(GroupBy::Staff) => "staff",
+            Some(GroupBy::Channel) => "channel",
+            Some(GroupBy::Topic) => "topic",
+        };
+        let welcome = positive_sql("emotional");
+        let mut columns = vec![
+            "COUNT(nps)".to_owned(),
+            "SUM(nps >= 9)".to_owned(),
+            "SUM(nps <= 6)".to_owned(),
+            format!("SUM(nps <= 6 AND {welcome})"),
+            format!("SUM(nps >= 9 AND NOT {welcome})"),
+        ];
+        columns.extend((1..=5).map(|l| format!("SUM(level = {l})")));
+        columns.extend((1..=5).map(|v| format!("SUM(valued = {v})")));
+        let columns: Vec<String> = columns
+            .into_iter()
+            .map(|c| format!("COALESCE({c}, 0)"))
+            .collect();
+        let label = part(split, f.from);
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {group} AS grp, {label} AS label, {} FROM contacts \
+             WHERE deleted_at IS NULL \
+             AND (nps IS NOT NULL OR level IS NOT NULL OR valued IS NOT NULL)",
+            columns.join(", ")
+        ));
+        push_filter(&mut sql, f);
+        if by == Some(GroupBy::Topic) {
+            sql.push(" AND topic IS NOT NULL");
+        }
+        sql.push(" GROUP BY grp, label ORDER BY grp, label");
+        let rows: Vec<sqlx::sqlite::SqliteRow> = sql.build().fetch_all(&self.reader).await?;
+        rows.iter()
+            .map(|row| {
+                use sqlx::Row;
+                let v = |i: usize| -> Result<u32> { count(row.try_get::<i64, _>(i)?) };
+                let five = |at: usize| -> Result<[u32; 5]> {
+                    Ok([v(at)?, v(at + 1)?, v(at + 2)?, v(at + 3)?, v(at + 4)?])
+                };
+                Ok((
+                    row.try_get(0)?,
+                    AnswerCounts {
+                        iso_week: row.try_get(1)?,
+                        nps_n: v(2)?,
+                        promoters: v(3)?,
+                        detractors: v(4)?,
+                        detractors_welcome: v(5)?,
+                        promoters_not_welcome: v(6)?,
+                        levels: five(7)?,
+                        valued: five(12)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) async fn failed(
+        &self,
+        f: &StatsFilter,
+        from: NaiveDate,
+    ) -> Result<Vec<FailedCount>> {
+        let label = part(Some(from), f.from);
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {label} AS label, topic, reason, COUNT(*) FROM contacts \
+             WHERE deleted_at IS NULL AND functional <= 2"
+        ));
+        push_filter(&mut sql, f);
+        sql.push(" GROUP BY label, topic, reason");
+        let rows: Vec<(String, Option<String>, Option<String>, i64)> =
+            sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter()
+            .map(|(part, topic, reason, n)| {
+                Ok(FailedCount {
+                    part,
+                    topic,
+                    reason: reason
+                        .map(|r| Reason::from_str(&r).map_err(|()| corrupt("reason", &r)))
+                        .transpose()?,
+                    count: count(n)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn repeats(
+        &self,
+        f: &StatsFilter,
+        from: NaiveDate,
+        days: u32,
+    ) -> Result<Vec<RepeatCounts>> {
+        // A contact early in the range may repeat one from the days before it.
+        let reach = f
+            .from
+            .checked_sub_days(chrono::Days::new(u64::from(days)))
+            .unwrap_or(f.from);
+        let label = part(Some(from), f.from);
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "WITH ordered AS (SELECT local_date, iso_week, staff, channel, topic, \
+             LAG(local_date) OVER customer AS before_date, \
+             LAG(functional) OVER customer AS before_functional \
+             FROM contacts WHERE deleted_at IS NULL AND customer_ref IS NOT NULL \
+             AND local_date BETWEEN ",
+        );
+        sql.push_bind(reach.to_string())
+            .push(" AND ")
+            .push_bind(f.to.to_string())
+            .push(
+                " WINDOW customer AS (PARTITION BY customer_ref ORDER BY occurred_ms, logged_at)) ",
+            )
+            .push(format!(
+                "SELECT {label} AS label, COUNT(*), COALESCE(SUM(before_date IS NOT NULL \
+                 AND julianday(local_date) - julianday(before_date) <= {days} \
+                 AND NOT {}), 0) FROM ordered WHERE TRUE",
+                positive_sql("before_functional")
+            ));
+        push_filter(&mut sql, f);
+        sql.push(" GROUP BY label ORDER BY label");
+        let rows: Vec<(String, i64, i64)> = sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter()
+            .map(|(part, n, repeats)| {
+                Ok(RepeatCounts {
+                    part,
+                    contacts: count(n)?,
+                    repeats: count(repeats)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn promises(
+        &self,
+        f: &StatsFilter,
+        today: NaiveDate,
+    ) -> Result<PromiseCounts> {
+        // Done "on time" means by the end of the due day on the clock the contact was logged
+        // on: the done time moved by the contact's own UTC offset.
+        let done_day = "date(follow_up_done_at, substr(occurred_at, -6))";
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT COALESCE(SUM(follow_up_done_at IS NOT NULL AND {done_day} <= due), 0), \
+             COALESCE(SUM(follow_up_done_at IS NOT NULL AND {done_day} > due), 0), \
+             COALESCE(SUM(follow_up_done_at IS NULL AND due < "
+        ));
+        sql.push_bind(today.to_string())
+            .push("), 0), COALESCE(SUM(follow_up_done_at IS NULL AND due >= ")
+            .push_bind(today.to_string())
+            .push("), 0) FROM contacts WHERE deleted_at IS NULL AND due BETWEEN ")
+            .push_bind(f.from.to_string())
+            .push(" AND ")
+            .push_bind(f.to.to_string());
+        push_topic(&mut sql, f);
+        push_staff_channel(&mut sql, f);
+        let (kept, late, overdue, pending): (i64, i64, i64, i64) =
+            sql.build_query_as().fetch_one(&self.reader).await?;
+        Ok(PromiseCounts {
+            kept: count(kept)?,
+            late: count(late)?,
+            overdue: count(overdue)?,
+            pending: count(pending)?,
+        })
+    }
+
+    pub(super) async fn level5(&self, f: &StatsFilter) -> Result<(u32, u32)> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT COUNT(DISTINCT customer_ref), \
+             COUNT(DISTINCT CASE WHEN level = 5 THEN customer_ref END) \
+             FROM contacts WHERE deleted_at IS NULL AND customer_ref IS NOT NULL",
+        );
+        push_filter(&mut sql, f);
+        let (all, five): (i64, i64) = sql.build_query_as().fetch_one(&self.reader).await?;
+        Ok((count(all)?, count(five)?))
+    }
+
+    pub(super) async fn moments_of(&self, f: &StatsFilter) -> Result<Vec<Contact>> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT * FROM contacts WHERE deleted_at IS NULL \
+             AND ((functional = 5 AND emotional = 5) OR level = 5 OR star = 1)",
+        );
+        push_filter(&mut sql, f);
+        sql.push(" ORDER BY staff, occurred_ms DESC");
+        let rows: Vec<ContactRow> = sql.build_query_as().fetch_all(&self.reader).await?;
+        rows.into_iter().map(ContactRow::into_live).collect()
+    }
+
+    pub(super) async fn notes(&self, from: &str, to: &str) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT iso_week, note FROM week_notes WHERE iso_week BETWEEN ? AND ? ORDER BY iso_week",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    pub(super) async fn put_note(
+        &self,
+        week: &str,
+        note: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let query = match note {
+            Some(note) => sqlx::query(
+                "INSERT INTO week_notes (iso_week, note, updated_at) VALUES (?, ?, ?) \
+                 ON CONFLICT (iso_week) DO UPDATE SET note = excluded.note, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(week)
+            .bind(note)
+            .bind(rfc3339_utc(at)),
+            None => sqlx::query("DELETE FROM week_notes WHERE iso_week = ?").bind(week),
+        };
+        self.write(query).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,590 @@
+//! The practices' figures on a real store: the customers' own score beside the staff's
+//! impression, levels, "valued", why contacts failed, repeat contacts, promises kept and week
+//! notes, each counted by hand from a small journal.
+
+use std::sync::Arc;
+
+use contactmoment_core::{
+    model::Reason, ContactInput, Error, FixedClock, Journal, ValidationKind, WeeklyQuery,
+};
+
+use crate::support::sqlite_at;
+
+const NOW: &str = "2026-11-22T12:00:00+01:00";
+
+fn contact(f: i32, e: i32, at: &str) -> ContactInput {
+    ContactInput {
+        functional: Some(f),
+        emotional: Some(e),
+        occurred_at: Some(at.into()),
+        staff: Some("Anna".into()),
+        ..ContactInput::default()
+    }
+}
+
+fn period() -> WeeklyQuery {
+    WeeklyQuery {
+        from: Some("2026-11-09".parse().unwrap()),
+        to: Some("2026-11-22".parse().unwrap()),
+        ..WeeklyQuery::default()
+    }
+}
+
+#[tokio::test]
+async fn the_practices_are_counted_exactly_against_the_period_before() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let log = |input: ContactInput| async move { j.log(&input).await.unwrap() };
+    // The period before (W45): a failed contact of K1 and a good one without a customer.
+    log(ContactInput {
+        customer_ref: Some("K1".into()),
+        topic: Some("factuur".into()),
+        reason: Some("wrong".into()),
+        nps: Some(3),
+        level: Some(2),
+        ..contact(2, 4, "2026-11-05T10:00:00+01:00")
+    })
+    .await;
+    log(ContactInput {
+        topic: Some("factuur".into()),
+        nps: Some(10),
+        level: Some(4),
+        valued: Some(4),
+        ..contact(4, 4, "2026-11-04T10:00:00+01:00")
+    })
+    .await;
+    // This period (W46–W47).
+    log(ContactInput {
+        customer_ref: Some("K1".into()),
+        nps: Some(9),
+        level: Some(5),
+        ..contact(4, 5, "2026-11-10T10:00:00+01:00")
+    })
+    .await;
+    let d = log(ContactInput {
+        customer_ref: Some("K2".into()),
+        topic: Some("levering".into()),
+        reason: Some("too_slow".into()),
+        nps: Some(2),
+        level: Some(1),
+        valued: Some(1),
+        ..contact(1, 2, "2026-11-16T10:00:00+01:00")
+    })
+    .await;
+    log(ContactInput {
+        customer_ref: Some("K2".into()),
+        nps: Some(6),
+        level: Some(5),
+        ..contact(5, 5, "2026-11-20T10:00:00+01:00")
+    })
+    .await;
+    let late = log(ContactInput {
+        topic: Some("factuur".into()),
+        reason: Some("wrong".into()),
+        follow_up: true,
+        due: Some("2026-11-19".into()),
+        ..contact(2, 3, "2026-11-18T10:00:00+01:00")
+    })
+    .await;
+    let kept = log(ContactInput {
+        customer_ref: Some("K3".into()),
+        follow_up: true,
+        ..contact(4, 4, "2026-11-11T10:00:00+01:00")
+    })
+    .await;
+    assert_eq!(
+        d.due.unwrap().to_string(),
+        "2026-11-17",
+        "welcome 2: next working day"
+    );
+    assert_eq!(kept.due.unwrap().to_string(), "2026-11-12");
+    // One follow-up done on its due day (on a desk whose clock said so), one after it.
+    let then = Journal::new(
+        f.store.clone(),
+        Arc::new(FixedClock::at("2026-11-12T16:00:00+01:00")),
+    );
+    then.set_follow_up_done(&kept.id.to_string(), true)
+        .await
+        .unwrap();
+    j.set_follow_up_done(&late.id.to_string(), true)
+        .await
+        .unwrap();
+
+    let p = j.practices(&period()).await.unwrap();
+    assert_eq!(p.previous_from.to_string(), "2026-10-26");
+    // NPS now: 9, 2, 6 → 1 promoter, 2 detractors of 3: −33.
+    assert_eq!((p.nps.n, p.nps.promoters, p.nps.detractors), (3, 1, 2));
+    assert!((p.nps.score.unwrap() + 100.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        (
+            p.previous_nps.n,
+            p.previous_nps.promoters,
+            p.previous_nps.detractors
+        ),
+        (2, 1, 1)
+    );
+    // The detractor who scored 6 was rated welcome 5 by staff; the promoter was welcome too.
+    assert_eq!(
+        (p.views.detractors, p.views.detractors_welcome.count),
+        (2, 1)
+    );
+    assert_eq!(
+        (p.views.promoters, p.views.promoters_not_welcome.count),
+        (1, 0)
+    );
+    assert_eq!(p.levels.n, 3);
+    assert_eq!(p.levels.levels.map(|l| l.count), [1, 0, 0, 0, 2]);
+    assert_eq!(p.previous_levels.levels.map(|l| l.count), [0, 1, 0, 1, 0]);
+    assert_eq!(
+        (p.valued.n, p.valued.share.count, p.not_valued.share.count),
+        (1, 0, 1)
+    );
+    assert_eq!((p.previous_valued.n, p.previous_valued.share.count), (1, 1));
+    // Repeat contacts: K1 on the 10th after the failed 5th; K2 on the 20th after the failed
+    // 16th. K2's first and K3's are not repeats: 2 of 4 with a customer reference.
+    assert_eq!((p.repeat.n, p.repeat.share.count), (4, 2));
+    assert_eq!((p.previous_repeat.n, p.previous_repeat.share.count), (1, 0));
+    // Promises due in the period: kept on the 12th, done late for the 19th, the 17th overdue.
+    assert_eq!(p.promises.due, 3);
+    assert_eq!(
+        (
+            p.promises.kept.count,
+            p.promises.late,
+            p.promises.overdue,
+            p.promises.pending
+        ),
+        (1, 1, 1, 0)
+    );
+    // Customers of the last 12 months: K1, K2, K3; K1 and K2 had a level-5 contact.
+    assert_eq!(
+        (p.level5_customers.n, p.level5_customers.share.count),
+        (3, 2)
+    );
+    // Why contacts failed, per reason of all 5 contacts now (2 before) …
+    let reasons: Vec<_> = p
+        .reasons
+        .iter()
+        .map(|r| (r.reason, r.share.count, r.n, r.previous.count, r.previous_n))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (Some(Reason::Wrong), 1, 5, 1, 2),
+            (Some(Reason::TooSlow), 1, 5, 0, 2)
+        ]
+    );
+    // … and per topic, of that topic's contacts.
+    let topics: Vec<_> = p
+        .dissatisfiers
+        .iter()
+        .map(|r| {
+            (
+                r.topic.as_deref(),
+                r.reason,
+                r.share.count,
+                r.n,
+                r.previous.count,
+                r.previous_n,
+            )
+        })
+        .collect();
+    assert_eq!(
+        topics,
+        [
+            (Some("factuur"), Some(Reason::Wrong), 1, 1, 1, 2),
+            (Some("levering"), Some(Reason::TooSlow), 1, 1, 0, 0),
+        ]
+    );
+
+    // The same answers per week in the weekly figures: W47 holds the scores 2 and 6.
+    let weekly = j.weekly(&period()).await.unwrap();
+    let w47 = &weekly.weeks[1];
+    assert_eq!(
+        (w47.nps_n, w47.nps_promoters, w47.nps_detractors),
+        (2, 0, 2)
+    );
+    assert_eq!(w47.nps, Some(-100.0));
+    assert_eq!((w47.level_n, w47.level_counts), (2, [1, 0, 0, 0, 1]));
+    // A deleted contact's answers no longer count.
+    j.delete(&d.id.to_string()).await.unwrap();
+    let p = j.practices(&period()).await.unwrap();
+    assert_eq!((p.nps.n, p.levels.n, p.valued.n, p.repeat.n), (2, 2, 0, 3));
+}
+
+#[tokio::test]
+async fn the_optional_answers_are_checked_by_the_core_and_a_refusal_writes_nothing() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let cases: [(ContactInput, &str); 9] = [
+        (
+            ContactInput {
+                reason: Some("wrong".into()),
+                ..contact(3, 4, "2026-11-20T10:00")
+            },
+            "reason",
+        ),
+        (
+            ContactInput {
+                reason: Some("lost".into()),
+                ..contact(1, 4, "2026-11-20T10:00")
+            },
+            "reason",
+        ),
+        (
+            ContactInput {
+                nps: Some(11),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "nps",
+        ),
+        (
+            ContactInput {
+                nps: Some(-1),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "nps",
+        ),
+        (
+            ContactInput {
+                due: Some("2027-11-22".into()),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "due",
+        ),
+        (
+            ContactInput {
+                level: Some(0),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "level",
+        ),
+        (
+            ContactInput {
+                valued: Some(6),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "valued",
+        ),
+        (
+            ContactInput {
+                due: Some("2026-11-19".into()),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "due",
+        ),
+        (
+            ContactInput {
+                due: Some("next week".into()),
+                ..contact(4, 4, "2026-11-20T10:00")
+            },
+            "due",
+        ),
+    ];
+    for (input, field) in cases {
+        match j.log(&input).await {
+            Err(Error::Validation { field: f, .. }) => assert_eq!(f, field, "{input:?}"),
+            other => panic!("{input:?} was not refused: {other:?}"),
+        }
+    }
+    assert!(
+        j.recent(10).await.unwrap().is_empty(),
+        "nothing was written"
+    );
+    // A promised day makes a follow-up of a contact that needed none; a Friday's contact is
+    // promised for Monday.
+    let c = j
+        .log(&ContactInput {
+            due: Some("2026-11-25".into()),
+            ..contact(4, 4, "2026-11-20T10:00")
+        })
+        .await
+        .unwrap();
+    assert!(c.follow_up);
+    assert_eq!(c.due.unwrap().to_string(), "2026-11-25");
+    // From the contact's own day to a year and a day after it.
+    for day in ["2026-11-20", "2027-11-21"] {
+        let c = j
+            .log(&ContactInput {
+                due: Some(day.into()),
+                ..contact(4, 4, "2026-11-20T10:00")
+            })
+            .await
+            .unwrap();
+        assert_eq!(c.due.unwrap().to_string(), day);
+    }
+    let friday = j
+        .log(&ContactInput {
+            follow_up: true,
+            ..contact(4, 4, "2026-11-20T10:00")
+        })
+        .await
+        .unwrap();
+    assert_eq!(friday.due.unwrap().to_string(), "2026-11-23");
+    let none = j.log(&contact(4, 4, "2026-11-20T10:00")).await.unwrap();
+    assert_eq!(none.due, None, "no follow-up, no promise");
+    // Reasons take their names with spaces or dashes too.
+    let failed = j
+        .log(&ContactInput {
+            reason: Some("Too-slow".into()),
+            ..contact(2, 4, "2026-11-20T10:00")
+        })
+        .await
+        .unwrap();
+    assert_eq!(failed.reason, Some(Reason::TooSlow));
+}
+
+#[tokio::test]
+async fn a_week_note_is_pinned_replaced_and_removed() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    j.set_week_note("2026-W46", "nieuwe terugbelprocedure")
+        .await
+        .unwrap();
+    j.set_week_note(" 2026-w47 ", "drukke week").await.unwrap();
+    j.set_week_note("2026-W46", "nieuwe terugbelprocedure vanaf maandag")
+        .await
+        .unwrap();
+    let notes = j.week_notes(&period()).await.unwrap();
+    let listed: Vec<_> = notes
+        .iter()
+        .map(|n| (n.week.as_str(), n.note.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("2026-W46", "nieuwe terugbelprocedure vanaf maandag"),
+            ("2026-W47", "drukke week")
+        ]
+    );
+    assert_eq!(j.set_week_note("2026-W47", "  ").await.unwrap(), None);
+    // A note of the longest kind, outside the range, is kept but not listed for it.
+    let long = "x".repeat(500);
+    j.set_week_note("2026-W45", &long).await.unwrap();
+    let listed: Vec<_> = j
+        .week_notes(&period())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.week)
+        .collect();
+    assert_eq!(listed, ["2026-W46"]);
+    let earlier = WeeklyQuery {
+        from: Some("2026-11-02".parse().unwrap()),
+        to: Some("2026-11-08".parse().unwrap()),
+        ..WeeklyQuery::default()
+    };
+    assert_eq!(j.week_notes(&earlier).await.unwrap()[0].note, long);
+    // 2025 has 52 weeks: its week 53 does not exist and does not slip into 2026-W01.
+    assert!(matches!(
+        j.set_week_note("2025-W53", "x").await,
+        Err(Error::Validation { .. })
+    ));
+    match j.set_week_note("week 12", "x").await {
+        Err(Error::Validation { field, kind, .. }) => {
+            assert_eq!(
+                (field.as_str(), kind),
+                ("week", ValidationKind::Unparseable)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match j.set_week_note("2026-W12", &"x".repeat(501)).await {
+        Err(Error::Validation { field, kind, .. }) => {
+            assert_eq!((field.as_str(), kind), ("note", ValidationKind::TooLong));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_contact_is_marked_for_the_team_meeting_and_asked_valued_by_sample() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let c = j.log(&contact(5, 5, "2026-11-20T10:00")).await.unwrap();
+    assert!(!c.star);
+    assert!(j.set_star(&c.id.to_string(), true).await.unwrap().star);
+    assert!(j.get(&c.id.to_string()).await.unwrap().star);
+    assert!(!j.set_star(&c.id.to_string(), false).await.unwrap().star);
+    // Never asked until a lead sets a sample; 1 in 1 always asks.
+    assert!(!j.ask_valued().await.unwrap());
+    let mut s = contactmoment_core::SettingsInput::from(&j.settings().await.unwrap());
+    s.valued_every = Some(1);
+    j.save_settings(&s).await.unwrap();
+    assert!(j.ask_valued().await.unwrap());
+    // 1 in 4 asks about a quarter of the time.
+    s.valued_every = Some(4);
+    j.save_settings(&s).await.unwrap();
+    let mut asked = 0;
+    for _ in 0..2000 {
+        asked += u32::from(j.ask_valued().await.unwrap());
+    }
+    assert!((400..600).contains(&asked), "asked {asked} of 2000");
+}
+
+#[tokio::test]
+async fn moments_to_share_are_listed_per_person_by_name_with_the_marked_ones_first() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let by = |staff: &str, f: i32, e: i32, at: &str| ContactInput {
+        staff: Some(staff.into()),
+        ..contact(f, e, at)
+    };
+    j.log(&by("Bram", 5, 5, "2026-11-16T09:00")).await.unwrap();
+    for day in 16..=20 {
+        j.log(&by("Anna", 5, 5, &format!("2026-11-{day}T09:00")))
+            .await
+            .unwrap();
+    }
+    j.log(&ContactInput {
+        level: Some(5),
+        ..by("Anna", 3, 4, "2026-11-19T11:00")
+    })
+    .await
+    .unwrap();
+    let marked = j.log(&by("Anna", 2, 3, "2026-11-10T11:00")).await.unwrap();
+    j.set_star(&marked.id.to_string(), true).await.unwrap();
+    // Neither 5 on both, nor level 5, nor marked: not a moment.
+    j.log(&by("Citlali", 5, 4, "2026-11-18T09:00"))
+        .await
+        .unwrap();
+    // Outside the range.
+    j.log(&by("Anna", 5, 5, "2026-10-01T09:00")).await.unwrap();
+
+    let m = j.moments(&period()).await.unwrap();
+    let people: Vec<_> = m
+        .iter()
+        .map(|p| (p.staff.as_str(), p.top_both, p.level5, p.starred))
+        .collect();
+    assert_eq!(people, [("Anna", 5, 1, 1), ("Bram", 1, 0, 0)]);
+    let anna: Vec<_> = m[0]
+        .contacts
+        .iter()
+        .map(|c| (c.local_date.to_string(), c.star))
+        .collect();
+    assert_eq!(
+        anna,
+        [
+            ("2026-11-10".to_owned(), true),
+            ("2026-11-20".to_owned(), false),
+            ("2026-11-19".to_owned(), false),
+        ],
+        "the marked one, then the newest others, three in all"
+    );
+}
+
+/// A contact of `customer` with only the functional rating that matters for repeats.
+fn of(customer: &str, f: i32, at: &str) -> ContactInput {
+    ContactInput {
+        customer_ref: Some(customer.into()),
+        ..contact(f, 4, at)
+    }
+}
+
+#[tokio::test]
+async fn the_practices_keep_their_boundaries() {
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let log = |input: ContactInput| async move { j.log(&input).await.unwrap() };
+    // Repeats: only after a contact not rated solved (1–3), and within 7 days of it.
+    log(of("K4", 4, "2026-11-12T10:00:00+01:00")).await;
+    log(of("K4", 4, "2026-11-14T10:00:00+01:00")).await;
+    log(of("K5", 2, "2026-11-09T10:00:00+01:00")).await;
+    log(of("K5", 4, "2026-11-17T10:00:00+01:00")).await;
+    log(of("K6", 3, "2026-11-10T10:00:00+01:00")).await;
+    let seven_days = log(of("K6", 4, "2026-11-17T10:00:00+01:00")).await;
+    // The contact repeated may lie before the range: K7's in W43, K8's in the period before.
+    log(of("K7", 1, "2026-10-20T10:00:00+01:00")).await;
+    log(of("K7", 4, "2026-10-27T10:00:00+01:00")).await;
+    log(of("K8", 1, "2026-11-05T10:00:00+01:00")).await;
+    log(of("K8", 4, "2026-11-11T10:00:00+01:00")).await;
+    // Level 5 in the last 12 months (2025-11-23 to today): K9 yes; K10's is a day too old.
+    log(ContactInput {
+        level: Some(5),
+        ..of("K9", 4, "2026-03-01T10:00:00+01:00")
+    })
+    .await;
+    log(ContactInput {
+        level: Some(5),
+        ..of("K10", 4, "2025-11-22T10:00:00+01:00")
+    })
+    .await;
+    log(ContactInput {
+        level: Some(3),
+        ..of("K11", 4, "2025-11-23T10:00:00+01:00")
+    })
+    .await;
+    // NPS 7 and 8 are passives; a promoter rated welcome 3 is one staff did not see.
+    for (nps, welcome) in [(7, 4), (8, 4), (10, 3)] {
+        log(ContactInput {
+            nps: Some(nps),
+            ..contact(4, welcome, "2026-11-18T10:00:00+01:00")
+        })
+        .await;
+    }
+    // "Valued" 3 is neither valued nor not valued.
+    log(ContactInput {
+        valued: Some(3),
+        ..contact(4, 4, "2026-11-18T11:00:00+01:00")
+    })
+    .await;
+    // Promises. Today (Sunday the 22nd) is still in time; yesterday's is overdue; one due
+    // before the period is not counted.
+    let promise = |due: &str, at: &str| ContactInput {
+        follow_up: true,
+        due: Some(due.into()),
+        ..contact(4, 4, at)
+    };
+    log(promise("2026-11-22", "2026-11-20T10:00:00+01:00")).await;
+    log(promise("2026-11-21", "2026-11-20T11:00:00+01:00")).await;
+    log(promise("2026-11-06", "2026-11-05T11:00:00+01:00")).await;
+    // Done half an hour after midnight on the contact's clock: late, though still the due
+    // day in UTC.
+    let late = log(promise("2026-11-12", "2026-11-12T10:00:00+01:00")).await;
+    // Done at 22:00 on the contact's clock (New York): kept, though the next day in UTC.
+    let kept = log(promise("2026-11-17", "2026-11-16T10:00:00-05:00")).await;
+    for (c, at) in [
+        (&late, "2026-11-13T00:30:00+01:00"),
+        (&kept, "2026-11-17T22:00:00-05:00"),
+    ] {
+        Journal::new(f.store.clone(), Arc::new(FixedClock::at(at)))
+            .set_follow_up_done(&c.id.to_string(), true)
+            .await
+            .unwrap();
+    }
+
+    let p = j.practices(&period()).await.unwrap();
+    // K4 ×2, K5 ×2, K6 ×2 and K8's second in the period: K6's at 7 days and K8's repeat.
+    assert_eq!((p.repeat.n, p.repeat.share.count), (7, 2));
+    // Before: K7's second (a repeat of W43's) and K8's first.
+    assert_eq!((p.previous_repeat.n, p.previous_repeat.share.count), (2, 1));
+    assert_eq!(
+        (p.level5_customers.n, p.level5_customers.share.count),
+        (7, 1),
+        "K4–K9 and K11; only K9 at level 5"
+    );
+    assert_eq!((p.nps.n, p.nps.promoters, p.nps.detractors), (3, 1, 0));
+    assert!((p.nps.score.unwrap() - 100.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        (p.views.promoters, p.views.promoters_not_welcome.count),
+        (1, 1)
+    );
+    assert_eq!(
+        (p.valued.n, p.valued.share.count, p.not_valued.share.count),
+        (1, 0, 0)
+    );
+    let promises = &p.promises;
+    assert_eq!(
+        (
+            promises.due,
+            promises.kept.count,
+            promises.late,
+            promises.overdue,
+            promises.pending
+        ),
+        (3, 1, 1, 1, 1)
+    );
+    // Deleting the contact between K6's two leaves K6's second without a repeat.
+    j.delete(&seven_days.id.to_string()).await.unwrap();
+    let p = j.practices(&period()).await.unwrap();
+    assert_eq!((p.repeat.n, p.repeat.share.count), (6, 1));
+}
