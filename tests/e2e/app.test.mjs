@@ -55,11 +55,22 @@ test('log two contacts by keyboard, see them in the journal and the week', async
   await s.wait(async () => (await activeTestId(s)) === 'rating-functional-1', 5000);
 
   const durations = [];
+  // A solved contact with service level 4 (a third, optional digit); then one not solved,
+  // whose one extra digit says why (3: bill or order wrong), saved without a level.
   for (const [f, e] of [['4', '5'], ['2', '4']]) {
     await press(s, f);
     await press(s, e);
-    assert.equal(await activeTestId(s), 'save', 'after two digits the focus is on Save');
-    if (f === '4') shots.push(await screenshot(s, 'log-save-focus'));
+    if (f === '4') {
+      assert.equal(await activeTestId(s), 'rating-level-1', 'after two digits the optional level is next');
+      await press(s, '4');
+      assert.equal(await activeTestId(s), 'save', 'after the level the focus is on Save');
+      shots.push(await screenshot(s, 'log-save-focus'));
+    } else {
+      assert.equal(await activeTestId(s), 'rating-reason-1', 'a contact not solved asks why, with one key');
+      await press(s, '3');
+      assert.equal(await activeTestId(s), 'rating-level-1');
+      shots.push(await screenshot(s, 'log-reason'));
+    }
     await press(s, Key.ENTER);
     await s.wait(async () => (await s.findElements(byTestId('status-text'))).length > 0 &&
       (await s.findElement(By.css('.status-detail')).getText()).startsWith(`Solved ${f}, welcome ${e} · contact of `), 5000);
@@ -104,9 +115,9 @@ test('log two contacts by keyboard, see them in the journal and the week', async
 
   // What the app said it saved is in the journal file, under the chosen name.
   const stored = cliList(run.journal);
-  assert.deepEqual(stored.map((c) => [c.functional, c.emotional, c.staff, c.channel]), [
-    [2, 4, 'Eva de Vries', 'phone'],
-    [4, 5, 'Eva de Vries', 'phone'],
+  assert.deepEqual(stored.map((c) => [c.functional, c.emotional, c.staff, c.channel, c.reason, c.level]), [
+    [2, 4, 'Eva de Vries', 'phone', 'wrong', null],
+    [4, 5, 'Eva de Vries', 'phone', null, 4],
   ]);
   // The app made its daily backup when it started, beside the journal.
   const backups = fs.readdirSync(path.join(path.dirname(run.journal), 'backups'));

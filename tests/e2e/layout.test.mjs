@@ -81,8 +81,10 @@ test('every screen fits at 640×520, 1100×760 and 1280×800, in Dutch and Engli
       await s.executeScript(`for (const d of document.querySelectorAll('details.table-alt')) d.open = true;`);
       await s.wait(until.elementLocated(byTestId('week-row')), 5000);
       // The rest of the review, a part at a time, as a person scrolls down to it.
-      for (const part of ['changed', 'trend', 'compare', 'quadrant', 'dist', 'staff', 'follow']) {
-        await s.executeScript(`document.getElementById('${part}-title').scrollIntoView({ block: 'start' });`);
+      for (const part of ['changed', 'trend', 'notes', 'compare', 'quadrant', 'dist', 'practices', 'views', 'levels', 'dissatisfiers', 'staff', 'follow', 'moments']) {
+        // The practices and the moments arrive after the charts.
+        const heading = await s.wait(until.elementLocated(By.id(`${part}-title`)), 10000);
+        await s.executeScript('arguments[0].scrollIntoView({ block: "start" });', heading);
         await check(s, `review-${part}-${size}`, found);
       }
       await s.executeScript(`window.scrollTo(0, 0); for (const d of document.querySelectorAll('details.table-alt')) d.open = false;`);

@@ -11,6 +11,7 @@ export function settingsInput(s: Settings, patch: Partial<SettingsInput> = {}): 
     retention_whole_contacts: s.retention_whole_contacts,
     backups_keep: s.backups_keep,
     pseudonymise_customers: s.pseudonymise_customers,
+    valued_every: s.valued_every,
     ...patch,
   };
 }

@@ -54,6 +54,12 @@ export function contact(over: Partial<Contact> = {}): Contact {
     follow_up: false,
     follow_up_done_at: null,
     follow_up_done_by: null,
+    reason: null,
+    level: null,
+    nps: null,
+    valued: null,
+    due: null,
+    star: false,
     ...over,
   };
 }
@@ -70,6 +76,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     retention_whole_contacts: false,
     backups_keep: 14,
     pseudonymise_customers: false,
+    valued_every: null,
     ...over,
   };
 }
@@ -101,6 +108,14 @@ export function reviewWeek(weekLabel: string, start: string, over: Partial<Revie
     emotional_low_ci_high: null,
     emotional_top: 0,
     emotional_top_share: null,
+    nps_n: 0,
+    nps_promoters: 0,
+    nps_detractors: 0,
+    nps: null,
+    nps_ci_low: null,
+    nps_ci_high: null,
+    level_n: 0,
+    level_counts: [0, 0, 0, 0, 0],
     functional_ratings: [0, 0, 0, 0, 0],
     emotional_ratings: [0, 0, 0, 0, 0],
     quadrants: { solved_welcome: 0, solved_not_welcome: 0, welcome_not_solved: 0, neither: 0 },

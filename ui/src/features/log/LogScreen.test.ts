@@ -10,11 +10,12 @@ import LogScreen from './LogScreen.svelte';
 
 // What the form reads while it is filled (topics to suggest, a customer's history) answers
 // by default; `calls` holds what it sent to be saved, `reads` the rest.
-const READS = ['review_facets', 'customer_history'];
+const READS = ['review_facets', 'customer_history', 'ask_valued'];
 function fakeBackend(handlers: Handlers) {
   const all = recording({
     review_facets: () => facets({ topics: ['factuur', 'storing'] }),
     customer_history: () => null,
+    ask_valued: () => false,
     ...handlers,
   });
   return {
@@ -57,7 +58,9 @@ describe('logging a contact with the keyboard', () => {
     expect(checked('functional')).toEqual([4]);
     expect(document.activeElement).toBe(radio('emotional', 1));
     await user.keyboard('5');
-    expect(document.activeElement).toBe(screen.getByTestId('save'));
+    // The optional service level is next; Enter saves without one.
+    expect(document.activeElement).toBe(radio('level', 1));
+    expect(screen.queryByTestId('rating-reason')).toBeNull();
     await user.keyboard('{Enter}');
 
     await waitFor(() => expect(screen.getByTestId('status-text').textContent).toBe('Saved'));
@@ -308,6 +311,103 @@ describe('logging a contact with the keyboard', () => {
     expect(screen.getByText('Opgelost?')).toBeTruthy();
     expect(screen.getByText('Voelde de klant zich welkom?')).toBeTruthy();
     expect(screen.getByText('Je legt vast als Anna')).toBeTruthy();
+  });
+});
+
+describe('the optional questions', () => {
+  it('asks why a contact failed with one more digit, then the level, then Save', async () => {
+    const backend = fakeBackend({ log_contact: () => contact({ functional: 2, emotional: 4 }) });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('24');
+    expect(document.activeElement).toBe(radio('reason', 1));
+    expect(screen.getByTestId('rating-reason').textContent).toContain('Bill or order wrong');
+    await user.keyboard('3');
+    expect(document.activeElement).toBe(radio('level', 1));
+    await user.keyboard('4');
+    expect(document.activeElement).toBe(screen.getByTestId('save'));
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ functional: 2, emotional: 4, reason: 'wrong', level: 4, valued: null, nps: null });
+  });
+
+  it('drops a reason once the rating says the contact was solved after all', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('144');
+    expect(checked('reason')).toEqual([4]);
+    await user.click(radio('functional', 4));
+    expect(screen.queryByTestId('rating-reason')).toBeNull();
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ functional: 4, reason: null });
+  });
+
+  it('takes an optional answer back with Backspace', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('453');
+    expect(checked('level')).toEqual([3]);
+    radio('level', 3).focus();
+    await user.keyboard('{Backspace}');
+    expect(checked('level')).toEqual([]);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ level: null });
+  });
+
+  it('asks “valued?” only when the sample draws this contact', async () => {
+    const backend = fakeBackend({ ask_valued: () => true, log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await waitFor(() => expect(screen.getByTestId('rating-valued')).toBeTruthy());
+    await user.keyboard('45');
+    expect(document.activeElement).toBe(radio('valued', 1));
+    await user.keyboard('2');
+    expect(document.activeElement).toBe(radio('level', 1));
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ valued: 2 });
+  });
+
+  it('sends the customer’s own score, the promised day and the team-meeting mark from the details', async () => {
+    const backend = fakeBackend({ log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('42');
+    await user.click(screen.getByText('More details (optional)'));
+    await user.type(screen.getByTestId('field-nps'), '7');
+    // Welcome 2 needs a follow-up: the promised day can be set.
+    await user.type(screen.getByTestId('field-due'), '2026-11-25');
+    await user.click(screen.getByTestId('field-star'));
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ nps: 7, due: '2026-11-25', star: true });
+  });
+
+  it('shows no promised day for a contact that needs no follow-up', async () => {
+    fakeBackend({});
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('45');
+    await user.click(screen.getByText('More details (optional)'));
+    expect(screen.queryByTestId('field-due')).toBeNull();
+    await user.click(screen.getByTestId('field-follow-up'));
+    expect(screen.getByTestId('field-due')).toBeTruthy();
+  });
+
+  it('puts a refusal of the customer’s score at its field', async () => {
+    fakeBackend({ log_contact: () => Promise.reject(refusal('nps', 'out_of_range', 'nps must be 0–10, not 11')) });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await user.keyboard('45');
+    await user.click(screen.getByText('More details (optional)'));
+    await user.type(screen.getByTestId('field-nps'), '11');
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('field-nps')));
+    expect(screen.getByRole('alert').textContent).toBe('The customer’s own score is a number from 0 to 10.');
   });
 });
 

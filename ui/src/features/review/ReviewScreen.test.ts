@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlignedData } from 'uplot';
 import { app } from '../../lib/state.svelte';
 import { setLanguage } from '../../lib/i18n/index.svelte';
-import type { ContactsQuery, StaffReview, WeeklyQuery, WhatChanged } from '../../lib/ipc';
+import type { ContactsQuery, Practices, Proportion, StaffReview, WeekNote, WeeklyQuery, WhatChanged } from '../../lib/ipc';
 import { axis, contact, facets, fakeBackend, page, period, reviewOf, reviewWeek, settings, teamStatus } from '../../test/ipc';
 import { team } from '../../lib/team.svelte';
 import { segmentAt, segments } from './distribution';
@@ -15,9 +15,11 @@ import ReviewScreen from './ReviewScreen.svelte';
 
 // jsdom has no canvas; the chart wrapper is replaced and the data it receives is checked.
 // Each call names the chart it was for (its container's test id) with the data.
-const chart = vi.hoisted(() => ({ create: vi.fn(), update: vi.fn() }));
+// Its options are kept per chart, so that what a draw hook paints can be read.
+const chart = vi.hoisted(() => ({ create: vi.fn(), update: vi.fn(), options: new Map<string, unknown>() }));
 vi.mock('../../lib/chart/uplot', () => ({
-  createChart: (el: HTMLElement, _opts: unknown, data: AlignedData) => {
+  createChart: (el: HTMLElement, opts: unknown, data: AlignedData) => {
+    chart.options.set(el.dataset.testid!, opts);
     chart.create(el.dataset.testid, data);
     return { update: (next: AlignedData) => chart.update(el.dataset.testid, next), destroy: vi.fn() };
   },
@@ -97,6 +99,42 @@ const changedSample: WhatChanged = {
   ],
 };
 
+const prop = (count: number, n: number, lo: number, hi: number): Proportion => ({ count, share: n ? count / n : null, ci_low: lo, ci_high: hi });
+const shareOf = (count: number, n: number, lo: number, hi: number) => ({ n, ...prop(count, n, lo, hi) });
+
+// 40 answers: 18 promoters, 10 detractors → NPS +20 (95% −3 to +40).
+const practicesSample: Practices = {
+  from: '2026-11-02',
+  to: '2026-11-22',
+  previous_from: '2026-10-12',
+  nps_min_n: 30,
+  nps: { n: 40, promoters: 18, detractors: 10, score: 20, ci_low: -2.6, ci_high: 40.3 },
+  previous_nps: { n: 12, promoters: 6, detractors: 3, score: 25, ci_low: -15, ci_high: 58 },
+  views: { detractors: 10, detractors_welcome: prop(3, 10, 0.108, 0.603), promoters: 18, promoters_not_welcome: prop(2, 18, 0.031, 0.328) },
+  levels: { n: 50, levels: [prop(5, 50, 0.04, 0.21), prop(10, 50, 0.11, 0.33), prop(20, 50, 0.28, 0.54), prop(12, 50, 0.14, 0.37), prop(3, 50, 0.02, 0.16)] },
+  previous_levels: { n: 0, levels: [prop(0, 0, 0, 0), prop(0, 0, 0, 0), prop(0, 0, 0, 0), prop(0, 0, 0, 0), prop(0, 0, 0, 0)] },
+  effort_mix: [0, 0, 0.3, 0.5, 0.2],
+  level5_customers: shareOf(3, 30, 0.035, 0.256),
+  valued: shareOf(6, 10, 0.313, 0.832),
+  not_valued: shareOf(2, 10, 0.057, 0.51),
+  previous_valued: shareOf(0, 0, 0, 0),
+  dissatisfiers: [
+    {
+      topic: 'factuur', reason: 'wrong', n: 40, share: prop(8, 40, 0.105, 0.348), previous_n: 50, previous: prop(2, 50, 0.011, 0.135),
+      change: { difference: 0.16, ci_low: 0.02, ci_high: 0.31, real: true },
+    },
+    { topic: null, reason: null, n: 20, share: prop(1, 20, 0.009, 0.236), previous_n: 30, previous: prop(1, 30, 0.006, 0.167), change: null },
+  ],
+  reasons: [
+    { topic: null, reason: 'wrong', n: 60, share: prop(8, 60, 0.069, 0.242), previous_n: 80, previous: prop(2, 80, 0.007, 0.087), change: { difference: 0.108, ci_low: 0.01, ci_high: 0.22, real: true } },
+  ],
+  repeat: shareOf(4, 40, 0.04, 0.23),
+  previous_repeat: shareOf(6, 40, 0.07, 0.29),
+  repeat_change: { difference: -0.05, ci_low: -0.2, ci_high: 0.1, real: false },
+  repeat_days: 7,
+  promises: { due: 9, kept: prop(6, 9, 0.354, 0.879), late: 2, overdue: 1, pending: 4 },
+};
+
 function staffReview(name: string, n: number, emoNow: number, emoThen: number): StaffReview {
   return {
     staff: name,
@@ -126,6 +164,12 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
     review_by_staff: () => [staffReview('Anna', 40, 0.1, 0.95), staffReview('Bram', 60, 0.5, 0.4), staffReview('Citlali', 10, 0.9, 1)],
     review_facets: () => facets({ staff: ['Anna', 'Bram', 'Citlali'], topics: ['factuur', 'storing'] }),
     what_changed: () => changedSample,
+    practices: () => practicesSample,
+    week_notes: () => [] as WeekNote[],
+    moments: () => [
+      { staff: 'Anna', top_both: 4, level5: 1, starred: 1, contacts: [contact({ star: true, topic: 'verhuizing', note: 'bloemen gestuurd' })] },
+      { staff: 'Bram', top_both: 1, level5: 0, starred: 0, contacts: [contact({ staff: 'Bram' })] },
+    ],
     review_contacts: (a) => {
       const q = a.query as ContactsQuery;
       return q.open_follow_ups ? page([contact({ follow_up: true, note: 'call back' })]) : page([contact({ staff: 'Bram' })], 1);
@@ -159,6 +203,125 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+/** What a reader sees: word joiners (which keep "31–83%" on one line) are invisible. */
+const seen = (el: Element | undefined) => (el?.textContent ?? '').replace(/\u2060/g, '').replace(/\s+/g, ' ');
+
+describe('the practices on the review', () => {
+  it('shows the customers’ own score, valued, repeat contacts and promises with their counts', async () => {
+    backend();
+    render(ReviewScreen);
+    const nps = await screen.findByTestId('practice-nps');
+    expect(seen(nps)).toContain('+20');
+    expect(seen(nps)).toContain('95% interval −3 to +40 · 40 answers: 18 promoters (9–10), 10 detractors (0–6)');
+    expect(seen(nps)).toContain('Before: Not enough answers (12 of at least 30)');
+    const valued = screen.getByTestId('practice-valued');
+    expect(seen(valued)).toContain('6 of 10 contacts asked · 60% (31–83%)');
+    expect(seen(valued)).toContain('Not or hardly valued (1–2): 20% (6–51%)');
+    expect(seen(valued)).toContain('more than a third do not feel valued');
+    const repeat = screen.getByTestId('practice-repeat');
+    expect(seen(repeat)).toContain('4 of 40 contacts with a customer reference came within 7 days');
+    expect(seen(repeat)).toContain('−5 points (95% −20 to +10), could be chance');
+    const promises = screen.getByTestId('practice-promises');
+    expect(seen(promises)).toContain('6 of 9 follow-ups due were done by their promised day · 67% (35–88%)');
+    expect(seen(promises)).toContain('2 late · 1 overdue and still open · 4 not due yet');
+    expect(seen(screen.getByTestId('practice-views'))).toContain('Of 10 customers who scored 0–6, 3 were rated welcome (4–5) by staff: 30% (11–60%).');
+  });
+
+  it('sets the level mix beside the advised mix of effort, and ranks why contacts failed', async () => {
+    backend();
+    render(ReviewScreen);
+    const levels = await screen.findByTestId('level-table');
+    const rows = within(levels).getAllByRole('row').slice(1).map(seen);
+    expect(rows[2]).toContain('3 · As expected');
+    expect(rows[2]).toContain('40% (28–54%)');
+    expect(rows[2]).toContain('30%');
+    expect(rows[0]).toContain('1 · Customer-unfriendly');
+    expect(seen(screen.getByTestId('practices'))).toContain('Customers with a level-5 contact in the last 12 months: 10% (4–26%), 3 of 30.');
+    const byTopic = screen.getByTestId('dissatisfiers-topic');
+    const first = within(byTopic).getAllByTestId('topic-reason-row')[0]!;
+    expect(seen(first)).toContain('factuur · Bill or order wrong');
+    expect(seen(first)).toContain('8 of 40 · 20% (11–35%)');
+    expect(seen(first)).toContain('+16 points (95% +2 to +31), beyond chance');
+    const second = within(byTopic).getAllByTestId('topic-reason-row')[1]!;
+    expect(seen(second)).toContain('No topic · No reason given');
+    expect(seen(second)).toContain('too few to compare');
+  });
+
+  it('says so when the practices cannot be read, and the rest of the review stands', async () => {
+    backend({ practices: () => Promise.reject({ code: 'storage', message: 'disk', field: null, kind: null }) });
+    render(ReviewScreen);
+    expect(await screen.findByTestId('practices-failed')).toBeTruthy();
+    expect(screen.getByTestId('what-changed')).toBeTruthy();
+  });
+
+  it('speaks Dutch there too', async () => {
+    setLanguage('nl');
+    backend();
+    render(ReviewScreen);
+    const promises = await screen.findByTestId('practice-promises');
+    expect(seen(promises)).toContain('6 van 9 opvolgingen waren af op de beloofde dag');
+    expect(screen.getAllByText('Mix van serviceniveaus').length).toBeGreaterThan(0);
+  });
+
+  it('lists each person’s moments to share by name, the marked ones with their note', async () => {
+    backend();
+    render(ReviewScreen);
+    const people = await screen.findAllByTestId('moments-person');
+    expect(people.map(seen)[0]).toContain('Anna 4 rated 5 on both · 1 at level 5 · 1 for the team meeting');
+    expect(seen(people[0])).toContain('verhuizing ★ “bloemen gestuurd”');
+    expect(seen(people[1])).toContain('Bram 1 rated 5 on both · 0 at level 5 · 0 for the team meeting');
+  });
+
+  it('marks any contact behind a figure for the team meeting', async () => {
+    const calls = backend({ set_star: (a) => contact({ id: a.id as string, staff: 'Bram', star: true }) });
+    const user = userEvent.setup();
+    render(ReviewScreen);
+    await openTables();
+    await user.click((await screen.findAllByTestId('week-contacts'))[0]!);
+    const star = await screen.findByTestId('drill-star');
+    expect(star.getAttribute('aria-pressed')).toBe('false');
+    await user.click(star);
+    await waitFor(() => expect(screen.getByTestId('drill-star').getAttribute('aria-pressed')).toBe('true'));
+    expect(calls.calls.find((c) => c.cmd === 'set_star')!.args).toMatchObject({ star: true });
+    expect(screen.getByTestId('contact-star')).toBeTruthy();
+  });
+
+  it('pins a note to a week and lists it numbered as on the charts', async () => {
+    let stored: WeekNote[] = [];
+    const calls = backend({
+      week_notes: () => stored,
+      set_week_note: (a) => {
+        stored = [{ week: a.week as string, note: a.note as string }];
+        return stored[0];
+      },
+    });
+    const user = userEvent.setup();
+    render(ReviewScreen);
+    await screen.findByTestId('week-notes');
+    expect(screen.getByText(/No notes in these weeks/)).toBeTruthy();
+    await user.selectOptions(screen.getByTestId('week-note-week'), '2026-W46');
+    await user.type(screen.getByTestId('week-note-text'), 'nieuwe terugbelprocedure');
+    await user.click(screen.getByTestId('week-note-save'));
+    await waitFor(() => expect(screen.getAllByTestId('week-note')).toHaveLength(1));
+    expect(calls.calls.find((c) => c.cmd === 'set_week_note')!.args).toEqual({ week: '2026-W46', note: 'nieuwe terugbelprocedure' });
+    expect(seen(screen.getByTestId('week-note'))).toContain('2026-W46: nieuwe terugbelprocedure');
+    // The note is marked on both charts at its week (index 1 of the three weeks): the notes'
+    // draw hook, run on a stand-in canvas, writes the note's number above that week.
+    const marks = (testid: string) => {
+      const hooks = (chart.options.get(testid) as { hooks: { draw: ((u: unknown) => void)[] } }).hooks;
+      const written: [string, number][] = [];
+      const ctx = new Proxy({} as Record<string, unknown>, {
+        get: (_t, key) => (key === 'fillText' ? (text: string, x: number) => written.push([text, x]) : () => undefined),
+        set: () => true,
+      });
+      hooks.draw.at(-1)!({ ctx, bbox: { top: 0, height: 100 }, valToPos: (v: number) => v * 100 });
+      return written;
+    };
+    await waitFor(() => expect(marks('chart-functional')).toEqual([['1', 100]]));
+    expect(marks('chart-emotional')).toEqual([['1', 100]]);
+  });
 });
 
 describe('the review screen', () => {

@@ -58,6 +58,34 @@ function drawReferences(refs: () => AxisView['refs'], scale: number) {
 export interface AxisView {
   review: Review;
   refs: { value: number; kind: Reference['kind']; text: string }[];
+  /** Weeks with a lead's note: a dotted line with the note's number at the top. */
+  notes?: { index: number; mark: string }[];
+}
+
+/** Draws each week note as a dotted vertical line with its number at the top. */
+function drawNotes(notes: () => AxisView['notes'], scale: number) {
+  return (u: uPlot) => {
+    const ctx = u.ctx;
+    const { top, height } = u.bbox;
+    const px = devicePixelRatio * scale;
+    ctx.save();
+    ctx.font = `bold ${Math.round(11 * px)}px sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.strokeStyle = '#7c3aed';
+    ctx.fillStyle = '#7c3aed';
+    ctx.lineWidth = px;
+    ctx.setLineDash([2 * px, 3 * px]);
+    for (const n of notes() ?? []) {
+      const x = Math.round(u.valToPos(n.index, 'x', true));
+      ctx.beginPath();
+      ctx.moveTo(x, top + 14 * px);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      ctx.fillText(n.mark, x, top);
+    }
+    ctx.restore();
+  };
 }
 
 /** The chart's options; `scale` enlarges type, lines and margins alike (the exported PNG
@@ -128,7 +156,7 @@ export function axisOptions(
     ],
     bands: [{ series: [3, 2], fill: color.band }],
     hooks: {
-      draw: [drawReferences(() => view().refs, scale)],
+      draw: [drawReferences(() => view().refs, scale), drawNotes(() => view().notes, scale)],
       ready: [
         (u) => {
           u.over.addEventListener('click', () => {

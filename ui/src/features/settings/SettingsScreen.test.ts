@@ -37,6 +37,7 @@ describe('settings', () => {
     await user.type(name, 'Sanne de Wit ');
     await user.selectOptions(screen.getByTestId('settings-language'), 'nl');
     await user.type(screen.getByTestId('settings-target-emotional'), '45');
+    await user.type(screen.getByTestId('settings-valued-every'), '10');
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByTestId('settings-status').textContent).toBe('Instellingen opgeslagen.'));
     expect(backend.calls.find((c) => c.cmd === 'save_settings')!.args).toEqual({
@@ -49,6 +50,7 @@ describe('settings', () => {
         retention_whole_contacts: false,
         backups_keep: 14,
         pseudonymise_customers: false,
+        valued_every: 10,
       },
     });
     expect(app.settings).toEqual(settings({ display_name: 'Sanne de Wit', language: 'nl', target_emotional: 45 }));

@@ -3,6 +3,8 @@
 
 export type Channel = "phone" | "email" | "chat" | "counter" | "social" | "visit";
 
+export type Reason = "not_answered" | "not_solved" | "wrong" | "too_slow" | "other";
+
 export type Contact = { id: string, 
 /**
  * When the contact took place, with the UTC offset of the staff member's clock.
@@ -41,7 +43,32 @@ follow_up_done_at: string | null,
 /**
  * Who marked it done.
  */
-follow_up_done_by: string | null, };
+follow_up_done_by: string | null, 
+/**
+ * What went wrong, only on a contact rated 1–2 on solved.
+ */
+reason: Reason | null, 
+/**
+ * The service level of the Human2Human thermometer, 1–5.
+ */
+level: number | null, 
+/**
+ * The customer's own answer to "how likely are you to recommend us", 0–10; `null` when
+ * the customer was not asked.
+ */
+nps: number | null, 
+/**
+ * Did the customer feel valued? 1–5, asked on a random sample of contacts.
+ */
+valued: number | null, 
+/**
+ * The day a follow-up is promised by; set whenever the contact needs one.
+ */
+due: string | null, 
+/**
+ * Marked to bring to the team meeting.
+ */
+star: boolean, };
 
 export type ContactInput = { 
 /**
@@ -59,7 +86,29 @@ staff: string | null,
 /**
  * Left empty, `phone`.
  */
-channel: string | null, functional: number | null, emotional: number | null, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, };
+channel: string | null, functional: number | null, emotional: number | null, topic: string | null, customer_ref: string | null, note: string | null, follow_up: boolean, 
+/**
+ * One of `not_answered`, `not_solved`, `wrong`, `too_slow`, `other`; only with a
+ * functional rating of 1 or 2.
+ */
+reason: string | null, 
+/**
+ * Service level 1–5.
+ */
+level: number | null, 
+/**
+ * The customer's own score 0–10; empty when not asked.
+ */
+nps: number | null, 
+/**
+ * Did the customer feel valued? 1–5.
+ */
+valued: number | null, 
+/**
+ * `YYYY-MM-DD`: the day a follow-up is promised by. Empty: the next working day after
+ * the contact, when it needs a follow-up. A date makes it a follow-up.
+ */
+due: string | null, star: boolean, };
 
 export type Language = "nl" | "en";
 
@@ -101,7 +150,12 @@ backups_keep: number,
 /**
  * Customer references are stored as keyed hashes (the key stays on this computer).
  */
-pseudonymise_customers: boolean, };
+pseudonymise_customers: boolean, 
+/**
+ * "Did the customer feel valued?" is asked on 1 in this many contacts, at random;
+ * `null` never asks.
+ */
+valued_every: number | null, };
 
 export type EarlierName = { name: string, 
 /**
@@ -121,7 +175,11 @@ retention_months: number | null, retention_whole_contacts: boolean,
 /**
  * 1–365; empty for the default (14).
  */
-backups_keep: number | null, pseudonymise_customers: boolean, };
+backups_keep: number | null, pseudonymise_customers: boolean, 
+/**
+ * 1–1000; empty never asks.
+ */
+valued_every: number | null, };
 
 export type AppInfo = { version: string, 
 /**
@@ -139,7 +197,16 @@ functional_low: number, functional_low_share: number | null, functional_low_ci_l
 /**
  * Rated 5.
  */
-functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, };
+functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, 
+/**
+ * Contacts with the customer's own score (0–10), and the NPS in points (−100…100) with
+ * its adjusted-Wald interval; a week rarely holds enough answers for it to mean much.
+ */
+nps_n: number, nps_promoters: number, nps_detractors: number, nps: number | null, nps_ci_low: number | null, nps_ci_high: number | null, 
+/**
+ * Contacts with a service level, and how many were at level 1, 2, 3, 4 and 5.
+ */
+level_n: number, level_counts: [number, number, number, number, number], };
 
 export type WeeklyReport = { 
 /**
@@ -192,7 +259,16 @@ functional_low: number, functional_low_share: number | null, functional_low_ci_l
 /**
  * Rated 5.
  */
-functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, };
+functional_top: number, functional_top_share: number | null, emotional_positive: number, emotional_share: number | null, emotional_ci_low: number | null, emotional_ci_high: number | null, emotional_mean: number | null, emotional_low: number, emotional_low_share: number | null, emotional_low_ci_low: number | null, emotional_low_ci_high: number | null, emotional_top: number, emotional_top_share: number | null, 
+/**
+ * Contacts with the customer's own score (0–10), and the NPS in points (−100…100) with
+ * its adjusted-Wald interval; a week rarely holds enough answers for it to mean much.
+ */
+nps_n: number, nps_promoters: number, nps_detractors: number, nps: number | null, nps_ci_low: number | null, nps_ci_high: number | null, 
+/**
+ * Contacts with a service level, and how many were at level 1, 2, 3, 4 and 5.
+ */
+level_n: number, level_counts: [number, number, number, number, number], };
 
 export type Proportion = { count: number, share: number | null, ci_low: number | null, ci_high: number | null, };
 
@@ -231,6 +307,112 @@ compared: number,
  * largest; at most [`MOVES_SHOWN`].
  */
 moves: Array<Move>, };
+
+export type Nps = { n: number, promoters: number, detractors: number, score: number | null, ci_low: number | null, ci_high: number | null, };
+
+export type LevelMix = { n: number, levels: [Proportion, Proportion, Proportion, Proportion, Proportion], };
+
+export type Views = { 
+/**
+ * Customers who scored 0–6.
+ */
+detractors: number, 
+/**
+ * Of them, rated welcome (4–5) by the staff member.
+ */
+detractors_welcome: Proportion, 
+/**
+ * Customers who scored 9–10.
+ */
+promoters: number, 
+/**
+ * Of them, not rated welcome (1–3) by the staff member.
+ */
+promoters_not_welcome: Proportion, };
+
+export type Dissatisfier = { 
+/**
+ * `null`: contacts without a topic (in the per-topic list) or every topic (per reason).
+ */
+topic: string | null, 
+/**
+ * `null`: no reason given.
+ */
+reason: Reason | null, 
+/**
+ * Contacts of the topic this period, the denominator of `share`.
+ */
+n: number, share: Proportion, previous_n: number, previous: Proportion, change: Change | null, };
+
+export type Promises = { 
+/**
+ * Due days that have passed: kept, late, or still open.
+ */
+due: number, 
+/**
+ * Done by the due day, out of `due`.
+ */
+kept: Proportion, late: number, overdue: number, 
+/**
+ * Open, and not due yet.
+ */
+pending: number, };
+
+export type Share = { n: number, count: number, share: number | null, ci_low: number | null, ci_high: number | null, };
+
+export type Practices = { from: string, to: string, previous_from: string, nps_min_n: number, nps: Nps, previous_nps: Nps, views: Views, levels: LevelMix, previous_levels: LevelMix, 
+/**
+ * [`EFFORT_MIX`], for the reference bar.
+ */
+effort_mix: [number, number, number, number, number], 
+/**
+ * Distinct customers in the 12 months up to `to` who had a contact at level 5.
+ */
+level5_customers: Share, 
+/**
+ * Rated 4–5 on "valued", out of the contacts asked.
+ */
+valued: Share, 
+/**
+ * Rated 1–2 on "valued".
+ */
+not_valued: Share, previous_valued: Share, 
+/**
+ * Per topic and reason, ranked by count.
+ */
+dissatisfiers: Array<Dissatisfier>, 
+/**
+ * Per reason over all topics, ranked by count.
+ */
+reasons: Array<Dissatisfier>, 
+/**
+ * Contacts with a customer reference that repeat one not solved within `repeat_days`.
+ */
+repeat: Share, previous_repeat: Share, repeat_change: Change | null, repeat_days: number, promises: Promises, };
+
+export type Moments = { staff: string, 
+/**
+ * Rated 5 on both axes.
+ */
+top_both: number, 
+/**
+ * At service level 5.
+ */
+level5: number, 
+/**
+ * Marked for the team meeting: every one is listed.
+ */
+starred: number, 
+/**
+ * The marked contacts, then the newest others up to [`MOMENTS_LISTED`].
+ */
+contacts: Array<Contact>, };
+
+export type WeekNote = { 
+/**
+ * `2026-W12`.
+ */
+week: string, note: string, };
 
 export type ContactsQuery = { filter: WeeklyQuery, 
 /**

@@ -24,6 +24,9 @@ import type {
   WeeklyQuery,
   WhatChanged,
   CustomerHistory,
+  Practices,
+  Moments,
+  WeekNote,
 } from './bindings';
 
 export type * from './bindings';
@@ -67,6 +70,15 @@ export const api = {
   reviewContacts: (query: ContactsQuery) => call<ContactPage>('review_contacts', { query }),
   reviewFacets: () => call<Facets>('review_facets'),
   setFollowUpDone: (id: string, done: boolean) => call<Contact>('set_follow_up_done', { id, done }),
+  practices: (query: WeeklyQuery) => call<Practices>('practices', { query }),
+  moments: (query: WeeklyQuery) => call<Moments[]>('moments', { query }),
+  weekNotes: (query: WeeklyQuery) => call<WeekNote[]>('week_notes', { query }),
+  /** An empty note removes the week's note; resolves to the note kept, or null. */
+  setWeekNote: (week: string, note: string) => call<WeekNote | null>('set_week_note', { week, note }),
+  /** Marks any contact to bring to the team meeting, or unmarks it. */
+  setStar: (id: string, star: boolean) => call<Contact>('set_star', { id, star }),
+  /** Whether this new contact asks "did the customer feel valued?" (a random 1 in k). */
+  askValued: () => call<boolean>('ask_valued'),
   /** Each export asks where to save in a native dialog; resolves to the path, or null if cancelled. */
   exportContactsCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
     call<string | null>('export_contacts_csv', { query, fileName, semicolons }),
@@ -116,5 +128,11 @@ export function emptyInput(): ContactInput {
     customer_ref: null,
     note: null,
     follow_up: false,
+    reason: null,
+    level: null,
+    nps: null,
+    valued: null,
+    due: null,
+    star: false,
   };
 }
