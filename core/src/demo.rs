@@ -223,16 +223,17 @@ impl Iterator for Demo {
             .filter(|&t| t <= self.now && rng.gen_bool(0.97));
         let due = (follow_up || emotional <= 2).then(|| validate::next_working_day(date));
         let reason = (functional <= 2 && rng.gen_bool(0.8)).then(|| pick(rng, &REASONS));
-        // Most staff give a level, a few customers are asked for their score, and one contact
-        // in five gets the "valued?" question.
+        // Most staff give a level, mostly 3 or 4 and higher where the contact went well; a
+        // few customers are asked for their score, and one contact in five gets the "valued?"
+        // question.
         let level = rng.gen_bool(0.6).then(|| {
             rate(
                 rng,
-                emotional_latent - 0.1 + 0.3 * (functional_latent - 4.1),
+                3.45 + 0.5 * (emotional_latent - 3.2) + 0.2 * (functional_latent - 4.1),
             )
         });
         let valued = rng.gen_bool(0.2).then(|| rate(rng, emotional_latent - 0.3));
-        let nps = rng.gen_bool(0.12).then(|| {
+        let nps = rng.gen_bool(0.2).then(|| {
             let score =
                 f64::from(functional) + f64::from(emotional) + 0.5 + 1.4 * noise.sample(rng);
             score.round().clamp(0.0, 10.0) as u8

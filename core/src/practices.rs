@@ -10,7 +10,9 @@ use ts_rs::TS;
 
 use crate::model::{Contact, Reason};
 use crate::stats::{change, Change, Proportion, Z95};
-use crate::store::{AnswerCounts, FailedCount, PromiseCounts, RepeatCounts, WeekCounts};
+use crate::store::{
+    AnswerCounts, FailedCount, MomentsFound, PromiseCounts, RepeatCounts, WeekCounts,
+};
 
 /// Below this many answers an NPS is "not enough answers": its interval spans most of the
 /// scale.
@@ -197,31 +199,28 @@ pub struct Moments {
     pub contacts: Vec<Contact>,
 }
 
-/// Groups moments (sorted by staff name, newest first) per person.
-pub fn moments(contacts: Vec<Contact>) -> Vec<Moments> {
-    let mut out: Vec<Moments> = Vec::new();
-    let mut others: Vec<Vec<Contact>> = Vec::new();
-    for c in contacts {
-        if out.last().is_none_or(|m| m.staff != c.staff) {
-            out.push(Moments {
-                staff: c.staff.clone(),
-                top_both: 0,
-                level5: 0,
-                starred: 0,
-                contacts: Vec::new(),
-            });
-            others.push(Vec::new());
-        }
-        let (Some(m), Some(rest)) = (out.last_mut(), others.last_mut()) else {
+/// Each person's moments: their counts, their marked contacts, then their newest others.
+pub fn moments(found: MomentsFound) -> Vec<Moments> {
+    let mut out: Vec<Moments> = found
+        .counts
+        .into_iter()
+        .map(|(staff, [top_both, level5, starred])| Moments {
+            staff,
+            top_both,
+            level5,
+            starred,
+            contacts: Vec::new(),
+        })
+        .collect();
+    let mut others: Vec<Vec<Contact>> = vec![Vec::new(); out.len()];
+    for c in found.contacts {
+        let Ok(i) = out.binary_search_by(|m| m.staff.as_str().cmp(&c.staff)) else {
             continue;
         };
-        m.top_both += u32::from(c.functional == 5 && c.emotional == 5);
-        m.level5 += u32::from(c.level == Some(5));
         if c.star {
-            m.starred += 1;
-            m.contacts.push(c);
+            out[i].contacts.push(c);
         } else {
-            rest.push(c);
+            others[i].push(c);
         }
     }
     for (m, rest) in out.iter_mut().zip(others) {

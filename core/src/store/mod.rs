@@ -132,6 +132,15 @@ pub struct AnswerCounts {
     pub valued: [u32; 5],
 }
 
+/// The moments to share of a range: per staff member (by name) how many were rated 5 on both
+/// axes, at level 5 and marked; and the contacts to list (every marked one and each person's
+/// newest others, up to [`crate::practices::MOMENTS_LISTED`]), by name, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct MomentsFound {
+    pub counts: Vec<(String, [u32; 3])>,
+    pub contacts: Vec<Contact>,
+}
+
 /// How many contacts that were not or hardly solved (1–2) failed for one reason on one topic,
 /// in one part of two periods.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,8 +306,8 @@ pub trait Store: Send + Sync {
     async fn level5_customers(&self, filter: &StatsFilter) -> Result<(u32, u32)>;
 
     /// The moments to share in the filter's range: contacts rated 5 on both axes, at service
-    /// level 5, or marked for the team meeting; by staff name, newest first.
-    async fn moments(&self, filter: &StatsFilter) -> Result<Vec<Contact>>;
+    /// level 5, or marked for the team meeting.
+    async fn moments(&self, filter: &StatsFilter) -> Result<MomentsFound>;
 
     /// The notes pinned to weeks from `from` to `to` (week labels), by week.
     async fn week_notes(&self, from: &str, to: &str) -> Result<Vec<(String, String)>>;

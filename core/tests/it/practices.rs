@@ -449,13 +449,39 @@ async fn moments_to_share_are_listed_per_person_by_name_with_the_marked_ones_fir
         .unwrap();
     // Outside the range.
     j.log(&by("Anna", 5, 5, "2026-10-01T09:00")).await.unwrap();
+    // Every marked contact is listed, more than three too, before any newer unmarked one.
+    j.log(&by("Dirk", 5, 5, "2026-11-20T09:00")).await.unwrap();
+    for day in 11..=14 {
+        let c = j
+            .log(&by("Dirk", 3, 3, &format!("2026-11-{day}T09:00")))
+            .await
+            .unwrap();
+        j.set_star(&c.id.to_string(), true).await.unwrap();
+    }
 
     let m = j.moments(&period()).await.unwrap();
     let people: Vec<_> = m
         .iter()
         .map(|p| (p.staff.as_str(), p.top_both, p.level5, p.starred))
         .collect();
-    assert_eq!(people, [("Anna", 5, 1, 1), ("Bram", 1, 0, 0)]);
+    assert_eq!(
+        people,
+        [("Anna", 5, 1, 1), ("Bram", 1, 0, 0), ("Dirk", 1, 0, 4)]
+    );
+    let dirk: Vec<_> = m[2]
+        .contacts
+        .iter()
+        .map(|c| (c.local_date.to_string(), c.star))
+        .collect();
+    assert_eq!(
+        dirk,
+        [
+            ("2026-11-14".to_owned(), true),
+            ("2026-11-13".to_owned(), true),
+            ("2026-11-12".to_owned(), true),
+            ("2026-11-11".to_owned(), true),
+        ]
+    );
     let anna: Vec<_> = m[0]
         .contacts
         .iter()

@@ -223,9 +223,12 @@ async fn sqlite_file_is_durable_by_configuration() {
             "sqlite_sequence",
             "sync_applying",
             "team_link",
+            "week_answer_rollup",
             "week_notes",
             "week_rollup",
+            "week_team_answer_rollup",
             "week_team_rollup",
+            "week_topic_answer_rollup",
             "week_topic_rollup"
         ]
     );

@@ -327,6 +327,10 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
             staff: Some(staff[next(3) as usize].into()),
             channel: Some(channels[next(3) as usize].into()),
             topic: [None, Some("factuur"), Some("storing")][next(3) as usize].map(Into::into),
+            // The optional answers, counted in a rollup of their own.
+            nps: [None, Some(3), Some(7), Some(9), Some(10)][next(5) as usize],
+            level: [None, Some(1 + next(5) as i32)][next(2) as usize],
+            valued: [None, Some(1 + next(5) as i32)][next(2) as usize],
             ..rated(1 + next(5) as i32, 1 + next(5) as i32, &at)
         };
         match next(10) {
@@ -436,6 +440,20 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                 "{}",
                 w.week
             );
+            let scored = |which: fn(u8) -> bool| {
+                mine.iter().filter(|c| c.nps.is_some_and(which)).count() as u32
+            };
+            assert_eq!(
+                (w.nps_n, w.nps_promoters, w.nps_detractors),
+                (scored(|_| true), scored(|s| s >= 9), scored(|s| s <= 6)),
+                "{} {who:?} {via:?}",
+                w.week
+            );
+            let levels: Vec<u32> = (1..=5u8)
+                .map(|l| mine.iter().filter(|c| c.level == Some(l)).count() as u32)
+                .collect();
+            assert_eq!(w.level_counts.to_vec(), levels, "{}", w.week);
+            assert_eq!(w.level_n, levels.iter().sum::<u32>());
             if w.n > 0 {
                 assert!(close(
                     w.functional_mean,
@@ -446,6 +464,78 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
                     sum(|c| c.emotional) / f64::from(w.n)
                 ));
             }
+        }
+    }
+
+    // The period's answers (from the rollup) beside a direct count: NPS, the staff's
+    // impression of detractors and promoters, levels and "valued".
+    let period = q("2026-08-31", "2026-11-22");
+    let p = j.practices(&period).await.unwrap();
+    let (from, to) = (period.from.unwrap(), period.to.unwrap());
+    let now: Vec<_> = contacts
+        .iter()
+        .filter(|c| c.local_date >= from && c.local_date <= to)
+        .collect();
+    let count = |keep: &dyn Fn(&contactmoment_core::Contact) -> bool| {
+        now.iter().filter(|c| keep(c)).count() as u32
+    };
+    assert_eq!(
+        (p.nps.n, p.nps.promoters, p.nps.detractors),
+        (
+            count(&|c| c.nps.is_some()),
+            count(&|c| c.nps.is_some_and(|s| s >= 9)),
+            count(&|c| c.nps.is_some_and(|s| s <= 6))
+        )
+    );
+    assert_eq!(
+        (
+            p.views.detractors_welcome.count,
+            p.views.promoters_not_welcome.count
+        ),
+        (
+            count(&|c| c.nps.is_some_and(|s| s <= 6) && c.emotional >= 4),
+            count(&|c| c.nps.is_some_and(|s| s >= 9) && c.emotional <= 3)
+        )
+    );
+    let levels: Vec<u32> = (1..=5u8).map(|l| count(&|c| c.level == Some(l))).collect();
+    assert_eq!(
+        p.levels.levels.iter().map(|l| l.count).collect::<Vec<_>>(),
+        levels
+    );
+    assert_eq!(
+        (p.valued.n, p.valued.share.count),
+        (
+            count(&|c| c.valued.is_some()),
+            count(&|c| c.valued.is_some_and(|v| v >= 4))
+        )
+    );
+
+    // The answers of one topic, for the whole team (its rollup) and for one person (counted
+    // from the contacts).
+    for who in [None, Some("Bram")] {
+        let query = WeeklyQuery {
+            topic: Some("storing".into()),
+            staff: who.into_iter().map(Into::into).collect(),
+            ..q("2026-08-31", "2026-11-22")
+        };
+        for w in &j.weekly(&query).await.unwrap().weeks {
+            let mine: Vec<_> = contacts
+                .iter()
+                .filter(|c| c.iso_week == w.week && c.topic.as_deref() == Some("storing"))
+                .filter(|c| who.is_none_or(|s| c.staff == s))
+                .collect();
+            let levels: Vec<u32> = (1..=5u8)
+                .map(|l| mine.iter().filter(|c| c.level == Some(l)).count() as u32)
+                .collect();
+            assert_eq!(
+                (w.nps_n, w.level_counts.to_vec()),
+                (
+                    mine.iter().filter(|c| c.nps.is_some()).count() as u32,
+                    levels
+                ),
+                "{} {who:?}",
+                w.week
+            );
         }
     }
 

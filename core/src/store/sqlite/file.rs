@@ -181,6 +181,9 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
         "week_rollup",
         "week_team_rollup",
         "week_topic_rollup",
+        "week_answer_rollup",
+        "week_team_answer_rollup",
+        "week_topic_answer_rollup",
         "contacts",
         "settings",
     ] {

@@ -30,8 +30,8 @@ use uuid::Uuid;
 pub use file::{FileCheck, JournalFile};
 
 use super::{
-    AnswerCounts, BulkWrite, DrillDown, Existing, FailedCount, GroupBy, ListQuery, PromiseCounts,
-    RepeatCounts, StatsFilter, Store, WeekCounts,
+    AnswerCounts, BulkWrite, DrillDown, Existing, FailedCount, GroupBy, ListQuery, MomentsFound,
+    PromiseCounts, RepeatCounts, StatsFilter, Store, WeekCounts,
 };
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
@@ -439,7 +439,7 @@ impl Store for SqliteStore {
         self.level5(f).await
     }
 
-    async fn moments(&self, f: &StatsFilter) -> Result<Vec<Contact>> {
+    async fn moments(&self, f: &StatsFilter) -> Result<MomentsFound> {
         self.moments_of(f).await
     }
 

@@ -5,15 +5,18 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::counts::{push_staff_channel, push_topic};
 use super::rows::{corrupt, rfc3339_utc, ContactRow};
 use super::SqliteStore;
 use crate::error::Result;
-use crate::model::{positive_sql, Contact, Reason};
-use crate::store::{AnswerCounts, FailedCount, GroupBy, PromiseCounts, RepeatCounts, StatsFilter};
+use crate::model::{positive_sql, Reason};
+use crate::practices::MOMENTS_LISTED;
+use crate::store::{
+    AnswerCounts, FailedCount, GroupBy, MomentsFound, PromiseCounts, RepeatCounts, StatsFilter,
+};
 use crate::week;
 
 /// The week label of a contact, or with `split` the label of the part it falls in.
@@ -55,31 +58,62 @@ impl SqliteStore {
             Some(GroupBy::Channel) => "channel",
             Some(GroupBy::Topic) => "topic",
         };
-        let welcome = positive_sql("emotional");
-        let mut columns = vec![
-            "COUNT(nps)".to_owned(),
-            "SUM(nps >= 9)".to_owned(),
-            "SUM(nps <= 6)".to_owned(),
-            format!("SUM(nps <= 6 AND {welcome})"),
-            format!("SUM(nps >= 9 AND NOT {welcome})"),
-        ];
-        columns.extend((1..=5).map(|l| format!("SUM(level = {l})")));
-        columns.extend((1..=5).map(|v| format!("SUM(valued = {v})")));
-        let columns: Vec<String> = columns
-            .into_iter()
-            .map(|c| format!("COALESCE({c}, 0)"))
-            .collect();
+        // Whole weeks come from a rollup, as the ratings do: the team's (a few rows per week),
+        // per topic for the whole team, or per staff member; a topic with staff is counted
+        // from the contacts.
+        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
+        let team = by != Some(GroupBy::Staff) && f.staff.is_empty();
+        let topical = f.topic.is_some() || by == Some(GroupBy::Topic);
+        let rollup = match (topical, team) {
+            (true, true) => Some("week_topic_answer_rollup"),
+            (true, false) => None,
+            (false, true) => Some("week_team_answer_rollup"),
+            (false, false) => Some("week_answer_rollup"),
+        };
         let label = part(split, f.from);
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {group} AS grp, {label} AS label, {} FROM contacts \
-             WHERE deleted_at IS NULL \
-             AND (nps IS NOT NULL OR level IS NOT NULL OR valued IS NOT NULL)",
-            columns.join(", ")
-        ));
-        push_filter(&mut sql, f);
-        if by == Some(GroupBy::Topic) {
-            sql.push(" AND topic IS NOT NULL");
-        }
+        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
+            let mut columns = vec!["nps_n", "promoters", "detractors"];
+            columns.extend(["detractors_welcome", "promoters_not_welcome"]);
+            columns.extend(["l1", "l2", "l3", "l4", "l5", "v1", "v2", "v3", "v4", "v5"]);
+            let sums: Vec<String> = columns.iter().map(|c| format!("SUM({c})")).collect();
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {group} AS grp, {label} AS label, {} FROM {rollup} \
+                 WHERE iso_week BETWEEN ",
+                sums.join(", ")
+            ));
+            sql.push_bind(week::label(f.from))
+                .push(" AND ")
+                .push_bind(week::label(f.to));
+            push_topic(&mut sql, f);
+            push_staff_channel(&mut sql, f);
+            sql
+        } else {
+            let welcome = positive_sql("emotional");
+            let mut columns = vec![
+                "COUNT(nps)".to_owned(),
+                "SUM(nps >= 9)".to_owned(),
+                "SUM(nps <= 6)".to_owned(),
+                format!("SUM(nps <= 6 AND {welcome})"),
+                format!("SUM(nps >= 9 AND NOT {welcome})"),
+            ];
+            columns.extend((1..=5).map(|l| format!("SUM(level = {l})")));
+            columns.extend((1..=5).map(|v| format!("SUM(valued = {v})")));
+            let columns: Vec<String> = columns
+                .into_iter()
+                .map(|c| format!("COALESCE({c}, 0)"))
+                .collect();
+            let mut sql = QueryBuilder::new(format!(
+                "SELECT {group} AS grp, {label} AS label, {} FROM contacts \
+                 WHERE deleted_at IS NULL \
+                 AND (nps IS NOT NULL OR level IS NOT NULL OR valued IS NOT NULL)",
+                columns.join(", ")
+            ));
+            push_filter(&mut sql, f);
+            if by == Some(GroupBy::Topic) {
+                sql.push(" AND topic IS NOT NULL");
+            }
+            sql
+        };
         sql.push(" GROUP BY grp, label ORDER BY grp, label");
         let rows: Vec<sqlx::sqlite::SqliteRow> = sql.build().fetch_all(&self.reader).await?;
         rows.iter()
@@ -113,7 +147,8 @@ impl SqliteStore {
     ) -> Result<Vec<FailedCount>> {
         let label = part(Some(from), f.from);
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {label} AS label, topic, reason, COUNT(*) FROM contacts \
+            "SELECT {label} AS label, topic, reason, COUNT(*) \
+             FROM contacts INDEXED BY contacts_live_failed \
              WHERE deleted_at IS NULL AND functional <= 2"
         ));
         push_filter(&mut sql, f);
@@ -222,15 +257,41 @@ impl SqliteStore {
         Ok((count(all)?, count(five)?))
     }
 
-    pub(super) async fn moments_of(&self, f: &StatsFilter) -> Result<Vec<Contact>> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT * FROM contacts WHERE deleted_at IS NULL \
-             AND ((functional = 5 AND emotional = 5) OR level = 5 OR star = 1)",
-        );
+    pub(super) async fn moments_of(&self, f: &StatsFilter) -> Result<MomentsFound> {
+        // Without statistics (a journal is never analysed) SQLite would read these from the
+        // index by day, row by row; the partial index holds all that is needed.
+        const MOMENT: &str = "deleted_at IS NULL \
+             AND ((functional = 5 AND emotional = 5) OR level = 5 OR star = 1)";
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT staff, SUM(functional = 5 AND emotional = 5), SUM(level = 5), SUM(star) \
+             FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
+        ));
         push_filter(&mut sql, f);
-        sql.push(" ORDER BY staff, occurred_ms DESC");
+        sql.push(" GROUP BY staff ORDER BY staff");
+        let rows: Vec<(String, i64, i64, i64)> =
+            sql.build_query_as().fetch_all(&self.reader).await?;
+        let counts = rows
+            .into_iter()
+            .map(|(staff, both, level5, starred)| {
+                Ok((staff, [count(both)?, count(level5)?, count(starred)?]))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Every marked contact, and each person's newest unmarked ones.
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT * FROM contacts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, star, \
+             ROW_NUMBER() OVER (PARTITION BY staff, star ORDER BY occurred_ms DESC) AS newest \
+             FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
+        ));
+        push_filter(&mut sql, f);
+        sql.push(format!(
+            ") WHERE star = 1 OR newest <= {MOMENTS_LISTED}) ORDER BY staff, occurred_ms DESC"
+        ));
         let rows: Vec<ContactRow> = sql.build_query_as().fetch_all(&self.reader).await?;
-        rows.into_iter().map(ContactRow::into_live).collect()
+        let contacts = rows
+            .into_iter()
+            .map(ContactRow::into_live)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MomentsFound { counts, contacts })
     }
 
     pub(super) async fn notes(&self, from: &str, to: &str) -> Result<Vec<(String, String)>> {
