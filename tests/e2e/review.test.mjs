@@ -81,6 +81,34 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
     await s.executeScript(`document.querySelector('[data-testid="${id}"]').scrollIntoView()`);
     await screenshot(s, shot);
   }
+  // The practices the research recommends, on the demo: the customers' own score for the
+  // period with its interval and answers, beside the staff's impression; the level mix against
+  // the advised mix of effort, one row per level; the moments to share, by name.
+  const nps = await s.wait(until.elementLocated(byTestId('practice-nps')), 10000);
+  assert.match(
+    (await nps.getText()).replace(/\s+/g, ' '),
+    /^Customers’ own score \(NPS\) [+−]?\d+ 95% interval [+−]?\d+ to [+−]?\d+ · \d+ answers: \d+ promoters \(9–10\), \d+ detractors \(0–6\)/,
+  );
+  assert.match(await s.findElement(byTestId('practice-views')).getText(), /^Of \d+ customers who scored 0–6, \d+ were rated welcome \(4–5\) by staff/);
+  const levels = await s.findElements(By.css('[data-testid="level-table"] tbody tr'));
+  assert.equal(levels.length, 5, 'one row per service level');
+  assert.match((await levels[3].getText()).replace(/\s+/g, ' '), /^4 · As desired \d+% \(\d+–\d+%\) \(\d+\) \d+% \(\d+–\d+%\) 50%$/);
+  assert.ok((await s.findElements(byTestId('reason-row'))).length > 0, 'why contacts failed, per reason');
+  const people = await s.findElements(byTestId('moments-person'));
+  const names = await Promise.all(people.map(async (p) => (await p.findElement(By.css('strong'))).getText()));
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), 'moments by name, not ranked');
+  for (const [id, shot] of [['practices', 'review-practices'], ['level-table', 'review-levels'], ['moments', 'review-moments']]) {
+    await s.executeScript(`document.querySelector('[data-testid="${id}"]').scrollIntoView()`);
+    await screenshot(s, shot);
+  }
+  // A week note, pinned by keyboard, is listed under the charts with its number.
+  const noteText = await s.findElement(byTestId('week-note-text'));
+  await s.executeScript('arguments[0].scrollIntoView({ block: "center" })', noteText);
+  const noteWeek = await s.findElement(byTestId('week-note-week')).getAttribute('value');
+  await noteText.sendKeys('new call-back procedure', Key.ENTER);
+  const pinned = await s.wait(until.elementLocated(byTestId('week-note')), 5000);
+  assert.ok((await pinned.getText()).startsWith(`${noteWeek}: new call-back procedure`), await pinned.getText());
+  await screenshot(s, 'review-week-note');
   await s.executeScript('window.scrollTo(0, 0)');
 
   // Filter to one agent: the staff list, the summary and the small multiples follow.

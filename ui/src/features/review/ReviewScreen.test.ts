@@ -168,7 +168,7 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
     week_notes: () => [] as WeekNote[],
     moments: () => [
       { staff: 'Anna', top_both: 4, level5: 1, starred: 1, contacts: [contact({ star: true, topic: 'verhuizing', note: 'bloemen gestuurd' })] },
-      { staff: 'Bram', top_both: 1, level5: 0, starred: 0, contacts: [contact({ staff: 'Bram' })] },
+      { staff: 'Bram', top_both: 1, level5: 0, starred: 0, contacts: [contact({ staff: 'Bram', functional: 5, emotional: 5, level: 5 })] },
     ],
     review_contacts: (a) => {
       const q = a.query as ContactsQuery;
@@ -222,7 +222,7 @@ describe('the practices on the review', () => {
     expect(seen(valued)).toContain('more than a third do not feel valued');
     const repeat = screen.getByTestId('practice-repeat');
     expect(seen(repeat)).toContain('4 of 40 contacts with a customer reference came within 7 days');
-    expect(seen(repeat)).toContain('−5 points (95% −20 to +10), could be chance');
+    expect(seen(repeat)).toContain('−5 percentage points (95% −20 to +10), could be chance');
     const promises = screen.getByTestId('practice-promises');
     expect(seen(promises)).toContain('6 of 9 follow-ups due were done by their promised day · 67% (35–88%)');
     expect(seen(promises)).toContain('2 late · 1 overdue and still open · 4 not due yet');
@@ -243,7 +243,7 @@ describe('the practices on the review', () => {
     const first = within(byTopic).getAllByTestId('topic-reason-row')[0]!;
     expect(seen(first)).toContain('factuur · Bill or order wrong');
     expect(seen(first)).toContain('8 of 40 · 20% (11–35%)');
-    expect(seen(first)).toContain('+16 points (95% +2 to +31), beyond chance');
+    expect(seen(first)).toContain('+16 percentage points (95% +2 to +31), beyond chance');
     const second = within(byTopic).getAllByTestId('topic-reason-row')[1]!;
     expect(seen(second)).toContain('No topic · No reason given');
     expect(seen(second)).toContain('too few to compare');
@@ -271,7 +271,8 @@ describe('the practices on the review', () => {
     const people = await screen.findAllByTestId('moments-person');
     expect(people.map(seen)[0]).toContain('Anna 4 rated 5 on both · 1 at level 5 · 1 for the team meeting');
     expect(seen(people[0])).toContain('verhuizing ★ “bloemen gestuurd”');
-    expect(seen(people[1])).toContain('Bram 1 rated 5 on both · 0 at level 5 · 0 for the team meeting');
+    // A count of none is left out; each contact says why it is a moment.
+    expect(seen(people[1])).toMatch(/^Bram 1 rated 5 on both \d+ \w+ · Phone · 5 on both · level 5 ?$/);
   });
 
   it('marks any contact behind a figure for the team meeting', async () => {
@@ -429,7 +430,10 @@ describe('the review screen', () => {
     // 70% against 61% reads +9, whatever the exact difference.
     expect(shownDifference(0.704, 0.606, 0.098)).toBe('+9');
     expect(shownDifference(null, 0.5, -0.126)).toBe('−13');
-    expect([0.004, -0.004, 0, 0.126, -0.13].map(signedPoints)).toEqual(['+0.4', '−0.4', '±0', '+13', '−13']);
+    expect([0.004, -0.004, 0, 0.126, -0.13, -0.0004, 0.00004].map((v) => signedPoints(v))).toEqual([
+      '+0.4', '−0.4', '±0', '+13', '−13', '−0.04', '+0.004',
+    ]);
+    expect(signedPoints(0.003, 'nl')).toBe('+0,3');
   });
 
   it('says when nothing moved beyond chance, and when there is too little to compare', async () => {

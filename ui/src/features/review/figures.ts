@@ -1,6 +1,6 @@
 // How a share is written on the review: the percentage with its 95% interval from the
 // minimum n, the bare counts below it (counts are facts at any n).
-import type { AxisSummary, Proportion, ReviewWeek } from '../../lib/ipc';
+import type { AxisSummary, Language, Proportion, ReviewWeek } from '../../lib/ipc';
 import { addDays } from './filters';
 
 export interface ShareText {
@@ -31,11 +31,16 @@ export function share(
 /** A fraction as whole percentage points. */
 export const points = (v: number): number => Math.round(v * 100);
 
-/** A fraction as signed whole percentage points; within a point of 0 it gets one decimal, so
- * an interval that excludes 0 never reads "±0" or "+0". */
-export function signedPoints(v: number): string {
+/** A fraction as signed whole percentage points; within a point of 0 it gets one decimal (one
+ * significant digit within a tenth), so an interval that excludes 0 never reads "±0", "+0" or
+ * "−0.0". Dutch writes a decimal comma. */
+export function signedPoints(v: number, lang: Language = 'en'): string {
   const p = points(v);
-  if (p === 0 && v !== 0) return `${v > 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
+  if (p === 0 && v !== 0) {
+    const abs = Math.abs(v * 100);
+    const digits = abs >= 0.05 ? abs.toFixed(1) : abs.toPrecision(1);
+    return `${v > 0 ? '+' : '−'}${lang === 'nl' ? digits.replace('.', ',') : digits}`;
+  }
   return signed(p);
 }
 
