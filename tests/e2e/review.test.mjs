@@ -92,7 +92,13 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   assert.match(await s.findElement(byTestId('practice-views')).getText(), /^Of \d+ customers who scored 0–6, \d+ were rated welcome \(4–5\) by staff/);
   const levels = await s.findElements(By.css('[data-testid="level-table"] tbody tr'));
   assert.equal(levels.length, 5, 'one row per service level');
-  assert.match((await levels[3].getText()).replace(/\s+/g, ' '), /^4 · As desired \d+% \(\d+–\d+%\) \(\d+\) \d+% \(\d+–\d+%\) 50%$/);
+  // Cell by cell: the share now with its interval and count, before, and the advised share.
+  const cells = await Promise.all((await levels[3].findElements(By.css('th, td'))).map(async (c) => (await c.getText()).replace(/\u2060/g, '')));
+  assert.equal(cells.length, 4, cells.join(' | '));
+  assert.equal(cells[0], '4 · As desired');
+  assert.match(cells[1], /^\d+% \(\d+–\d+%\) \(\d+\)$/);
+  assert.match(cells[2], /^\d+% \(\d+–\d+%\)$/);
+  assert.equal(cells[3], '50%');
   assert.ok((await s.findElements(byTestId('reason-row'))).length > 0, 'why contacts failed, per reason');
   const people = await s.findElements(byTestId('moments-person'));
   const names = await Promise.all(people.map(async (p) => (await p.findElement(By.css('strong'))).getText()));
