@@ -97,7 +97,7 @@ test('load demo data, filter to one agent, drill into a week, see the contacts',
   assert.equal(cells.length, 4, cells.join(' | '));
   assert.equal(cells[0], '4 · As desired');
   assert.match(cells[1], /^\d+% \(\d+–\d+%\) \(\d+\)$/);
-  assert.match(cells[2], /^\d+% \(\d+–\d+%\)$/);
+  assert.match(cells[2], /^\d+% \(\d+–\d+%\) \(\d+\)$/);
   assert.equal(cells[3], '50%');
   assert.ok((await s.findElements(byTestId('reason-row'))).length > 0, 'why contacts failed, per reason');
   const people = await s.findElements(byTestId('moments-person'));

@@ -19,6 +19,12 @@ CREATE INDEX contacts_live_answers
 CREATE INDEX contacts_live_failed
     ON contacts (local_date, topic, reason, iso_week, staff, channel)
     WHERE deleted_at IS NULL AND functional <= 2;
+-- Repeat contacts and customers with a level-5 contact: every contact with a customer
+-- reference, by day, with all those figures read (so the contacts themselves are not).
+CREATE INDEX contacts_live_customers
+    ON contacts (local_date, customer_ref, occurred_ms, logged_at, functional, level, iso_week,
+                 staff, channel, topic)
+    WHERE deleted_at IS NULL AND customer_ref IS NOT NULL;
 -- Promises: follow-ups by the day they are due, with what tells kept from late.
 CREATE INDEX contacts_live_due
     ON contacts (due, follow_up_done_at, occurred_at, topic, staff, channel)

@@ -147,29 +147,8 @@ impl Journal {
             from: previous_from,
             ..filter.clone()
         };
-        let answers: Vec<AnswerCounts> = self
-            .store
-            .answer_counts(&both, None, Some(filter.from))
-            .await?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
-        let failed = self.store.failed_counts(&both, filter.from).await?;
-        let totals = self
-            .store
-            .period_counts_by(&both, None, filter.from)
-            .await?;
-        let topics = self
-            .store
-            .period_counts_by(&both, Some(GroupBy::Topic), filter.from)
-            .await?;
         let repeat_days = REPEAT_DAYS as u32;
-        let repeats = self
-            .store
-            .repeat_counts(&both, filter.from, repeat_days)
-            .await?;
         let today = self.clock.now().date_naive();
-        let promises = self.store.promise_counts(&filter, today).await?;
         let year = StatsFilter {
             from: filter
                 .to
@@ -177,7 +156,19 @@ impl Journal {
                 .unwrap_or(filter.to),
             ..filter.clone()
         };
-        let level5 = self.store.level5_customers(&year).await?;
+        // The figures are independent reads; the slow two (repeat contacts and level-5
+        // customers, which look at every contact with a customer reference) run side by side.
+        let store = &self.store;
+        let (answers, failed, totals, topics, repeats, promises, level5) = tokio::try_join!(
+            store.answer_counts(&both, None, Some(filter.from)),
+            store.failed_counts(&both, filter.from),
+            store.period_counts_by(&both, None, filter.from),
+            store.period_counts_by(&both, Some(GroupBy::Topic), filter.from),
+            store.repeat_counts(&both, filter.from, repeat_days),
+            store.promise_counts(&filter, today),
+            store.level5_customers(&year),
+        )?;
+        let answers: Vec<AnswerCounts> = answers.into_iter().map(|(_, a)| a).collect();
         let now_label = week::label(filter.from);
         Ok(practices::compute(&practices::Inputs {
             previous_from,

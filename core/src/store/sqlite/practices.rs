@@ -185,8 +185,8 @@ impl SqliteStore {
             "WITH ordered AS (SELECT local_date, iso_week, staff, channel, topic, \
              LAG(local_date) OVER customer AS before_date, \
              LAG(functional) OVER customer AS before_functional \
-             FROM contacts WHERE deleted_at IS NULL AND customer_ref IS NOT NULL \
-             AND local_date BETWEEN ",
+             FROM contacts INDEXED BY contacts_live_customers \
+             WHERE deleted_at IS NULL AND customer_ref IS NOT NULL AND local_date BETWEEN ",
         );
         sql.push_bind(reach.to_string())
             .push(" AND ")
@@ -247,13 +247,25 @@ impl SqliteStore {
     }
 
     pub(super) async fn level5(&self, f: &StatsFilter) -> Result<(u32, u32)> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT COUNT(DISTINCT customer_ref), \
-             COUNT(DISTINCT CASE WHEN level = 5 THEN customer_ref END) \
-             FROM contacts WHERE deleted_at IS NULL AND customer_ref IS NOT NULL",
-        );
-        push_filter(&mut sql, f);
-        let (all, five): (i64, i64) = sql.build_query_as().fetch_one(&self.reader).await?;
+        // Two DISTINCT scans of the covering index cost less than one with two COUNT(DISTINCT).
+        let customers = |level5: bool| {
+            let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT customer_ref \
+                 FROM contacts INDEXED BY contacts_live_customers \
+                 WHERE deleted_at IS NULL AND customer_ref IS NOT NULL",
+            );
+            if level5 {
+                sql.push(" AND level = 5");
+            }
+            push_filter(&mut sql, f);
+            sql.push(")");
+            sql
+        };
+        let (mut all, mut five) = (customers(false), customers(true));
+        let (all, five): (i64, i64) = tokio::try_join!(
+            all.build_query_scalar().fetch_one(&self.reader),
+            five.build_query_scalar().fetch_one(&self.reader),
+        )?;
         Ok((count(all)?, count(five)?))
     }
 
