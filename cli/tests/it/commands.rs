@@ -600,3 +600,136 @@ fn a_reader_that_stops_early_is_no_error() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn stars_week_notes_and_the_practices_in_the_review() {
+    let j = journal();
+    let at = |day: &str| format!("2026-11-{day}T10:00:00+01:00");
+    let good = ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "5",
+            "--emotional",
+            "5",
+            "--level",
+            "5",
+            "--nps",
+            "10",
+            "--customer",
+            "K1",
+            "--at",
+            &at("16"),
+        ],
+    )
+    .trim()
+    .to_owned();
+    ok(
+        &j.path,
+        &[
+            "log",
+            "--staff",
+            "Bram",
+            "--functional",
+            "1",
+            "--emotional",
+            "3",
+            "--reason",
+            "not_answered",
+            "--nps",
+            "3",
+            "--customer",
+            "K2",
+            "--at",
+            &at("17"),
+        ],
+    );
+
+    // A star is set and taken off by id; an unknown id is refused by name.
+    assert_eq!(
+        ok(&j.path, &["star", &good]).trim(),
+        format!("{good} is marked for the team meeting")
+    );
+    assert_eq!(contacts(&j.path)[1]["star"], true);
+    ok(&j.path, &["star", &good, "--off"]);
+    assert_eq!(contacts(&j.path)[1]["star"], false);
+    ok(&j.path, &["star", &good]);
+    let unknown = run(&j.path, &["star", "0193a5c2-7f00-7000-8000-000000000001"]);
+    assert!(!unknown.status.success());
+    let missing = run(&j.path, &["star", "42"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("id"));
+
+    // A week note: pinned, shown in the review, removed by an empty note; a bad week refused.
+    assert_eq!(
+        ok(
+            &j.path,
+            &[
+                "week-note",
+                "--week",
+                "2026-w47",
+                "nieuwe terugbelprocedure"
+            ]
+        )
+        .trim(),
+        "2026-W47: nieuwe terugbelprocedure"
+    );
+    let bad = run(&j.path, &["week-note", "--week", "week 12", "x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("week"));
+    let range = ["--from", "2026-11-09", "--to", "2026-11-22"];
+    let review = |j: &Journal| -> Value {
+        serde_json::from_str(&ok(
+            &j.path,
+            &[&["review"][..], &range, &["--format", "json"]].concat(),
+        ))
+        .unwrap()
+    };
+    let json = review(&j);
+    assert_eq!(
+        json["week_notes"],
+        json!([{ "week": "2026-W47", "note": "nieuwe terugbelprocedure" }])
+    );
+    // The practices: one promoter and one detractor, one failure for want of an answer.
+    let p = &json["practices"];
+    assert_eq!(
+        (
+            p["nps"]["n"].clone(),
+            p["nps"]["promoters"].clone(),
+            p["nps"]["detractors"].clone()
+        ),
+        (json!(2), json!(1), json!(1))
+    );
+    assert_eq!(p["nps"]["score"], 0.0);
+    assert_eq!(p["reasons"][0]["reason"], "not_answered");
+    assert_eq!(p["reasons"][0]["share"]["count"], 1);
+    assert_eq!(p["levels"]["levels"][4]["count"], 1);
+    // Moments: Anna's 5/5 at level 5, marked for the team meeting.
+    let moments: Vec<Value> = json["moments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            json!([
+                m["staff"],
+                m["top_both"],
+                m["level5"],
+                m["starred"],
+                m["contacts"].as_array().unwrap().len()
+            ])
+        })
+        .collect();
+    assert_eq!(moments, [json!(["Anna", 1, 1, 1, 1])]);
+    let table = ok(&j.path, &[&["review"][..], &range].concat());
+    assert!(table.contains("NPS (customers' own score)"), "{table}");
+    assert!(
+        table.contains("2026-W47: nieuwe terugbelprocedure"),
+        "{table}"
+    );
+
+    ok(&j.path, &["week-note", "--week", "2026-W47"]);
+    assert_eq!(review(&j)["week_notes"], json!([]));
+}

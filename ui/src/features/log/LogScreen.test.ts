@@ -372,6 +372,23 @@ describe('the optional questions', () => {
     expect(backend.calls[0]!.args.input).toMatchObject({ valued: 2 });
   });
 
+  it('draws the sample anew for each contact: not asked, then asked after the save', async () => {
+    let draws = 0;
+    const backend = fakeBackend({ ask_valued: () => ++draws === 2, log_contact: () => contact() });
+    const user = userEvent.setup();
+    render(LogScreen);
+    await waitFor(() => expect(draws).toBe(1));
+    expect(screen.queryByTestId('rating-valued')).toBeNull();
+    await user.keyboard('45');
+    expect(document.activeElement).toBe(radio('level', 1));
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(backend.calls).toHaveLength(1));
+    expect(backend.calls[0]!.args.input).toMatchObject({ valued: null });
+    // The next contact is in the sample.
+    await waitFor(() => expect(screen.getByTestId('rating-valued')).toBeTruthy());
+    expect(draws).toBe(2);
+  });
+
   it('sends the customer’s own score, the promised day and the team-meeting mark from the details', async () => {
     const backend = fakeBackend({ log_contact: () => contact() });
     const user = userEvent.setup();
