@@ -209,6 +209,15 @@ afterEach(() => {
 const seen = (el: Element | undefined) => (el?.textContent ?? '').replace(/\u2060/g, '').replace(/\s+/g, ' ');
 
 describe('the practices on the review', () => {
+  it('gives the score of the period before its own interval once it has enough answers', async () => {
+    backend({
+      practices: () => ({ ...practicesSample, previous_nps: { n: 45, promoters: 9, detractors: 18, score: -20, ci_low: -38.4, ci_high: -1.2 } }),
+    });
+    render(ReviewScreen);
+    const nps = await screen.findByTestId('practice-nps');
+    expect(seen(nps)).toContain('Before: −20 (95% interval −38 to −1, 45 answers)');
+  });
+
   it('shows the customers’ own score, valued, repeat contacts and promises with their counts', async () => {
     backend();
     render(ReviewScreen);
