@@ -156,14 +156,6 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
             bom,
             customer,
         } => {
-            let contacts = match customer {
-                Some(customer) => journal.customer_contacts(&customer).await?,
-                None => {
-                    let mut all = journal.list(&ListQuery::default()).await?;
-                    all.reverse();
-                    all
-                }
-            };
             let style = CsvStyle {
                 separator: match separator {
                     Separator::Comma => b',',
@@ -171,9 +163,29 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
                 },
                 bom,
             };
-            match format {
-                ExportFormat::Csv => export::contacts_csv(&mut out, &contacts, style)?,
-                ExportFormat::Json => export::json(&mut out, &contacts)?,
+            if let Some(customer) = customer {
+                let contacts = journal.customer_contacts(&customer).await?;
+                match format {
+                    ExportFormat::Csv => export::contacts_csv(&mut out, &contacts, style)?,
+                    ExportFormat::Json => export::json(&mut out, &contacts)?,
+                }
+            } else {
+                // The whole journal goes out a page at a time: memory stays flat at any size.
+                // The pages are written from inside the store's read, which needs a writer it
+                // may hold across waits; standard output's lock is this thread's already.
+                let sink = io::BufWriter::with_capacity(1 << 16, io::stdout());
+                match format {
+                    ExportFormat::Csv => {
+                        let mut w = export::ContactsCsv::new(sink, style)?;
+                        journal.each_contact(&mut |page| w.write(page)).await?;
+                        w.finish()?;
+                    }
+                    ExportFormat::Json => {
+                        let mut w = export::JsonList::new(sink);
+                        journal.each_contact(&mut |page| w.write(page)).await?;
+                        w.finish()?;
+                    }
+                }
             }
         }
         Command::Demo {

@@ -128,6 +128,74 @@ pub fn contacts_csv<W: Write>(out: W, contacts: &[Contact], style: CsvStyle) -> 
     csv_styled(out, &rows, style)
 }
 
+/// Contacts written as CSV as they come (the file `contacts_csv` writes for them all), so an
+/// export of any size needs no more memory than one page of contacts.
+pub struct ContactsCsv<W: Write> {
+    w: csv::Writer<W>,
+    any: bool,
+}
+
+impl<W: Write> ContactsCsv<W> {
+    pub fn new(out: W, style: CsvStyle) -> Result<Self> {
+        Ok(Self {
+            w: writer(out, style)?,
+            any: false,
+        })
+    }
+
+    pub fn write(&mut self, contacts: &[Contact]) -> Result<()> {
+        for c in contacts {
+            self.w.serialize(ContactRow::from(c)).map_err(csv_error)?;
+        }
+        self.any |= !contacts.is_empty();
+        Ok(())
+    }
+
+    /// Ends the file; one without contacts still has its header row.
+    pub fn finish(mut self) -> Result<()> {
+        if !self.any {
+            self.w
+                .write_record(crate::import::COLUMNS)
+                .map_err(csv_error)?;
+        }
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// A JSON list written an element at a time, laid out as [`json`] lays out a whole list.
+pub struct JsonList<W: Write> {
+    out: W,
+    any: bool,
+}
+
+impl<W: Write> JsonList<W> {
+    pub fn new(out: W) -> Self {
+        Self { out, any: false }
+    }
+
+    pub fn write<T: Serialize>(&mut self, items: &[T]) -> Result<()> {
+        for item in items {
+            let text =
+                serde_json::to_string_pretty(item).map_err(|e| Error::Internal(e.to_string()))?;
+            self.out
+                .write_all(if self.any { b",\n  " } else { b"[\n  " })?;
+            // A pretty element is indented one level deeper inside the list; its strings hold
+            // no raw line breaks (JSON escapes them), so every line break is between tokens.
+            self.out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+            self.any = true;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out
+            .write_all(if self.any { b"\n]\n" } else { b"[]\n" })?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
 /// How a CSV file is laid out for the program that opens it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvStyle {

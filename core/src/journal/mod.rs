@@ -205,6 +205,15 @@ impl Journal {
         self.store.list(query).await
     }
 
+    /// Every live contact, oldest first, a page at a time from one snapshot (see
+    /// [`Store::each_contact`]); returns how many.
+    pub async fn each_contact(
+        &self,
+        each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
+    ) -> Result<u64> {
+        self.store.each_contact(each).await
+    }
+
     /// Marks a contact's follow-up done, recording when and by whom (the display name), or
     /// open again. Only contacts flagged for follow-up or rated 2 or lower on the emotional
     /// axis have one.

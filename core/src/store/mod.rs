@@ -238,6 +238,14 @@ pub trait Store: Send + Sync {
     /// Live contacts, newest first.
     async fn list(&self, query: &ListQuery) -> Result<Vec<Contact>>;
 
+    /// Every live contact, oldest first, handed to `each` a page at a time from one snapshot
+    /// of the journal (what is written meanwhile is not seen): memory stays flat whatever the
+    /// journal's size. Returns how many.
+    async fn each_contact(
+        &self,
+        each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
+    ) -> Result<u64>;
+
     /// How many live contacts match, and a page of them, newest first.
     async fn contacts(&self, query: &DrillDown) -> Result<(u64, Vec<Contact>)>;
 

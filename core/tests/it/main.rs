@@ -7,6 +7,7 @@
 mod backups;
 mod bindings;
 mod crash;
+mod export;
 mod hostile;
 mod identity;
 mod practices;

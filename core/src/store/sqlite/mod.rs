@@ -11,6 +11,7 @@ mod bulk;
 mod counts;
 pub mod file;
 pub mod outbox;
+mod pages;
 mod practices;
 mod rows;
 
@@ -204,6 +205,13 @@ impl Store for SqliteStore {
             .bind(deleted_at.map(rfc3339_utc))
             .bind(id.to_string());
         self.update_one(id, query).await
+    }
+
+    async fn each_contact(
+        &self,
+        each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
+    ) -> Result<u64> {
+        self.pages(each).await
     }
 
     async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {
