@@ -263,7 +263,7 @@ pub fn practices_text(p: &Practices, notes: &[WeekNote]) -> String {
         ]);
     }
     text.push_str(&format!(
-        "\n\n{levels}\nCustomers with a level-5 contact in the 12 months up to {}: {}.",
+        "\n\n{levels}\nCustomers with a level-5 contact in the 52 weeks up to {}: {}.",
         p.to,
         share_of(&p.level5_customers)
     ));

@@ -217,9 +217,13 @@ impl Iterator for Demo {
         let emotional = rate(rng, emotional_latent);
         let logged_at = occurred_at.with_timezone(&Utc) + Duration::seconds(rng.gen_range(20..240));
         let follow_up = rng.gen_bool(if functional <= 2 { 0.35 } else { 0.04 });
-        // Teams work their follow-ups off within days; only the last week's are mostly open.
+        // Teams work most follow-ups off within the day they promised, some days later; only
+        // the last week's are mostly open.
         let done_at = (follow_up || emotional <= 2)
-            .then(|| logged_at + Duration::minutes(rng.gen_range(30..4 * 24 * 60)))
+            .then(|| {
+                let soon: f64 = rng.gen();
+                logged_at + Duration::minutes(30 + (soon.powi(3) * 4.0 * 24.0 * 60.0) as i64)
+            })
             .filter(|&t| t <= self.now && rng.gen_bool(0.97));
         let due = (follow_up || emotional <= 2).then(|| validate::next_working_day(date));
         let reason = (functional <= 2 && rng.gen_bool(0.8)).then(|| pick(rng, &REASONS));

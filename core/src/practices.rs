@@ -22,8 +22,9 @@ pub const NPS_MIN_N: u32 = 30;
 /// of time spent, not a quota per contact.
 pub const EFFORT_MIX: [f64; 5] = [0.0, 0.0, 0.3, 0.5, 0.2];
 
-/// How many days back the share of customers who had a level-5 contact looks.
-pub const LEVEL5_DAYS: u64 = 365;
+/// How many days back the share of customers who had a level-5 contact looks: 52 weeks, so
+/// that a range ending on a Sunday looks back over whole weeks.
+pub const LEVEL5_DAYS: u64 = 52 * 7;
 
 /// A Net Promoter Score: promoters (9–10) minus detractors (0–6), in points from −100 to 100,
 /// with its 95% adjusted-Wald interval. `null` scores when nobody was asked.
@@ -162,7 +163,7 @@ pub struct Practices {
     pub previous_levels: LevelMix,
     /// [`EFFORT_MIX`], for the reference bar.
     pub effort_mix: [f64; 5],
-    /// Distinct customers in the 12 months up to `to` who had a contact at level 5.
+    /// Distinct customers in the 52 weeks up to `to` who had a contact at level 5.
     pub level5_customers: Share,
     /// Rated 4–5 on "valued", out of the contacts asked.
     pub valued: Share,
@@ -245,7 +246,7 @@ pub struct Inputs<'a> {
     pub topics: &'a [(String, WeekCounts)],
     pub repeats: &'a [RepeatCounts],
     pub promises: PromiseCounts,
-    /// Distinct customers in the 12 months, and those with a level-5 contact.
+    /// Distinct customers in the 52 weeks, and those with a level-5 contact.
     pub level5: (u32, u32),
     pub repeat_days: u32,
 }

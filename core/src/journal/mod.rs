@@ -31,7 +31,8 @@ use crate::review::{
 };
 use crate::stats::{self, Review, StaffReview, StaffWeeks, WeeklyQuery, WeeklyReport, WhatChanged};
 use crate::store::{
-    AnswerCounts, DrillDown, Existing, GroupBy, ListQuery, StatsFilter, Store, WeekCounts,
+    AnswerCounts, DrillDown, Existing, GroupBy, ListQuery, RepeatCounts, StatsFilter, Store,
+    WeekCounts,
 };
 use crate::validate::{self, STAFF_MAX};
 use crate::week;

@@ -87,12 +87,20 @@ impl Journal {
             from: previous_from(&filter),
             ..filter.clone()
         };
-        let all = self
-            .store
-            .period_counts_by(&both, None, filter.from)
-            .await?;
+        // The four groupings are independent reads, which run side by side.
+        let store = &self.store;
+        let (all, by_channel, by_topic, by_staff) = tokio::try_join!(
+            store.period_counts_by(&both, None, filter.from),
+            store.period_counts_by(&both, Some(GroupBy::Channel), filter.from),
+            store.period_counts_by(&both, Some(GroupBy::Topic), filter.from),
+            store.period_counts_by(&both, Some(GroupBy::Staff), filter.from),
+        )?;
         let mut groups = vec![(stats::Group::All, all.into_iter().map(|(_, c)| c).collect())];
-        for by in [GroupBy::Channel, GroupBy::Topic, GroupBy::Staff] {
+        for (by, counted) in [
+            (GroupBy::Channel, by_channel),
+            (GroupBy::Topic, by_topic),
+            (GroupBy::Staff, by_staff),
+        ] {
             // A grouping the filters narrow to one value repeats the overall figure.
             let narrowed = match by {
                 GroupBy::Channel => both.channel.is_some(),
@@ -103,11 +111,7 @@ impl Journal {
                 continue;
             }
             let mut grouped: BTreeMap<String, Vec<WeekCounts>> = BTreeMap::new();
-            for (name, c) in self
-                .store
-                .period_counts_by(&both, Some(by), filter.from)
-                .await?
-            {
+            for (name, c) in counted {
                 grouped.entry(name).or_default().push(c);
             }
             for (name, counts) in grouped {
@@ -147,7 +151,6 @@ impl Journal {
             from: previous_from,
             ..filter.clone()
         };
-        let repeat_days = REPEAT_DAYS as u32;
         let today = self.clock.now().date_naive();
         let year = StatsFilter {
             from: filter
@@ -156,19 +159,25 @@ impl Journal {
                 .unwrap_or(filter.to),
             ..filter.clone()
         };
-        // The figures are independent reads; the slow two (repeat contacts and level-5
-        // customers, which look at every contact with a customer reference) run side by side.
+        // The figures are independent reads, which run side by side.
         let store = &self.store;
-        let (answers, failed, totals, topics, repeats, promises, level5) = tokio::try_join!(
+        let (answers, failed, totals, topics, promises, level5) = tokio::try_join!(
             store.answer_counts(&both, None, Some(filter.from)),
             store.failed_counts(&both, filter.from),
             store.period_counts_by(&both, None, filter.from),
             store.period_counts_by(&both, Some(GroupBy::Topic), filter.from),
-            store.repeat_counts(&both, filter.from, repeat_days),
             store.promise_counts(&filter, today),
             store.level5_customers(&year),
         )?;
         let answers: Vec<AnswerCounts> = answers.into_iter().map(|(_, a)| a).collect();
+        let repeats: Vec<RepeatCounts> = answers
+            .iter()
+            .map(|a| RepeatCounts {
+                part: a.iso_week.clone(),
+                contacts: a.customers,
+                repeats: a.repeats,
+            })
+            .collect();
         let now_label = week::label(filter.from);
         Ok(practices::compute(&practices::Inputs {
             previous_from,
@@ -182,7 +191,7 @@ impl Journal {
             repeats: &repeats,
             promises,
             level5,
-            repeat_days,
+            repeat_days: REPEAT_DAYS as u32,
         }))
     }
 

@@ -130,6 +130,11 @@ pub struct AnswerCounts {
     pub levels: [u32; 5],
     /// How many contacts were rated 1–5 on "valued".
     pub valued: [u32; 5],
+    /// Contacts with a customer reference, and those among them that came within
+    /// [`crate::review::REPEAT_DAYS`] after that customer's previous contact, which was not
+    /// solved (1–3).
+    pub customers: u32,
+    pub repeats: u32,
 }
 
 /// The moments to share of a range: per staff member (by name) how many were rated 5 on both
@@ -295,15 +300,6 @@ pub trait Store: Send + Sync {
         filter: &StatsFilter,
         from: NaiveDate,
     ) -> Result<Vec<FailedCount>>;
-
-    /// Per part (before `from`, from it on): the contacts with a customer reference, and those
-    /// within `days` after the same customer's previous contact, which was not solved (1–3).
-    async fn repeat_counts(
-        &self,
-        filter: &StatsFilter,
-        from: NaiveDate,
-        days: u32,
-    ) -> Result<Vec<RepeatCounts>>;
 
     /// The follow-ups due from `filter.from` to `filter.to`, as they stand on `today`.
     async fn promise_counts(&self, filter: &StatsFilter, today: NaiveDate)

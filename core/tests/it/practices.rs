@@ -155,7 +155,7 @@ async fn the_practices_are_counted_exactly_against_the_period_before() {
         ),
         (1, 1, 1, 0)
     );
-    // Customers of the last 12 months: K1, K2, K3; K1 and K2 had a level-5 contact.
+    // Customers of the last 52 weeks: K1, K2, K3; K1 and K2 had a level-5 contact.
     assert_eq!(
         (p.level5_customers.n, p.level5_customers.share.count),
         (3, 2)
@@ -523,7 +523,7 @@ async fn the_practices_keep_their_boundaries() {
     log(of("K7", 4, "2026-10-27T10:00:00+01:00")).await;
     log(of("K8", 1, "2026-11-05T10:00:00+01:00")).await;
     log(of("K8", 4, "2026-11-11T10:00:00+01:00")).await;
-    // Level 5 in the last 12 months (2025-11-23 to today): K9 yes; K10's is a day too old.
+    // Level 5 in the last 52 weeks (2025-11-24 to today): K9 yes; K10's is a day too old.
     log(ContactInput {
         level: Some(5),
         ..of("K9", 4, "2026-03-01T10:00:00+01:00")
@@ -531,12 +531,12 @@ async fn the_practices_keep_their_boundaries() {
     .await;
     log(ContactInput {
         level: Some(5),
-        ..of("K10", 4, "2025-11-22T10:00:00+01:00")
+        ..of("K10", 4, "2025-11-23T10:00:00+01:00")
     })
     .await;
     log(ContactInput {
         level: Some(3),
-        ..of("K11", 4, "2025-11-23T10:00:00+01:00")
+        ..of("K11", 4, "2025-11-24T10:00:00+01:00")
     })
     .await;
     // NPS 7 and 8 are passives; a promoter rated welcome 3 is one staff did not see.
@@ -613,4 +613,183 @@ async fn the_practices_keep_their_boundaries() {
     j.delete(&seven_days.id.to_string()).await.unwrap();
     let p = j.practices(&period()).await.unwrap();
     assert_eq!((p.repeat.n, p.repeat.share.count), (6, 1));
+}
+
+/// Repeat contacts and the customers of 52 weeks come from figures each contact keeps about
+/// its neighbours in its customer's history, kept by triggers (or recounted after a bulk
+/// write). After any mix of bulk loads, logs, edits that move a contact in time or to another
+/// customer, deletes and restores, they must equal a count made from the live contacts.
+#[tokio::test]
+async fn repeats_and_customers_always_match_the_contacts_themselves() {
+    use contactmoment_core::{demo::DemoSpec, Channel, Contact, ListQuery};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let mut seed: u64 = 20_261_203;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    // Into an empty journal a bulk write rebuilds the indexes and recounts at its end; into a
+    // fuller one it keeps them and the triggers count row by row.
+    let demo = |contacts, seed| DemoSpec {
+        contacts,
+        staff: 3,
+        weeks: 60,
+        seed,
+    };
+    assert_eq!(
+        j.load_demo(demo(1_200, 5), &mut |_| {}).await.unwrap(),
+        1_200
+    );
+    assert_eq!(j.load_demo(demo(300, 6), &mut |_| {}).await.unwrap(), 300);
+    let all = || async { j.list(&ListQuery::default()).await.unwrap() };
+    let mut live: Vec<String> = all().await.iter().map(|c| c.id.to_string()).collect();
+    let demo_refs: Vec<String> = all()
+        .await
+        .into_iter()
+        .filter_map(|c| c.customer_ref)
+        .take(30)
+        .collect();
+    let mut deleted: Vec<String> = Vec::new();
+    for _ in 0..500 {
+        // Few customers, days close together and hours that collide: repeats, ties and
+        // contacts that move past their neighbours.
+        let day = next(120);
+        let at = (chrono::NaiveDate::from_ymd_opt(2026, 7, 26).unwrap() + chrono::Days::new(day))
+            .format(&format!("%Y-%m-%dT{:02}:00:00+01:00", 9 + next(3)))
+            .to_string();
+        let customer = match next(8) {
+            0 => None,
+            1 => Some(demo_refs[next(demo_refs.len() as u64) as usize].clone()),
+            k => Some(format!("K{k}")),
+        };
+        let input = ContactInput {
+            staff: Some(["Anna", "Bram"][next(2) as usize].into()),
+            channel: Some(["phone", "chat"][next(2) as usize].into()),
+            customer_ref: customer,
+            topic: [None, Some("factuur".into())][next(2) as usize].clone(),
+            level: [None, Some(3), Some(5)][next(3) as usize],
+            ..contact(1 + next(5) as i32, 4, &at)
+        };
+        match next(10) {
+            0..=4 => live.push(j.log(&input).await.unwrap().id.to_string()),
+            5..=7 => {
+                let id = &live[next(live.len() as u64) as usize];
+                j.update(id, &input).await.unwrap();
+            }
+            8 => {
+                let id = live.swap_remove(next(live.len() as u64) as usize);
+                j.delete(&id).await.unwrap();
+                deleted.push(id);
+            }
+            _ if !deleted.is_empty() => {
+                let id = deleted.swap_remove(next(deleted.len() as u64) as usize);
+                j.undelete(&id).await.unwrap();
+                live.push(id);
+            }
+            _ => {}
+        }
+    }
+
+    let contacts = all().await;
+    assert_eq!(contacts.len(), live.len());
+    // Each customer's history in the order the journal keeps it, and which contacts repeat.
+    let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
+    for c in &contacts {
+        if let Some(customer) = &c.customer_ref {
+            histories.entry(customer).or_default().push(c);
+        }
+    }
+    let mut repeats: BTreeSet<uuid::Uuid> = BTreeSet::new();
+    for history in histories.values_mut() {
+        history.sort_by_key(|c| {
+            (
+                c.occurred_at.timestamp_millis(),
+                c.logged_at,
+                c.id.to_string(),
+            )
+        });
+        for pair in history.windows(2) {
+            let days = (pair[1].local_date - pair[0].local_date).num_days();
+            if days <= 7 && pair[0].functional < 4 {
+                repeats.insert(pair[1].id);
+            }
+        }
+    }
+    assert!(
+        repeats.len() > 20,
+        "the journal holds repeat contacts: {}",
+        repeats.len()
+    );
+
+    let to: chrono::NaiveDate = "2026-11-22".parse().unwrap();
+    // The whole team's figures come from the rollups; a staff member's or a channel's repeat
+    // rate from the answers' rollups and their customers counted distinct; a topic with a
+    // staff member from the contacts themselves.
+    let from: chrono::NaiveDate = "2026-08-31".parse().unwrap();
+    let factuur = Some("factuur");
+    for (staff, channel, topic) in [
+        (vec![], None, None),
+        (vec!["Bram".to_owned()], None, None),
+        (vec![], Some(Channel::Chat), None),
+        (vec![], None, factuur),
+        (vec!["Anna".to_owned()], None, factuur),
+    ] {
+        let query = WeeklyQuery {
+            from: Some(from),
+            to: Some(to),
+            staff: staff.clone(),
+            channel,
+            topic: topic.map(Into::into),
+        };
+        let label = format!("{staff:?} {channel:?} {topic:?}");
+        let chosen = |c: &&Contact| {
+            (staff.is_empty() || staff.contains(&c.staff))
+                && channel.is_none_or(|ch| c.channel == ch)
+                && topic.is_none_or(|t| c.topic.as_deref() == Some(t))
+        };
+        let p = j.practices(&query).await.unwrap();
+        let before = from - (to - from) - chrono::Days::new(1);
+        for ((n, k), (first, last)) in [
+            ((p.repeat.n, p.repeat.share.count), (from, to)),
+            (
+                (p.previous_repeat.n, p.previous_repeat.share.count),
+                (before, from - chrono::Days::new(1)),
+            ),
+        ] {
+            let of: Vec<&Contact> = contacts
+                .iter()
+                .filter(chosen)
+                .filter(|c| c.customer_ref.is_some())
+                .filter(|c| c.local_date >= first && c.local_date <= last)
+                .collect();
+            let repeated = of.iter().filter(|c| repeats.contains(&c.id)).count();
+            assert_eq!(
+                (n, k),
+                (of.len() as u32, repeated as u32),
+                "{label} {first}"
+            );
+        }
+        let year: Vec<&Contact> = contacts
+            .iter()
+            .filter(chosen)
+            .filter(|c| c.local_date > to - chrono::Days::new(52 * 7) && c.local_date <= to)
+            .collect();
+        let customers = |level5: bool| {
+            year.iter()
+                .filter(|c| !level5 || c.level == Some(5))
+                .filter_map(|c| c.customer_ref.as_deref())
+                .collect::<BTreeSet<_>>()
+                .len() as u32
+        };
+        assert_eq!(
+            (p.level5_customers.n, p.level5_customers.share.count),
+            (customers(false), customers(true)),
+            "{label}"
+        );
+    }
 }

@@ -164,6 +164,22 @@ async fn a_journal_of_every_earlier_version_upgrades_with_every_row() {
         let n: u32 = report.weeks.iter().map(|w| w.n).sum();
         assert_eq!(n, 300);
     }
+    // The customer's history is counted when the upgraded journal first opens: all 300 are
+    // K-1's, one after the other, a few days apart; each one after a contact rated 1–3 on
+    // solved (k − 1 mod 5 ≤ 2, 180 of the 299) is a repeat contact.
+    let p = journal
+        .practices(&contactmoment_core::WeeklyQuery {
+            from: Some("2026-11-02".parse().unwrap()),
+            to: Some("2026-11-22".parse().unwrap()),
+            ..contactmoment_core::WeeklyQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((p.repeat.n, p.repeat.share.count), (300, 180));
+    assert_eq!(
+        (p.level5_customers.n, p.level5_customers.share.count),
+        (1, 0)
+    );
 }
 
 #[tokio::test]

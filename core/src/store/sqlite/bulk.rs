@@ -130,6 +130,9 @@ impl BulkWrite for SqliteBulk {
         for (_, create) in &rebuild {
             sqlx::query(create).execute(&mut *tx).await?;
         }
+        if !rebuild.is_empty() {
+            super::customers::recount(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

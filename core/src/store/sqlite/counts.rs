@@ -35,18 +35,7 @@ impl SqliteStore {
             Some(GroupBy::Channel) => ("channel", Some("channel")),
             Some(GroupBy::Topic) => ("topic", Some("topic")),
         };
-        // Week labels sort as the weeks do; both are made here from dates, never typed.
-        let (week, week_key) = match split {
-            None => ("iso_week".to_owned(), "iso_week"),
-            Some(day) => (
-                format!(
-                    "CASE WHEN iso_week >= '{now}' THEN '{now}' ELSE '{then}' END AS part",
-                    now = week::label(day),
-                    then = week::label(f.from)
-                ),
-                "part",
-            ),
-        };
+        let week_key = if split.is_some() { "part" } else { "iso_week" };
         let group = key.map_or_else(|| week_key.to_owned(), |k| format!("{k}, {week_key}"));
         let team = by != Some(GroupBy::Staff) && f.staff.is_empty();
         let rollup = match (&f.topic, by) {
@@ -59,7 +48,28 @@ impl SqliteStore {
             (Some(_), _) if team => Some("week_topic_rollup"),
             (Some(_), _) => None,
         };
-        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
+        let rollup = rollup.filter(|_| whole_weeks);
+        // Week labels sort as the weeks do; both are made here from dates, never typed. The
+        // contacts split by their day, a rollup by its week (whole weeks: a Monday's).
+        let week = match split {
+            None => "iso_week".to_owned(),
+            Some(day) => format!(
+                "CASE WHEN {column} >= '{start}' THEN '{now}' ELSE '{then}' END AS part",
+                column = if rollup.is_some() {
+                    "iso_week"
+                } else {
+                    "local_date"
+                },
+                start = if rollup.is_some() {
+                    week::label(day)
+                } else {
+                    day.to_string()
+                },
+                now = week::label(day),
+                then = week::label(f.from)
+            ),
+        };
+        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup {
             let mut sql = QueryBuilder::new(format!(
                 "SELECT {select}, {week}, SUM(n), SUM(both_positive), \
                  SUM(f1), SUM(f2), SUM(f3), SUM(f4), SUM(f5), \

@@ -9,6 +9,7 @@
 
 mod bulk;
 mod counts;
+mod customers;
 pub mod file;
 pub mod outbox;
 mod pages;
@@ -32,7 +33,7 @@ pub use file::{FileCheck, JournalFile};
 
 use super::{
     AnswerCounts, BulkWrite, DrillDown, Existing, FailedCount, GroupBy, ListQuery, MomentsFound,
-    PromiseCounts, RepeatCounts, StatsFilter, Store, WeekCounts,
+    PromiseCounts, StatsFilter, Store, WeekCounts,
 };
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
@@ -92,6 +93,12 @@ impl SqliteStore {
             )
             .await?;
         MIGRATOR.run(&writer).await?;
+        // A journal that has just gained the customers' figures counts them once, here.
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+        if customers::paused(&mut tx).await? {
+            customers::recount(&mut tx).await?;
+        }
+        tx.commit().await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
             .connect_with(options.read_only(true))
@@ -156,6 +163,7 @@ impl SqliteStore {
                         .execute(&mut *tx)
                         .await?;
                 }
+                customers::pause(&mut tx).await?;
             }
         }
         Ok(SqliteBulk {
@@ -428,15 +436,6 @@ impl Store for SqliteStore {
 
     async fn failed_counts(&self, f: &StatsFilter, from: NaiveDate) -> Result<Vec<FailedCount>> {
         self.failed(f, from).await
-    }
-
-    async fn repeat_counts(
-        &self,
-        f: &StatsFilter,
-        from: NaiveDate,
-        days: u32,
-    ) -> Result<Vec<RepeatCounts>> {
-        self.repeats(f, from, days).await
     }
 
     async fn promise_counts(&self, f: &StatsFilter, today: NaiveDate) -> Result<PromiseCounts> {

@@ -14,17 +14,23 @@ use super::SqliteStore;
 use crate::error::Result;
 use crate::model::{positive_sql, Reason};
 use crate::practices::MOMENTS_LISTED;
-use crate::store::{
-    AnswerCounts, FailedCount, GroupBy, MomentsFound, PromiseCounts, RepeatCounts, StatsFilter,
-};
+use crate::store::{AnswerCounts, FailedCount, GroupBy, MomentsFound, PromiseCounts, StatsFilter};
 use crate::week;
 
-/// The week label of a contact, or with `split` the label of the part it falls in.
-fn part(split: Option<NaiveDate>, from: NaiveDate) -> String {
+/// The week label of a contact, or with `split` the label of the part it falls in: by its
+/// day, or by its week where only weeks are at hand (a rollup, which whole weeks read, so
+/// the split falls on a Monday).
+fn part(split: Option<NaiveDate>, from: NaiveDate, by_week: bool) -> String {
     match split {
         None => "iso_week".to_owned(),
         Some(day) => format!(
-            "CASE WHEN iso_week >= '{now}' THEN '{now}' ELSE '{then}' END",
+            "CASE WHEN {column} >= '{start}' THEN '{now}' ELSE '{then}' END",
+            column = if by_week { "iso_week" } else { "local_date" },
+            start = if by_week {
+                week::label(day)
+            } else {
+                day.to_string()
+            },
             now = week::label(day),
             then = week::label(from)
         ),
@@ -70,11 +76,13 @@ impl SqliteStore {
             (false, true) => Some("week_team_answer_rollup"),
             (false, false) => Some("week_answer_rollup"),
         };
-        let label = part(split, f.from);
-        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup.filter(|_| whole_weeks) {
+        let rollup = rollup.filter(|_| whole_weeks);
+        let label = part(split, f.from, rollup.is_some());
+        let mut sql: QueryBuilder<Sqlite> = if let Some(rollup) = rollup {
             let mut columns = vec!["nps_n", "promoters", "detractors"];
             columns.extend(["detractors_welcome", "promoters_not_welcome"]);
             columns.extend(["l1", "l2", "l3", "l4", "l5", "v1", "v2", "v3", "v4", "v5"]);
+            columns.extend(["customers", "repeats"]);
             let sums: Vec<String> = columns.iter().map(|c| format!("SUM({c})")).collect();
             let mut sql = QueryBuilder::new(format!(
                 "SELECT {group} AS grp, {label} AS label, {} FROM {rollup} \
@@ -98,6 +106,10 @@ impl SqliteStore {
             ];
             columns.extend((1..=5).map(|l| format!("SUM(level = {l})")));
             columns.extend((1..=5).map(|v| format!("SUM(valued = {v})")));
+            columns.extend([
+                "COUNT(customer_ref)".to_owned(),
+                "SUM(repeat_contact)".to_owned(),
+            ]);
             let columns: Vec<String> = columns
                 .into_iter()
                 .map(|c| format!("COALESCE({c}, 0)"))
@@ -105,7 +117,8 @@ impl SqliteStore {
             let mut sql = QueryBuilder::new(format!(
                 "SELECT {group} AS grp, {label} AS label, {} FROM contacts \
                  WHERE deleted_at IS NULL \
-                 AND (nps IS NOT NULL OR level IS NOT NULL OR valued IS NOT NULL)",
+                 AND (nps IS NOT NULL OR level IS NOT NULL OR valued IS NOT NULL \
+                 OR customer_ref IS NOT NULL)",
                 columns.join(", ")
             ));
             push_filter(&mut sql, f);
@@ -134,6 +147,8 @@ impl SqliteStore {
                         promoters_not_welcome: v(6)?,
                         levels: five(7)?,
                         valued: five(12)?,
+                        customers: v(17)?,
+                        repeats: v(18)?,
                     },
                 ))
             })
@@ -145,7 +160,7 @@ impl SqliteStore {
         f: &StatsFilter,
         from: NaiveDate,
     ) -> Result<Vec<FailedCount>> {
-        let label = part(Some(from), f.from);
+        let label = part(Some(from), f.from, false);
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {label} AS label, topic, reason, COUNT(*) \
              FROM contacts INDEXED BY contacts_live_failed \
@@ -164,51 +179,6 @@ impl SqliteStore {
                         .map(|r| Reason::from_str(&r).map_err(|()| corrupt("reason", &r)))
                         .transpose()?,
                     count: count(n)?,
-                })
-            })
-            .collect()
-    }
-
-    pub(super) async fn repeats(
-        &self,
-        f: &StatsFilter,
-        from: NaiveDate,
-        days: u32,
-    ) -> Result<Vec<RepeatCounts>> {
-        // A contact early in the range may repeat one from the days before it.
-        let reach = f
-            .from
-            .checked_sub_days(chrono::Days::new(u64::from(days)))
-            .unwrap_or(f.from);
-        let label = part(Some(from), f.from);
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "WITH ordered AS (SELECT local_date, iso_week, staff, channel, topic, \
-             LAG(local_date) OVER customer AS before_date, \
-             LAG(functional) OVER customer AS before_functional \
-             FROM contacts INDEXED BY contacts_live_customers \
-             WHERE deleted_at IS NULL AND customer_ref IS NOT NULL AND local_date BETWEEN ",
-        );
-        sql.push_bind(reach.to_string())
-            .push(" AND ")
-            .push_bind(f.to.to_string())
-            .push(
-                " WINDOW customer AS (PARTITION BY customer_ref ORDER BY occurred_ms, logged_at)) ",
-            )
-            .push(format!(
-                "SELECT {label} AS label, COUNT(*), COALESCE(SUM(before_date IS NOT NULL \
-                 AND julianday(local_date) - julianday(before_date) <= {days} \
-                 AND NOT {}), 0) FROM ordered WHERE TRUE",
-                positive_sql("before_functional")
-            ));
-        push_filter(&mut sql, f);
-        sql.push(" GROUP BY label ORDER BY label");
-        let rows: Vec<(String, i64, i64)> = sql.build_query_as().fetch_all(&self.reader).await?;
-        rows.into_iter()
-            .map(|(part, n, repeats)| {
-                Ok(RepeatCounts {
-                    part,
-                    contacts: count(n)?,
-                    repeats: count(repeats)?,
                 })
             })
             .collect()
@@ -247,6 +217,24 @@ impl SqliteStore {
     }
 
     pub(super) async fn level5(&self, f: &StatsFilter) -> Result<(u32, u32)> {
+        // The whole team's customers over whole weeks are summed from their rollup: the
+        // contacts of the weeks whose customer's next contact (or next level-5 contact) lies
+        // after the last week. A filter needs the customers counted distinct.
+        let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
+        if whole_weeks && f.staff.is_empty() && f.channel.is_none() && f.topic.is_none() {
+            let (last, first) = (week::label(f.to), week::label(f.from));
+            let (all, five): (i64, i64) = sqlx::query_as(
+                "SELECT COALESCE(SUM(customers), 0), COALESCE(SUM(level5), 0) \
+                 FROM week_customer_rollup \
+                 WHERE iso_week BETWEEN ? AND ? AND (next_week = '' OR next_week > ?)",
+            )
+            .bind(&first)
+            .bind(&last)
+            .bind(&last)
+            .fetch_one(&self.reader)
+            .await?;
+            return Ok((count(all)?, count(five)?));
+        }
         // Two DISTINCT scans of the covering index cost less than one with two COUNT(DISTINCT).
         let customers = |level5: bool| {
             let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -274,31 +262,37 @@ impl SqliteStore {
         // index by day, row by row; the partial index holds all that is needed.
         const MOMENT: &str = "deleted_at IS NULL \
              AND ((functional = 5 AND emotional = 5) OR level = 5 OR star = 1)";
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        let mut counted: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT staff, SUM(functional = 5 AND emotional = 5), SUM(level = 5), SUM(star) \
              FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
         ));
-        push_filter(&mut sql, f);
-        sql.push(" GROUP BY staff ORDER BY staff");
-        let rows: Vec<(String, i64, i64, i64)> =
-            sql.build_query_as().fetch_all(&self.reader).await?;
-        let counts = rows
+        push_filter(&mut counted, f);
+        counted.push(" GROUP BY staff ORDER BY staff");
+        // Every marked contact, and each person's newest unmarked ones.
+        let mut listed: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT * FROM contacts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, star, \
+             ROW_NUMBER() OVER (PARTITION BY staff, star ORDER BY occurred_ms DESC) AS newest \
+             FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
+        ));
+        push_filter(&mut listed, f);
+        listed.push(format!(
+            ") WHERE star = 1 OR newest <= {MOMENTS_LISTED}) ORDER BY staff, occurred_ms DESC"
+        ));
+        // Two independent reads of the same index, side by side.
+        let (counts, rows) = tokio::try_join!(
+            counted
+                .build_query_as::<(String, i64, i64, i64)>()
+                .fetch_all(&self.reader),
+            listed
+                .build_query_as::<ContactRow>()
+                .fetch_all(&self.reader),
+        )?;
+        let counts = counts
             .into_iter()
             .map(|(staff, both, level5, starred)| {
                 Ok((staff, [count(both)?, count(level5)?, count(starred)?]))
             })
             .collect::<Result<Vec<_>>>()?;
-        // Every marked contact, and each person's newest unmarked ones.
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT * FROM contacts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, star, \
-             ROW_NUMBER() OVER (PARTITION BY staff, star ORDER BY occurred_ms DESC) AS newest \
-             FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
-        ));
-        push_filter(&mut sql, f);
-        sql.push(format!(
-            ") WHERE star = 1 OR newest <= {MOMENTS_LISTED}) ORDER BY staff, occurred_ms DESC"
-        ));
-        let rows: Vec<ContactRow> = sql.build_query_as().fetch_all(&self.reader).await?;
         let contacts = rows
             .into_iter()
             .map(ContactRow::into_live)

@@ -249,7 +249,7 @@ describe('the practices on the review', () => {
     expect(rows[0]).toContain('1 · Customer-unfriendly');
     // No advised share for levels 1 and 2: a dash, not an empty cell.
     expect(within(levels).getAllByRole('row')[1]!.lastElementChild!.textContent).toBe('–');
-    expect(seen(screen.getByTestId('practices'))).toContain('Customers with a level-5 contact in the last 12 months: 10% (4–26%), 3 of 30.');
+    expect(seen(screen.getByTestId('practices'))).toContain('Customers with a level-5 contact in the last 52 weeks: 10% (4–26%), 3 of 30.');
     const byTopic = screen.getByTestId('dissatisfiers-topic');
     const first = within(byTopic).getAllByTestId('topic-reason-row')[0]!;
     expect(seen(first)).toContain('factuur · Bill or order wrong');

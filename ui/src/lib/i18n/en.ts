@@ -315,7 +315,7 @@ export const en = {
   'practices.share_now': 'Share now ({n} with a level)',
   'practices.share_before': 'Before ({n} with a level)',
   'practices.effort': 'Advised mix of effort',
-  'practices.level5_customers': 'Customers with a level-5 contact in the last 12 months: {value}, {k} of {n}.',
+  'practices.level5_customers': 'Customers with a level-5 contact in the last 52 weeks: {value}, {k} of {n}.',
   'practices.effort_note': 'The advice is a mix of time spent (30% at level 3, 50% at level 4, 20% on one level-5 thing per customer), not a quota per contact.',
   'practices.failed_title': 'Why contacts failed (rated 1–2 on solved)',
   'practices.failed_none': 'No contact was rated 1–2 on solved in this period.',

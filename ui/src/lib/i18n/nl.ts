@@ -316,7 +316,7 @@ export const nl: Dictionary = {
   'practices.share_now': 'Aandeel nu ({n} met een niveau)',
   'practices.share_before': 'Ervoor ({n} met een niveau)',
   'practices.effort': 'Geadviseerde verdeling van tijd',
-  'practices.level5_customers': 'Klanten met een contact op niveau 5 in de laatste 12 maanden: {value}, {k} van {n}.',
+  'practices.level5_customers': 'Klanten met een contact op niveau 5 in de laatste 52 weken: {value}, {k} van {n}.',
   'practices.effort_note': 'Het advies is een verdeling van tijd (30% op niveau 3, 50% op niveau 4, 20% voor één ding op niveau 5 per klant), geen quotum per contact.',
   'practices.failed_title': 'Waarom contacten misgingen (1–2 op opgelost)',
   'practices.failed_none': 'Geen contact kreeg in deze periode een 1–2 op opgelost.',

@@ -366,7 +366,7 @@ export type Practices = { from: string, to: string, previous_from: string, nps_m
  */
 effort_mix: [number, number, number, number, number], 
 /**
- * Distinct customers in the 12 months up to `to` who had a contact at level 5.
+ * Distinct customers in the 52 weeks up to `to` who had a contact at level 5.
  */
 level5_customers: Share, 
 /**
