@@ -695,101 +695,119 @@ async fn repeats_and_customers_always_match_the_contacts_themselves() {
         }
     }
 
-    let contacts = all().await;
-    assert_eq!(contacts.len(), live.len());
-    // Each customer's history in the order the journal keeps it, and which contacts repeat.
-    let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
-    for c in &contacts {
-        if let Some(customer) = &c.customer_ref {
-            histories.entry(customer).or_default().push(c);
-        }
-    }
-    let mut repeats: BTreeSet<uuid::Uuid> = BTreeSet::new();
-    for history in histories.values_mut() {
-        history.sort_by_key(|c| {
-            (
-                c.occurred_at.timestamp_millis(),
-                c.logged_at,
-                c.id.to_string(),
-            )
-        });
-        for pair in history.windows(2) {
-            let days = (pair[1].local_date - pair[0].local_date).num_days();
-            if days <= 7 && pair[0].functional < 4 {
-                repeats.insert(pair[1].id);
+    // The same again after a restore of a backup made now, over contacts logged since.
+    for round in 0..2 {
+        let contacts = all().await;
+        assert_eq!(contacts.len(), live.len());
+        // Each customer's history in the order the journal keeps it, and which contacts repeat.
+        let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
+        for c in &contacts {
+            if let Some(customer) = &c.customer_ref {
+                histories.entry(customer).or_default().push(c);
             }
         }
-    }
-    assert!(
-        repeats.len() > 20,
-        "the journal holds repeat contacts: {}",
-        repeats.len()
-    );
+        let mut repeats: BTreeSet<uuid::Uuid> = BTreeSet::new();
+        for history in histories.values_mut() {
+            history.sort_by_key(|c| {
+                (
+                    c.occurred_at.timestamp_millis(),
+                    c.logged_at,
+                    c.id.to_string(),
+                )
+            });
+            for pair in history.windows(2) {
+                let days = (pair[1].local_date - pair[0].local_date).num_days();
+                if days <= 7 && pair[0].functional < 4 {
+                    repeats.insert(pair[1].id);
+                }
+            }
+        }
+        assert!(
+            repeats.len() > 20,
+            "the journal holds repeat contacts: {}",
+            repeats.len()
+        );
 
-    let to: chrono::NaiveDate = "2026-11-22".parse().unwrap();
-    // The whole team's figures come from the rollups; a staff member's or a channel's repeat
-    // rate from the answers' rollups and their customers counted distinct; a topic with a
-    // staff member from the contacts themselves.
-    let from: chrono::NaiveDate = "2026-08-31".parse().unwrap();
-    let factuur = Some("factuur");
-    for (staff, channel, topic) in [
-        (vec![], None, None),
-        (vec!["Bram".to_owned()], None, None),
-        (vec![], Some(Channel::Chat), None),
-        (vec![], None, factuur),
-        (vec!["Anna".to_owned()], None, factuur),
-    ] {
-        let query = WeeklyQuery {
-            from: Some(from),
-            to: Some(to),
-            staff: staff.clone(),
-            channel,
-            topic: topic.map(Into::into),
-        };
-        let label = format!("{staff:?} {channel:?} {topic:?}");
-        let chosen = |c: &&Contact| {
-            (staff.is_empty() || staff.contains(&c.staff))
-                && channel.is_none_or(|ch| c.channel == ch)
-                && topic.is_none_or(|t| c.topic.as_deref() == Some(t))
-        };
-        let p = j.practices(&query).await.unwrap();
-        let before = from - (to - from) - chrono::Days::new(1);
-        for ((n, k), (first, last)) in [
-            ((p.repeat.n, p.repeat.share.count), (from, to)),
-            (
-                (p.previous_repeat.n, p.previous_repeat.share.count),
-                (before, from - chrono::Days::new(1)),
-            ),
+        let to: chrono::NaiveDate = "2026-11-22".parse().unwrap();
+        // The whole team's figures come from the rollups; a staff member's or a channel's repeat
+        // rate from the answers' rollups and their customers counted distinct; a topic with a
+        // staff member from the contacts themselves.
+        let from: chrono::NaiveDate = "2026-08-31".parse().unwrap();
+        let factuur = Some("factuur");
+        for (staff, channel, topic) in [
+            (vec![], None, None),
+            (vec!["Bram".to_owned()], None, None),
+            (vec![], Some(Channel::Chat), None),
+            (vec![], None, factuur),
+            (vec!["Anna".to_owned()], None, factuur),
         ] {
-            let of: Vec<&Contact> = contacts
+            let query = WeeklyQuery {
+                from: Some(from),
+                to: Some(to),
+                staff: staff.clone(),
+                channel,
+                topic: topic.map(Into::into),
+            };
+            let label = format!("{staff:?} {channel:?} {topic:?}");
+            let chosen = |c: &&Contact| {
+                (staff.is_empty() || staff.contains(&c.staff))
+                    && channel.is_none_or(|ch| c.channel == ch)
+                    && topic.is_none_or(|t| c.topic.as_deref() == Some(t))
+            };
+            let p = j.practices(&query).await.unwrap();
+            let before = from - (to - from) - chrono::Days::new(1);
+            for ((n, k), (first, last)) in [
+                ((p.repeat.n, p.repeat.share.count), (from, to)),
+                (
+                    (p.previous_repeat.n, p.previous_repeat.share.count),
+                    (before, from - chrono::Days::new(1)),
+                ),
+            ] {
+                let of: Vec<&Contact> = contacts
+                    .iter()
+                    .filter(chosen)
+                    .filter(|c| c.customer_ref.is_some())
+                    .filter(|c| c.local_date >= first && c.local_date <= last)
+                    .collect();
+                let repeated = of.iter().filter(|c| repeats.contains(&c.id)).count();
+                assert_eq!(
+                    (n, k),
+                    (of.len() as u32, repeated as u32),
+                    "{label} {first}"
+                );
+            }
+            let year: Vec<&Contact> = contacts
                 .iter()
                 .filter(chosen)
-                .filter(|c| c.customer_ref.is_some())
-                .filter(|c| c.local_date >= first && c.local_date <= last)
+                .filter(|c| c.local_date > to - chrono::Days::new(52 * 7) && c.local_date <= to)
                 .collect();
-            let repeated = of.iter().filter(|c| repeats.contains(&c.id)).count();
+            let customers = |level5: bool| {
+                year.iter()
+                    .filter(|c| !level5 || c.level == Some(5))
+                    .filter_map(|c| c.customer_ref.as_deref())
+                    .collect::<BTreeSet<_>>()
+                    .len() as u32
+            };
             assert_eq!(
-                (n, k),
-                (of.len() as u32, repeated as u32),
-                "{label} {first}"
+                (p.level5_customers.n, p.level5_customers.share.count),
+                (customers(false), customers(true)),
+                "{label}"
             );
         }
-        let year: Vec<&Contact> = contacts
-            .iter()
-            .filter(chosen)
-            .filter(|c| c.local_date > to - chrono::Days::new(52 * 7) && c.local_date <= to)
-            .collect();
-        let customers = |level5: bool| {
-            year.iter()
-                .filter(|c| !level5 || c.level == Some(5))
-                .filter_map(|c| c.customer_ref.as_deref())
-                .collect::<BTreeSet<_>>()
-                .len() as u32
-        };
-        assert_eq!(
-            (p.level5_customers.n, p.level5_customers.share.count),
-            (customers(false), customers(true)),
-            "{label}"
-        );
+        if round == 0 {
+            use contactmoment_core::JournalFile;
+            let backup = f.dir.path().join("before.sqlite");
+            f.store.snapshot(&backup).await.unwrap();
+            for day in 2..20 {
+                let at = format!("2026-11-{day:02}T10:00:00+01:00");
+                let input = ContactInput {
+                    customer_ref: Some("K1".into()),
+                    level: Some(5),
+                    ..contact(1, 4, &at)
+                };
+                j.log(&input).await.unwrap();
+            }
+            f.store.replace_from_backup(&backup).await.unwrap();
+        }
     }
 }

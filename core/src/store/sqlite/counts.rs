@@ -44,6 +44,10 @@ impl SqliteStore {
             (_, Some(GroupBy::Topic)) => None,
             // The whole team has a rollup of its own, a few rows per week.
             (None, _) if team => Some("week_team_rollup"),
+            // Staff over every channel have a rollup without the channels.
+            (None, by) if f.channel.is_none() && by != Some(GroupBy::Channel) => {
+                Some("week_staff_rollup")
+            }
             (None, _) => Some("week_rollup"),
             (Some(_), _) if team => Some("week_topic_rollup"),
             (Some(_), _) => None,

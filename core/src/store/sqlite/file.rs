@@ -177,24 +177,36 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM outbox").execute(&mut *tx).await?;
+    // The customers' figures are recounted once at the end rather than contact by contact;
+    // the rollups are emptied after the contacts, whose triggers would count them down.
+    super::customers::pause(&mut tx).await?;
     for table in [
+        "contacts",
+        "settings",
         "week_rollup",
         "week_team_rollup",
+        "week_staff_rollup",
         "week_topic_rollup",
         "week_answer_rollup",
         "week_team_answer_rollup",
         "week_topic_answer_rollup",
-        "contacts",
-        "settings",
     ] {
         sqlx::query(&format!("DELETE FROM main.{table}"))
             .execute(&mut *tx)
             .await?;
     }
-    let restored = sqlx::query("INSERT INTO main.contacts SELECT * FROM incoming.contacts")
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    // Every stored column (a generated one is SQLite's to fill in).
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('contacts') ORDER BY cid")
+            .fetch_all(&mut *tx)
+            .await?;
+    let columns = columns.join(", ");
+    let restored = sqlx::query(&format!(
+        "INSERT INTO main.contacts ({columns}) SELECT {columns} FROM incoming.contacts"
+    ))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     sqlx::query("INSERT INTO main.settings SELECT * FROM incoming.settings")
         .execute(&mut *tx)
         .await?;
@@ -214,6 +226,7 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
         .execute(&mut *tx)
         .await?;
     }
+    super::customers::recount(&mut tx).await?;
     sqlx::query("DELETE FROM sync_applying")
         .execute(&mut *tx)
         .await?;

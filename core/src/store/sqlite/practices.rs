@@ -190,15 +190,13 @@ impl SqliteStore {
         today: NaiveDate,
     ) -> Result<PromiseCounts> {
         // Done "on time" means by the end of the due day on the clock the contact was logged
-        // on: the done time moved by the contact's own UTC offset.
-        let done_day = "date(follow_up_done_at, substr(occurred_at, -6))";
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT COALESCE(SUM(follow_up_done_at IS NOT NULL AND {done_day} <= due), 0), \
-             COALESCE(SUM(follow_up_done_at IS NOT NULL AND {done_day} > due), 0), \
-             COALESCE(SUM(follow_up_done_at IS NULL AND due < "
-        ));
+        // on (the column `done_on_time`, kept in the index by SQLite).
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT COALESCE(SUM(done_on_time = 1), 0), COALESCE(SUM(done_on_time = 0), 0), \
+             COALESCE(SUM(done_on_time IS NULL AND due < ",
+        );
         sql.push_bind(today.to_string())
-            .push("), 0), COALESCE(SUM(follow_up_done_at IS NULL AND due >= ")
+            .push("), 0), COALESCE(SUM(done_on_time IS NULL AND due >= ")
             .push_bind(today.to_string())
             .push("), 0) FROM contacts WHERE deleted_at IS NULL AND due BETWEEN ")
             .push_bind(f.from.to_string())
