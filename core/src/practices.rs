@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{Contact, Reason};
+use uuid::Uuid;
+
+use crate::model::{Channel, Reason};
 use crate::stats::{change, Change, Proportion, Z95};
 use crate::store::{
     AnswerCounts, FailedCount, MomentsFound, PromiseCounts, RepeatCounts, WeekCounts,
@@ -197,7 +199,24 @@ pub struct Moments {
     /// Marked for the team meeting: every one is listed.
     pub starred: u32,
     /// The marked contacts, then the newest others up to [`MOMENTS_LISTED`].
-    pub contacts: Vec<Contact>,
+    pub contacts: Vec<MomentContact>,
+}
+
+/// A contact in a list of moments to share: what the list says of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MomentContact {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    pub staff: String,
+    #[ts(type = "string")]
+    pub local_date: NaiveDate,
+    pub channel: Channel,
+    pub topic: Option<String>,
+    pub functional: u8,
+    pub emotional: u8,
+    pub level: Option<u8>,
+    pub star: bool,
+    pub note: Option<String>,
 }
 
 /// Each person's moments: their counts, their marked contacts, then their newest others.
@@ -213,7 +232,7 @@ pub fn moments(found: MomentsFound) -> Vec<Moments> {
             contacts: Vec::new(),
         })
         .collect();
-    let mut others: Vec<Vec<Contact>> = vec![Vec::new(); out.len()];
+    let mut others: Vec<Vec<MomentContact>> = vec![Vec::new(); out.len()];
     for c in found.contacts {
         let Ok(i) = out.binary_search_by(|m| m.staff.as_str().cmp(&c.staff)) else {
             continue;

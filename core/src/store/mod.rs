@@ -143,7 +143,7 @@ pub struct AnswerCounts {
 #[derive(Debug, Clone, Default)]
 pub struct MomentsFound {
     pub counts: Vec<(String, [u32; 3])>,
-    pub contacts: Vec<Contact>,
+    pub contacts: Vec<crate::practices::MomentContact>,
 }
 
 /// How many contacts that were not or hardly solved (1–2) failed for one reason on one topic,

@@ -5,7 +5,7 @@
 use contactmoment_core::{
     backup::{BackupFile, StartupProblem},
     model::Reason,
-    practices::{Dissatisfier, LevelMix, Moments, Nps, Promises, Share, Views},
+    practices::{Dissatisfier, LevelMix, MomentContact, Moments, Nps, Promises, Share, Views},
     stats::{AxisSummary, Quadrants, ReviewWeek, StaffWeek},
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
@@ -54,6 +54,7 @@ fn generated() -> String {
         Promises::decl(),
         Share::decl(),
         Practices::decl(),
+        MomentContact::decl(),
         Moments::decl(),
         WeekNote::decl(),
         ContactsQuery::decl(),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::counts::{push_staff_channel, push_topic};
-use super::rows::{corrupt, rfc3339_utc, ContactRow};
+use super::rows::{corrupt, rfc3339_utc, MomentRow, MOMENT_COLUMNS};
 use super::SqliteStore;
 use crate::error::Result;
 use crate::model::{positive_sql, Reason};
@@ -268,7 +268,7 @@ impl SqliteStore {
         counted.push(" GROUP BY staff ORDER BY staff");
         // Every marked contact, and each person's newest unmarked ones.
         let mut listed: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT * FROM contacts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, star, \
+            "SELECT {MOMENT_COLUMNS} FROM contacts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, star, \
              ROW_NUMBER() OVER (PARTITION BY staff, star ORDER BY occurred_ms DESC) AS newest \
              FROM contacts INDEXED BY contacts_live_moments WHERE {MOMENT}"
         ));
@@ -281,9 +281,7 @@ impl SqliteStore {
             counted
                 .build_query_as::<(String, i64, i64, i64)>()
                 .fetch_all(&self.reader),
-            listed
-                .build_query_as::<ContactRow>()
-                .fetch_all(&self.reader),
+            listed.build_query_as::<MomentRow>().fetch_all(&self.reader),
         )?;
         let counts = counts
             .into_iter()
@@ -293,7 +291,7 @@ impl SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         let contacts = rows
             .into_iter()
-            .map(ContactRow::into_live)
+            .map(MomentRow::into_moment)
             .collect::<Result<Vec<_>>>()?;
         Ok(MomentsFound { counts, contacts })
     }

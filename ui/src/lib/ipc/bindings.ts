@@ -390,6 +390,8 @@ reasons: Array<Dissatisfier>,
  */
 repeat: Share, previous_repeat: Share, repeat_change: Change | null, repeat_days: number, promises: Promises, };
 
+export type MomentContact = { id: string, staff: string, local_date: string, channel: Channel, topic: string | null, functional: number, emotional: number, level: number | null, star: boolean, note: string | null, };
+
 export type Moments = { staff: string, 
 /**
  * Rated 5 on both axes.
@@ -406,7 +408,7 @@ starred: number,
 /**
  * The marked contacts, then the newest others up to [`MOMENTS_LISTED`].
  */
-contacts: Array<Contact>, };
+contacts: Array<MomentContact>, };
 
 export type WeekNote = { 
 /**
