@@ -811,3 +811,114 @@ async fn repeats_and_customers_always_match_the_contacts_themselves() {
         }
     }
 }
+
+/// The repeat rate and the customers of 52 weeks, from the journal and recounted here from
+/// its live contacts, for the whole team (rollups) and one staff member.
+async fn assert_customer_figures_match(j: &Journal, to: &str) {
+    use contactmoment_core::{Contact, ListQuery};
+    use std::collections::{BTreeMap, BTreeSet};
+    let contacts = j.list(&ListQuery::default()).await.unwrap();
+    let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
+    for c in &contacts {
+        if let Some(customer) = &c.customer_ref {
+            histories.entry(customer).or_default().push(c);
+        }
+    }
+    let mut repeats = BTreeSet::new();
+    for history in histories.values_mut() {
+        history.sort_by_key(|c| {
+            (
+                c.occurred_at.timestamp_millis(),
+                c.logged_at,
+                c.id.to_string(),
+            )
+        });
+        for pair in history.windows(2) {
+            if (pair[1].local_date - pair[0].local_date).num_days() <= 7 && pair[0].functional < 4 {
+                repeats.insert(pair[1].id);
+            }
+        }
+    }
+    assert!(!repeats.is_empty(), "the journal holds repeat contacts");
+    let to: chrono::NaiveDate = to.parse().unwrap();
+    let from = to - chrono::Days::new(12 * 7 - 1);
+    let someone = contacts[0].staff.clone();
+    for staff in [vec![], vec![someone]] {
+        let query = WeeklyQuery {
+            from: Some(from),
+            to: Some(to),
+            staff: staff.clone(),
+            ..WeeklyQuery::default()
+        };
+        let p = j.practices(&query).await.unwrap();
+        let chosen: Vec<&Contact> = contacts
+            .iter()
+            .filter(|c| staff.is_empty() || staff.contains(&c.staff))
+            .collect();
+        let now: Vec<&&Contact> = chosen
+            .iter()
+            .filter(|c| c.customer_ref.is_some() && c.local_date >= from && c.local_date <= to)
+            .collect();
+        let repeated = now.iter().filter(|c| repeats.contains(&c.id)).count();
+        assert_eq!(
+            (p.repeat.n, p.repeat.share.count),
+            (now.len() as u32, repeated as u32),
+            "{staff:?}"
+        );
+        let year = |level5: bool| {
+            chosen
+                .iter()
+                .filter(|c| c.local_date > to - chrono::Days::new(52 * 7) && c.local_date <= to)
+                .filter(|c| !level5 || c.level == Some(5))
+                .filter_map(|c| c.customer_ref.as_deref())
+                .collect::<BTreeSet<_>>()
+                .len() as u32
+        };
+        assert_eq!(
+            (p.level5_customers.n, p.level5_customers.share.count),
+            (year(false), year(true)),
+            "{staff:?}"
+        );
+    }
+}
+
+/// A bulk write of at least `BULK_REBUILD_MIN` contacts into an emptier journal drops the
+/// indexes, pauses the triggers that keep each contact's neighbours and recounts them all
+/// before it commits; the contacts logged after it are kept by the triggers again.
+#[tokio::test]
+async fn a_bulk_write_that_rebuilds_the_indexes_recounts_the_customers() {
+    use contactmoment_core::{demo::DemoSpec, store::sqlite::BULK_REBUILD_MIN};
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    let spec = DemoSpec {
+        contacts: BULK_REBUILD_MIN,
+        staff: 5,
+        weeks: 60,
+        seed: 7,
+    };
+    assert_eq!(
+        j.load_demo(spec, &mut |_| {}).await.unwrap(),
+        BULK_REBUILD_MIN
+    );
+    assert_customer_figures_match(j, "2026-11-22").await;
+    // The demo's customers again, a few days after their contacts: repeats by trigger.
+    let later: Vec<_> = j
+        .list(&contactmoment_core::ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.customer_ref.is_some() && c.functional <= 3)
+        .filter(|c| c.local_date < "2026-11-10".parse().unwrap())
+        .take(40)
+        .collect();
+    for c in later {
+        let at = (c.occurred_at + chrono::Duration::days(2)).to_rfc3339();
+        let input = ContactInput {
+            customer_ref: c.customer_ref.clone(),
+            level: Some(5),
+            ..contact(2, 4, &at)
+        };
+        j.log(&input).await.unwrap();
+    }
+    assert_customer_figures_match(j, "2026-11-22").await;
+}
