@@ -622,7 +622,7 @@ async fn the_practices_keep_their_boundaries() {
 #[tokio::test]
 async fn repeats_and_customers_always_match_the_contacts_themselves() {
     use contactmoment_core::{demo::DemoSpec, Channel, Contact, ListQuery};
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::BTreeSet;
 
     let f = sqlite_at(NOW).await;
     let j = &f.journal;
@@ -699,29 +699,7 @@ async fn repeats_and_customers_always_match_the_contacts_themselves() {
     for round in 0..2 {
         let contacts = all().await;
         assert_eq!(contacts.len(), live.len());
-        // Each customer's history in the order the journal keeps it, and which contacts repeat.
-        let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
-        for c in &contacts {
-            if let Some(customer) = &c.customer_ref {
-                histories.entry(customer).or_default().push(c);
-            }
-        }
-        let mut repeats: BTreeSet<uuid::Uuid> = BTreeSet::new();
-        for history in histories.values_mut() {
-            history.sort_by_key(|c| {
-                (
-                    c.occurred_at.timestamp_millis(),
-                    c.logged_at,
-                    c.id.to_string(),
-                )
-            });
-            for pair in history.windows(2) {
-                let days = (pair[1].local_date - pair[0].local_date).num_days();
-                if days <= 7 && pair[0].functional < 4 {
-                    repeats.insert(pair[1].id);
-                }
-            }
-        }
+        let repeats = repeat_contacts(&contacts);
         assert!(
             repeats.len() > 20,
             "the journal holds repeat contacts: {}",
@@ -812,19 +790,19 @@ async fn repeats_and_customers_always_match_the_contacts_themselves() {
     }
 }
 
-/// The repeat rate and the customers of 52 weeks, from the journal and recounted here from
-/// its live contacts, for the whole team (rollups) and one staff member.
-async fn assert_customer_figures_match(j: &Journal, to: &str) {
-    use contactmoment_core::{Contact, ListQuery};
-    use std::collections::{BTreeMap, BTreeSet};
-    let contacts = j.list(&ListQuery::default()).await.unwrap();
-    let mut histories: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
-    for c in &contacts {
+/// The contacts that repeat one not solved (1–3) within 7 days, from each customer's history
+/// in the order the journal keeps it.
+fn repeat_contacts(
+    contacts: &[contactmoment_core::Contact],
+) -> std::collections::BTreeSet<uuid::Uuid> {
+    use contactmoment_core::Contact;
+    let mut histories: std::collections::BTreeMap<&str, Vec<&Contact>> = Default::default();
+    for c in contacts {
         if let Some(customer) = &c.customer_ref {
             histories.entry(customer).or_default().push(c);
         }
     }
-    let mut repeats = BTreeSet::new();
+    let mut repeats = std::collections::BTreeSet::new();
     for history in histories.values_mut() {
         history.sort_by_key(|c| {
             (
@@ -839,6 +817,16 @@ async fn assert_customer_figures_match(j: &Journal, to: &str) {
             }
         }
     }
+    repeats
+}
+
+/// The repeat rate and the customers of 52 weeks, from the journal and recounted here from
+/// its live contacts, for the whole team (rollups) and one staff member.
+async fn assert_customer_figures_match(j: &Journal, to: &str) {
+    use contactmoment_core::{Contact, ListQuery};
+    use std::collections::BTreeSet;
+    let contacts = j.list(&ListQuery::default()).await.unwrap();
+    let repeats = repeat_contacts(&contacts);
     assert!(!repeats.is_empty(), "the journal holds repeat contacts");
     let to: chrono::NaiveDate = to.parse().unwrap();
     let from = to - chrono::Days::new(12 * 7 - 1);
