@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 APP := target/debug/contactmoment-app
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run server test setup setup-test ui build fmt fmt-check lint check-ui test-rust test-ui e2e bench bindings package
+.PHONY: run server test setup setup-test ui build fmt fmt-check lint check-ui test-rust test-ui e2e bench bindings package test-package
 
 setup:
 	scripts/setup.sh run
@@ -31,7 +31,7 @@ server: setup build
 	scripts/setup.sh server
 	scripts/team-server.sh
 
-test: setup-test fmt-check check-ui build lint test-rust test-ui e2e
+test: setup-test fmt-check check-ui build lint test-rust test-ui e2e test-package
 
 fmt:
 	cargo fmt --all
@@ -52,7 +52,7 @@ test-ui:
 	cd ui && npm test
 
 e2e: build
-	cd tests/e2e && $(XVFB) npm test
+	cd tests/e2e && dbus-run-session -- $(XVFB) npm test
 
 # Regenerates ui/src/lib/ipc/bindings.ts from the Rust types.
 bindings:
@@ -73,6 +73,23 @@ bench: build
 		demo --contacts 1000000 --staff 200 --weeks 104 --seed 42; }
 	cd tests/e2e && BENCH_JOURNAL=$(abspath $(BENCH_JOURNAL)) \
 		CONTACTMOMENT_APP=$(abspath target/release/contactmoment-app) $(XVFB) node bench.mjs
+	rm -rf target/hello && cp -r tests/hello target/hello && cp Cargo.lock target/hello/
+	CARGO_TARGET_DIR=$(abspath target) cargo build --release --manifest-path target/hello/Cargo.toml
+	cd tests/e2e && BENCH_JOURNAL=$(abspath $(BENCH_JOURNAL)) HELLO_APP=$(abspath target/release/hello-tauri) \
+		CONTACTMOMENT_APP=$(abspath target/release/contactmoment-app) dbus-run-session -- $(XVFB) node desktop-bench.mjs
 
+# The .deb: the app, the CLI as /usr/bin/contactmoment with its man page and completions
+# (generated from its argument definitions), a desktop entry and icons. The same release
+# build as `make bench`, then bundled as it is.
 package: setup ui
-	ui/node_modules/.bin/tauri build --bundles deb
+	cargo build --release -p contactmoment-cli -p contactmoment-app
+	mkdir -p target/package
+	target/release/contactmoment manpage | gzip -9n > target/package/contactmoment.1.gz
+	target/release/contactmoment completions bash > target/package/contactmoment.bash
+	target/release/contactmoment completions zsh > target/package/_contactmoment
+	target/release/contactmoment completions fish > target/package/contactmoment.fish
+	ui/node_modules/.bin/tauri bundle --bundles deb
+
+# Installs nothing: unpacks the .deb into a temporary root and starts what it holds.
+test-package: package
+	cd tests/e2e && $(XVFB) node --test --test-concurrency=1 package.check.mjs

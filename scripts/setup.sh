@@ -14,7 +14,10 @@ build_pkgs=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
 # The team server's tests start throwaway PostgreSQL clusters of their own; `make server`
 # runs one in a folder of the checkout. Neither uses the cluster the package may start.
 server_pkgs=(postgresql openssl)
+# The end-to-end tests press the system-wide shortcut with xdotool and run a session bus of
+# their own (dbus-run-session), on which a second start finds the first.
 test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils tzdata
+  xdotool dbus
   "${server_pkgs[@]}")
 
 wanted=("${build_pkgs[@]}")

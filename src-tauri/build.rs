@@ -48,5 +48,7 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "leave_team",
         "sync_now",
         "add_team_member",
+        "next_desktop_request",
+        "close_window",
     ]
 }

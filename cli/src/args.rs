@@ -92,6 +92,11 @@ pub enum Command {
     },
     /// Checks the journal file's consistency; prints `ok`, or each problem and exits 1.
     Check,
+    /// Print completions for a shell: bash, zsh, fish, elvish or powershell.
+    Completions { shell: clap_complete::Shell },
+    /// Print this program's manual page (roff), for packaging.
+    #[command(hide = true)]
+    Manpage,
     /// This journal's team: join with a code, leave, and (as a lead) add or remove members.
     /// A team and its first lead are made on the server: `contactmoment-server team-init`.
     #[command(subcommand)]

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::error::ContextKind;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use contactmoment_core::{
     demo::DemoSpec,
     export::{self, CsvStyle},
@@ -91,6 +91,10 @@ fn one_line(message: &str) -> String {
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
+    // What describes the program itself needs no journal.
+    if let c @ (Command::Completions { .. } | Command::Manpage) = &cli.command {
+        return describe(c);
+    }
     let location = match cli.db {
         Some(db) => db,
         None => location::configured()?,
@@ -103,6 +107,19 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let result = execute(&desk, cli.command).await;
     desk.close().await;
     result
+}
+
+/// The program's shell completions or its manual page, generated from the same definitions
+/// that parse the arguments, so that they cannot drift apart.
+fn describe(command: &Command) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "contactmoment", &mut out);
+        }
+        _ => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
+    }
+    Ok(())
 }
 
 async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
@@ -276,6 +293,7 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
         }
         Command::Team(command) => team::run(desk, command, &mut out).await?,
         Command::Sync { status } => team::sync(desk, status, &mut out).await?,
+        c @ (Command::Completions { .. } | Command::Manpage) => describe(&c)?,
         Command::Check => {
             let problems = desk.check().await?;
             for p in &problems {

@@ -129,14 +129,16 @@ pub struct BackupFile {
     pub bytes: u64,
 }
 
-/// Checks the journal before it is opened: `None` when it can be opened (or does not exist
-/// yet, or is an empty file: a new journal loses nothing), else what is wrong with it.
+/// Checks the journal before it is opened, without reading the whole file: `None` when it can
+/// be opened (or does not exist yet, or is an empty file: a new journal loses nothing), else
+/// what is wrong with it. The whole-file check follows once the journal is open
+/// ([`crate::Desk::quick_check`]).
 pub async fn startup_check(journal: &Path) -> Option<StartupProblem> {
     if std::fs::metadata(journal).map_or(true, |m| m.len() == 0) {
         return None;
     }
-    match SqliteStore::inspect(journal).await {
-        Ok(_) => None,
+    match SqliteStore::recognise(journal).await {
+        Ok(()) => None,
         Err(Error::Journal { problem, message }) => {
             Some(problem_with_backups(journal, problem, message))
         }

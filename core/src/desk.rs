@@ -121,6 +121,25 @@ impl Desk {
         &self.path
     }
 
+    /// The check of every page that start-up leaves until the window is open: `None` when the
+    /// journal is sound, else what is wrong and the backups to restore from.
+    pub async fn quick_check(&self) -> Option<StartupProblem> {
+        let detail = match self.file.quick_check().await {
+            Ok(found) if found == ["ok"] => return None,
+            Ok(found) => format!(
+                "{} is damaged: {}",
+                self.path.display(),
+                found.first().map_or("", String::as_str)
+            ),
+            Err(e) => format!("{} is damaged ({e})", self.path.display()),
+        };
+        Some(backup::problem_with_backups(
+            &self.path,
+            FileProblem::Damaged,
+            detail,
+        ))
+    }
+
     /// The engine's own consistency check of the whole file: `["ok"]` or each problem.
     pub async fn check(&self) -> Result<Vec<String>> {
         self.file.check().await

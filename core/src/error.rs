@@ -20,6 +20,8 @@ pub enum ValidationKind {
     UnknownChannel,
     Unparseable,
     InFuture,
+    /// Another program holds it (a system-wide shortcut).
+    Taken,
 }
 
 #[derive(Debug, thiserror::Error)]

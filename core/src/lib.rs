@@ -19,6 +19,7 @@ pub mod model;
 pub mod practices;
 pub mod pseudonym;
 pub mod review;
+pub mod shortcut;
 pub mod stats;
 pub mod store;
 pub mod team;
@@ -30,7 +31,8 @@ pub use desk::{Desk, Housekeeping};
 pub use error::{Error, ErrorCode, ErrorPayload, FileProblem, Result, ValidationKind};
 pub use journal::Journal;
 pub use model::{
-    AppInfo, Channel, Contact, ContactInput, EarlierName, Language, Settings, SettingsInput,
+    AppInfo, Channel, Contact, ContactInput, DesktopRequest, EarlierName, Language,
+    NumberedRequest, Settings, SettingsInput, ShownScreen,
 };
 pub use practices::Practices;
 pub use review::{ContactPage, ContactsQuery, CustomerHistory, Facets, WeekNote};

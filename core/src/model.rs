@@ -256,6 +256,13 @@ pub struct Settings {
     /// "Did the customer feel valued?" is asked on 1 in this many contacts, at random;
     /// `null` never asks.
     pub valued_every: Option<u16>,
+    /// The system-wide key that brings the log form to the front, as `Ctrl+Alt+L`; empty for
+    /// none. It belongs to this desk, not to the team.
+    pub log_shortcut: String,
+    /// Closing the window keeps the app running in the tray, so the shortcut still works.
+    pub close_to_tray: bool,
+    /// Whether the user was told, on their first close, that the app stays in the tray.
+    pub close_to_tray_told: bool,
 }
 
 /// Settings as typed in the form, validated by the core.
@@ -275,6 +282,9 @@ pub struct SettingsInput {
     pub pseudonymise_customers: bool,
     /// 1–1000; empty never asks.
     pub valued_every: Option<i32>,
+    /// Modifiers and a key joined by `+` (`Ctrl+Alt+L`); empty for none.
+    pub log_shortcut: String,
+    pub close_to_tray: bool,
 }
 
 /// What the Settings screen shows about the installation.
@@ -283,15 +293,50 @@ pub struct AppInfo {
     pub version: String,
     /// The journal file or URL in use.
     pub journal: String,
+    /// Whether the desktop lets an app take a system-wide shortcut (X11 does; Wayland does
+    /// not, and the user binds `contactmoment-app --log` in their desktop's settings instead).
+    pub global_shortcuts: bool,
+    /// Whether the shortcut of the settings was taken by another program when the app started.
+    pub shortcut_taken: bool,
 }
 
 impl AppInfo {
-    pub fn new(journal: &str) -> Self {
+    pub fn new(journal: &str, global_shortcuts: bool, shortcut_taken: bool) -> Self {
         Self {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             journal: journal.to_owned(),
+            global_shortcuts,
+            shortcut_taken,
         }
     }
+}
+
+/// What the desktop shell asks of the web view, in the order it happened: the tray, the
+/// system-wide shortcut or a second start of the app want a screen in front; the whole-file
+/// check found the journal damaged after the window opened; the user closed the window for
+/// the first time and is told that the app stays in the tray.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DesktopRequest {
+    Show { screen: ShownScreen },
+    Damaged,
+    CloseAsked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ShownScreen {
+    Log,
+    Review,
+}
+
+/// A request of the shell with its place in the sequence, so that the web view asks for
+/// the next one after it and misses none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NumberedRequest {
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub request: DesktopRequest,
 }
 
 impl From<&Settings> for SettingsInput {
@@ -307,6 +352,8 @@ impl From<&Settings> for SettingsInput {
             backups_keep: Some(i32::from(s.backups_keep)),
             pseudonymise_customers: s.pseudonymise_customers,
             valued_every: s.valued_every.map(i32::from),
+            log_shortcut: s.log_shortcut.clone(),
+            close_to_tray: s.close_to_tray,
         }
     }
 }

@@ -15,7 +15,7 @@ use contactmoment_core::{
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::{print, save, AppState};
+use crate::{desktop, print, save, AppState, Desktop};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -23,14 +23,18 @@ type CmdResult<T> = Result<T, ErrorPayload>;
 pub const SAVE_DIR_ENV: &str = "CONTACTMOMENT_SAVE_DIR";
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo::new(&state.location)
+pub fn app_info(state: State<'_, AppState>, desktop: State<'_, Desktop>) -> AppInfo {
+    AppInfo::new(
+        &state.get().location,
+        desktop::global_shortcuts_work(),
+        desktop.shortcut_taken(),
+    )
 }
 
 #[tauri::command]
 pub async fn log_contact(state: State<'_, AppState>, input: ContactInput) -> CmdResult<Contact> {
-    let done = state.journal.log(&input).await?;
-    state.sync.wake();
+    let done = state.get().journal.log(&input).await?;
+    state.get().sync.wake();
     Ok(done)
 }
 
@@ -40,70 +44,90 @@ pub async fn update_contact(
     id: String,
     input: ContactInput,
 ) -> CmdResult<Contact> {
-    let done = state.journal.update(&id, &input).await?;
-    state.sync.wake();
+    let done = state.get().journal.update(&id, &input).await?;
+    state.get().sync.wake();
     Ok(done)
 }
 
 #[tauri::command]
 pub async fn delete_contact(state: State<'_, AppState>, id: String) -> CmdResult<()> {
-    state.journal.delete(&id).await?;
-    state.sync.wake();
+    state.get().journal.delete(&id).await?;
+    state.get().sync.wake();
     Ok(())
 }
 
 #[tauri::command]
 pub async fn restore_contact(state: State<'_, AppState>, id: String) -> CmdResult<Contact> {
-    let done = state.journal.undelete(&id).await?;
-    state.sync.wake();
+    let done = state.get().journal.undelete(&id).await?;
+    state.get().sync.wake();
     Ok(done)
 }
 
 #[tauri::command]
 pub async fn recent_contacts(state: State<'_, AppState>, limit: u32) -> CmdResult<Vec<Contact>> {
-    Ok(state.journal.recent(limit).await?)
+    Ok(state.get().journal.recent(limit).await?)
 }
 
 /// Fills an empty journal with demo contacts; returns how many.
 #[tauri::command]
 pub async fn load_demo(state: State<'_, AppState>) -> CmdResult<u32> {
-    let added = state.journal.load_demo_into_empty().await?;
+    let added = state.get().journal.load_demo_into_empty().await?;
     Ok(u32::try_from(added).unwrap_or(u32::MAX))
 }
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> CmdResult<Settings> {
-    Ok(state.journal.settings().await?)
+    Ok(state.get().journal.settings().await?)
 }
 
 #[tauri::command]
-pub async fn save_settings(
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
+    desktop: State<'_, Desktop>,
     input: SettingsInput,
 ) -> CmdResult<Settings> {
-    let saved = state.journal.save_settings(&input).await?;
+    let opened = state.get();
+    let before = opened.journal.settings().await?;
+    // The desktop may refuse the shortcut: then nothing of the form is saved. A shortcut that
+    // was taken when the app started and is left as it was stays a warning, so that the rest
+    // of the form can still be saved.
+    let unchanged = contactmoment_core::shortcut::normalise(&input.log_shortcut)
+        .is_ok_and(|s| s == before.log_shortcut);
+    if !(unchanged && desktop.shortcut_taken()) {
+        desktop::take_shortcut(&app, &input.log_shortcut)?;
+    }
+    let saved = match opened.journal.save_settings(&input).await {
+        Ok(saved) => saved,
+        Err(e) => {
+            let _ = desktop::take_shortcut(&app, &before.log_shortcut);
+            return Err(e.into());
+        }
+    };
+    desktop.set_close(saved.close_to_tray, saved.close_to_tray_told);
+    desktop::retitle_tray(&app, saved.language.unwrap_or_else(crate::system_language));
     // A lead's new targets or privacy rules go to the team with the next sync: now.
-    state.sync.wake();
+    opened.sync.wake();
     Ok(saved)
 }
 
 /// The other names the user's own contacts carry after a rename, with how many each.
 #[tauri::command]
 pub async fn earlier_names(state: State<'_, AppState>) -> CmdResult<Vec<EarlierName>> {
-    Ok(state.journal.earlier_names().await?)
+    Ok(state.get().journal.earlier_names().await?)
 }
 
 /// Puts all of the user's contacts under their current name; returns how many changed.
 #[tauri::command]
 pub async fn carry_over_contacts(state: State<'_, AppState>) -> CmdResult<u32> {
-    let moved = state.journal.carry_over_contacts().await?;
-    state.sync.wake();
+    let moved = state.get().journal.carry_over_contacts().await?;
+    state.get().sync.wake();
     Ok(u32::try_from(moved).unwrap_or(u32::MAX))
 }
 
 #[tauri::command]
 pub async fn review(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Review> {
-    Ok(state.journal.review(&query).await?)
+    Ok(state.get().journal.review(&query).await?)
 }
 
 /// What the journal knows of a customer while a new contact with them is logged.
@@ -112,7 +136,7 @@ pub async fn customer_history(
     state: State<'_, AppState>,
     customer_ref: String,
 ) -> CmdResult<Option<CustomerHistory>> {
-    Ok(state.journal.customer_history(&customer_ref).await?)
+    Ok(state.get().journal.customer_history(&customer_ref).await?)
 }
 
 #[tauri::command]
@@ -120,7 +144,7 @@ pub async fn what_changed(
     state: State<'_, AppState>,
     query: WeeklyQuery,
 ) -> CmdResult<WhatChanged> {
-    Ok(state.journal.what_changed(&query).await?)
+    Ok(state.get().journal.what_changed(&query).await?)
 }
 
 #[tauri::command]
@@ -128,7 +152,7 @@ pub async fn review_by_staff(
     state: State<'_, AppState>,
     query: WeeklyQuery,
 ) -> CmdResult<Vec<StaffReview>> {
-    Ok(state.journal.review_by_staff(&query).await?)
+    Ok(state.get().journal.review_by_staff(&query).await?)
 }
 
 #[tauri::command]
@@ -136,12 +160,12 @@ pub async fn review_contacts(
     state: State<'_, AppState>,
     query: ContactsQuery,
 ) -> CmdResult<ContactPage> {
-    Ok(state.journal.contacts(&query).await?)
+    Ok(state.get().journal.contacts(&query).await?)
 }
 
 #[tauri::command]
 pub async fn review_facets(state: State<'_, AppState>) -> CmdResult<Facets> {
-    Ok(state.journal.facets().await?)
+    Ok(state.get().journal.facets().await?)
 }
 
 #[tauri::command]
@@ -150,21 +174,21 @@ pub async fn set_follow_up_done(
     id: String,
     done: bool,
 ) -> CmdResult<Contact> {
-    let marked = state.journal.set_follow_up_done(&id, done).await?;
-    state.sync.wake();
+    let marked = state.get().journal.set_follow_up_done(&id, done).await?;
+    state.get().sync.wake();
     Ok(marked)
 }
 
 /// NPS, level mix, valued, dissatisfiers, repeat contacts and promises kept.
 #[tauri::command]
 pub async fn practices(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Practices> {
-    Ok(state.journal.practices(&query).await?)
+    Ok(state.get().journal.practices(&query).await?)
 }
 
 /// Each person's moments to share in the range (recognition, not a ranking).
 #[tauri::command]
 pub async fn moments(state: State<'_, AppState>, query: WeeklyQuery) -> CmdResult<Vec<Moments>> {
-    Ok(state.journal.moments(&query).await?)
+    Ok(state.get().journal.moments(&query).await?)
 }
 
 #[tauri::command]
@@ -172,7 +196,7 @@ pub async fn week_notes(
     state: State<'_, AppState>,
     query: WeeklyQuery,
 ) -> CmdResult<Vec<WeekNote>> {
-    Ok(state.journal.week_notes(&query).await?)
+    Ok(state.get().journal.week_notes(&query).await?)
 }
 
 /// Pins a note to a week; an empty note removes it.
@@ -182,20 +206,20 @@ pub async fn set_week_note(
     week: String,
     note: String,
 ) -> CmdResult<Option<WeekNote>> {
-    Ok(state.journal.set_week_note(&week, &note).await?)
+    Ok(state.get().journal.set_week_note(&week, &note).await?)
 }
 
 #[tauri::command]
 pub async fn set_star(state: State<'_, AppState>, id: String, star: bool) -> CmdResult<Contact> {
-    let marked = state.journal.set_star(&id, star).await?;
-    state.sync.wake();
+    let marked = state.get().journal.set_star(&id, star).await?;
+    state.get().sync.wake();
     Ok(marked)
 }
 
 /// Whether the new contact's form asks "did the customer feel valued?" (a random 1 in k).
 #[tauri::command]
 pub async fn ask_valued(state: State<'_, AppState>) -> CmdResult<bool> {
-    Ok(state.journal.ask_valued().await?)
+    Ok(state.get().journal.ask_valued().await?)
 }
 
 /// Saves the contacts behind the current review as CSV where the user chooses; returns the
@@ -215,6 +239,7 @@ pub async fn export_contacts_csv<R: Runtime>(
     let style = csv_style(semicolons);
     let mut out = Vec::new();
     state
+        .get()
         .journal
         .export_contacts(&query, &mut out, style)
         .await?;
@@ -234,7 +259,7 @@ pub async fn export_weekly_csv<R: Runtime>(
     let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
         return Ok(None);
     };
-    let review = state.journal.review(&query).await?;
+    let review = state.get().journal.review(&query).await?;
     let mut out = Vec::new();
     export::weekly_table_csv(&mut out, &review, language)?;
     saved(&path, &out)
@@ -320,19 +345,19 @@ fn save_dialog<R: Runtime>(
 /// Where this desk stands in its team, or `null` outside one.
 #[tauri::command]
 pub async fn team_status(state: State<'_, AppState>) -> CmdResult<Option<TeamStatus>> {
-    Ok(state.desk.team_status().await?)
+    Ok(state.get().desk.team_status().await?)
 }
 
 /// Joins a team with a one-time code; the first sync runs before this returns.
 #[tauri::command]
 pub async fn join_team(state: State<'_, AppState>, code: String) -> CmdResult<TeamStatus> {
-    state.desk.join_team(&code, false).await?;
-    state.sync.wake();
+    state.get().desk.join_team(&code, false).await?;
+    state.get().sync.wake();
     current_status(&state).await
 }
 
 async fn current_status(state: &AppState) -> CmdResult<TeamStatus> {
-    state.desk.team_status().await?.ok_or_else(|| {
+    state.get().desk.team_status().await?.ok_or_else(|| {
         ErrorPayload::from(contactmoment_core::Error::Conflict(
             "this journal is not in a team".into(),
         ))
@@ -342,13 +367,13 @@ async fn current_status(state: &AppState) -> CmdResult<TeamStatus> {
 /// Leaves the team on this desk; returns how many unsent changes were dropped.
 #[tauri::command]
 pub async fn leave_team(state: State<'_, AppState>) -> CmdResult<u64> {
-    Ok(state.desk.leave_team().await?)
+    Ok(state.get().desk.leave_team().await?)
 }
 
 /// Pushes and pulls now.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> CmdResult<SyncReport> {
-    Ok(state.desk.sync().await?)
+    Ok(state.get().desk.sync().await?)
 }
 
 /// (Lead) Adds a member; returns their one-time join code.
@@ -358,5 +383,5 @@ pub async fn add_team_member(
     name: String,
     role: Role,
 ) -> CmdResult<NewMemberReply> {
-    Ok(state.desk.add_member(&name, role).await?)
+    Ok(state.get().desk.add_member(&name, role).await?)
 }

@@ -5,20 +5,28 @@
 //! drive the real command table on Tauri's mock runtime.
 
 pub mod commands;
+pub mod desktop;
 pub mod print;
 pub mod recovery;
 pub mod save;
 pub mod sync;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
-use contactmoment_core::{location, Desk, Journal, SystemClock};
+use contactmoment_core::{location, Desk, DesktopRequest, Journal, Language, SystemClock};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
+pub use desktop::Desktop;
 pub use recovery::Startup;
 
-/// What every command can reach.
+/// What every command can reach: the journal open now. Recovering from a journal found
+/// damaged after the window opened puts another one in its place.
 pub struct AppState {
+    current: RwLock<Arc<Opened>>,
+}
+
+/// An open journal and what runs beside it.
+pub struct Opened {
     pub desk: Desk,
     /// Wakes the background sync after a change.
     pub sync: sync::SyncHandle,
@@ -30,6 +38,32 @@ pub struct AppState {
 impl AppState {
     /// The state of an open journal, with its background sync started.
     pub fn new(desk: Desk) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(Opened::new(desk))),
+        }
+    }
+
+    /// The journal open now.
+    pub fn get(&self) -> Arc<Opened> {
+        match self.current.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts `desk` in place of the journal open now; returns the one it replaced.
+    pub fn replace(&self, desk: Desk) -> Arc<Opened> {
+        let next = Arc::new(Opened::new(desk));
+        let mut current = match self.current.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::mem::replace(&mut *current, next)
+    }
+}
+
+impl Opened {
+    fn new(desk: Desk) -> Self {
         Self {
             sync: sync::SyncHandle::spawn(desk.clone()),
             journal: desk.journal().clone(),
@@ -43,7 +77,7 @@ impl AppState {
 /// that opened.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     let startup = Startup {
-        location: state.location.clone(),
+        location: state.get().location.clone(),
         problem: Mutex::new(None),
     };
     with_commands(builder.manage(state).manage(startup))
@@ -57,6 +91,7 @@ pub fn recovery_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Bu
 
 fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .manage(Desktop::default())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -93,6 +128,8 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::leave_team,
             commands::sync_now,
             commands::add_team_member,
+            desktop::next_desktop_request,
+            desktop::close_window,
             recovery::startup_problem,
             recovery::recover_from_backup,
             recovery::start_new_journal,
@@ -100,8 +137,80 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         ])
 }
 
-/// Opens the configured journal and runs the app until its window closes. A journal that
-/// cannot be opened is never replaced silently: the app starts on a screen that says why.
+/// The plugins of the real desktop, which the mock runtime of the tests cannot host: one
+/// instance per journal (a second start hands over to it), the system-wide shortcut, the
+/// window's place and size kept between runs.
+fn with_desktop(builder: Builder<tauri::Wry>, location: &str) -> Builder<tauri::Wry> {
+    use tauri_plugin_window_state::StateFlags;
+    builder
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(location))
+                .callback(|app, argv, _cwd| desktop::second_start(app, &argv))
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| desktop::on_shortcut(app, event.state()))
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                // Not whether it was visible: an app quit from the tray must open in sight.
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
+        .on_window_event(desktop::on_window_event)
+}
+
+/// One running app per journal: the D-Bus name of the single-instance plugin carries a hash
+/// of the journal's location, so two journals (a test's, a second desk's) run side by side.
+fn instance_id(location: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(location.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("nl.contactmoment.desktop.j{hex}")
+}
+
+/// A second start hands its arguments to the app already running on this journal before it
+/// opens anything itself, so that `contactmoment-app --log` brings the log form up at once
+/// rather than after a journal, GTK and a web view were set up for nothing. It speaks the
+/// single-instance plugin's D-Bus protocol (name, path, method); should that ever change,
+/// the plugin's own hand-over during start-up still works, only later. False when no app runs
+/// on this journal (or there is no session bus).
+#[cfg(target_os = "linux")]
+fn hand_over(location: &str) -> bool {
+    let name = format!("{}.SingleInstance", instance_id(location));
+    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
+    let Ok(bus) = zbus::blocking::Connection::session() else {
+        return false;
+    };
+    let argv: Vec<String> = std::env::args().collect();
+    let cwd = std::env::current_dir()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    bus.call_method(
+        Some(name.as_str()),
+        path.as_str(),
+        Some("org.SingleInstance.DBus"),
+        "ExecuteCallback",
+        &(argv, cwd.as_str()),
+    )
+    .is_ok()
+}
+
+/// Elsewhere the single-instance plugin hands over during start-up.
+#[cfg(not(target_os = "linux"))]
+fn hand_over(_location: &str) -> bool {
+    false
+}
+
+/// Opens the configured journal and runs the app until it is quit. The window opens at once:
+/// only what can be told without reading the whole file is checked first; the check of every
+/// page follows in the background, and only a failed check takes the user to the recovery
+/// screen. A journal that cannot be opened is never replaced silently: the app starts on a
+/// screen that says why.
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     composite_only_with_a_gpu();
     tracing_subscriber::fmt()
@@ -112,35 +221,97 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let location = location::configured()?;
+    if hand_over(&location) {
+        return Ok(());
+    }
     let opened =
         tauri::async_runtime::block_on(Desk::open_checked(&location, Arc::new(SystemClock)));
+    let builder = with_desktop(tauri::Builder::default(), &location);
     let builder = match opened {
-        Ok(desk) => {
-            housekeeping(desk.clone());
-            app_builder(tauri::Builder::default(), AppState::new(desk))
-        }
+        Ok(desk) => app_builder(builder, AppState::new(desk)),
         Err(problem) => {
             tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal cannot be opened");
             let startup = Startup {
                 location,
                 problem: Mutex::new(Some(problem)),
             };
-            recovery_builder(tauri::Builder::default(), startup)
+            recovery_builder(builder, startup)
         }
     };
-    let app = builder.build(tauri::generate_context!())?;
+    let app = builder
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move { settle_in(handle).await });
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<AppState>() {
-                tauri::async_runtime::block_on(state.desk.close());
+                tauri::async_runtime::block_on(state.get().desk.close());
             }
         }
     });
     Ok(())
 }
 
-/// On every start, in the background so the window opens at once: retention, then the daily
-/// backup (see [`Desk::housekeeping`]).
+/// What follows the window's opening: the tray and the shortcut from the settings, then, once
+/// the log form is up, the check of every page of the journal, and the housekeeping on a
+/// journal that passed it.
+async fn settle_in(app: tauri::AppHandle) {
+    let opened = app.try_state::<AppState>().map(|s| s.get());
+    let settings = match &opened {
+        Some(opened) => opened.journal.settings().await.ok(),
+        None => None,
+    };
+    let language = settings
+        .as_ref()
+        .and_then(|s| s.language)
+        .unwrap_or_else(system_language);
+    if let Err(e) = desktop::make_tray(&app, language) {
+        tracing::warn!(error = %e, "no tray icon");
+    }
+    if let Some(settings) = &settings {
+        let desktop = app.state::<Desktop>();
+        desktop.set_close(settings.close_to_tray, settings.close_to_tray_told);
+        desktop::take_shortcut_at_start(&app, &settings.log_shortcut);
+    } else {
+        desktop::take_shortcut_at_start(&app, contactmoment_core::shortcut::DEFAULT);
+    }
+    let Some(opened) = opened else { return };
+    // The check reads every page: it waits until the log form is up, so that start-up never
+    // waits for it (nor shares the disk with it), however large the journal.
+    app.state::<Desktop>()
+        .until_shown(std::time::Duration::from_secs(10))
+        .await;
+    match opened.desk.quick_check().await {
+        // Retention and the daily backup only touch a journal known to be sound.
+        None => housekeeping(opened.desk.clone()),
+        Some(problem) => {
+            tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal is damaged");
+            if let Ok(mut slot) = app.state::<Startup>().problem.lock() {
+                *slot = Some(problem);
+            }
+            app.state::<Desktop>().request(DesktopRequest::Damaged);
+        }
+    }
+}
+
+/// The language of the system's locale, for the tray when the user chose none.
+pub fn system_language() -> Language {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default();
+    if locale.starts_with("nl") {
+        Language::Nl
+    } else {
+        Language::En
+    }
+}
+
+/// On every start, in the background once the journal passed its check: retention, then the
+/// daily backup (see [`Desk::housekeeping`]).
 pub(crate) fn housekeeping(desk: Desk) {
     tauri::async_runtime::spawn(async move {
         let done = desk.housekeeping().await;
@@ -295,6 +466,91 @@ mod tests {
     }
 
     #[test]
+    fn desktop_requests_reach_the_web_view_in_order_and_a_wait_ends_with_the_next() {
+        let h = harness();
+        let desktop = h._app.state::<Desktop>();
+        desktop.request(DesktopRequest::Show {
+            screen: contactmoment_core::ShownScreen::Review,
+        });
+        desktop.request(DesktopRequest::Damaged);
+        let first = invoke(&h, "next_desktop_request", json!({ "after": 0 })).unwrap();
+        assert_eq!(
+            first,
+            json!({ "seq": 1, "request": { "kind": "show", "screen": "review" } })
+        );
+        let second = invoke(&h, "next_desktop_request", json!({ "after": 1 })).unwrap();
+        assert_eq!(
+            second,
+            json!({ "seq": 2, "request": { "kind": "damaged" } })
+        );
+        // Nothing after 2 yet: the call waits until the shell asks again.
+        let handle = h._app.handle().clone();
+        let started = std::time::Instant::now();
+        let later = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            handle
+                .state::<Desktop>()
+                .request(DesktopRequest::CloseAsked);
+        });
+        let third = invoke(&h, "next_desktop_request", json!({ "after": 2 })).unwrap();
+        assert!(started.elapsed() >= std::time::Duration::from_millis(150));
+        assert_eq!(
+            third,
+            json!({ "seq": 3, "request": { "kind": "close_asked" } })
+        );
+        later.join().unwrap();
+    }
+
+    #[test]
+    fn the_answer_to_the_first_close_becomes_the_setting_and_changes_nothing_else() {
+        let h = harness();
+        let before = invoke(&h, "get_settings", json!({})).unwrap();
+        assert_eq!(before["close_to_tray_told"], false);
+        assert_eq!(before["display_name_chosen"], false);
+        invoke(&h, "close_window", json!({ "keepInTray": true })).unwrap();
+        let after = invoke(&h, "get_settings", json!({})).unwrap();
+        let mut expected = before.clone();
+        expected["close_to_tray_told"] = json!(true);
+        assert_eq!(
+            after, expected,
+            "only the answer is kept; the name the app asks for once is still asked for"
+        );
+    }
+
+    #[test]
+    fn the_log_shortcut_is_validated_in_the_core_and_a_refusal_saves_nothing() {
+        let h = harness();
+        let mut input = invoke(&h, "get_settings", json!({})).unwrap();
+        assert_eq!(input["log_shortcut"], "Ctrl+Alt+L");
+        assert_eq!(input["close_to_tray"], true);
+        input["display_name"] = json!("Eva");
+        input["log_shortcut"] = json!("Shift+L");
+        let refused = invoke(&h, "save_settings", json!({ "input": input.clone() })).unwrap_err();
+        assert_eq!(refused["field"], "log_shortcut");
+        assert_eq!(refused["kind"], "unparseable");
+        let kept = invoke(&h, "get_settings", json!({})).unwrap();
+        assert_ne!(kept["display_name"], "Eva", "nothing of the form was saved");
+        assert_eq!(kept["log_shortcut"], "Ctrl+Alt+L");
+
+        input["log_shortcut"] = json!("alt + ctrl + k");
+        input["close_to_tray"] = json!(false);
+        let saved = invoke(&h, "save_settings", json!({ "input": input })).unwrap();
+        assert_eq!(saved["log_shortcut"], "Ctrl+Alt+K");
+        let read = invoke(&h, "get_settings", json!({})).unwrap();
+        assert_eq!(read["log_shortcut"], "Ctrl+Alt+K");
+        assert_eq!(read["close_to_tray"], false);
+        assert_eq!(read["display_name"], "Eva");
+
+        // A good shortcut with a field the core refuses: nothing is saved, the shortcut either.
+        let mut bad = read.clone();
+        bad["log_shortcut"] = json!("Ctrl+Alt+J");
+        bad["target_functional"] = json!(500);
+        let refused = invoke(&h, "save_settings", json!({ "input": bad })).unwrap_err();
+        assert_eq!(refused["field"], "target_functional");
+        assert_eq!(invoke(&h, "get_settings", json!({})).unwrap(), read);
+    }
+
+    #[test]
     fn refusals_reach_the_web_view_as_code_message_field() {
         let h = harness();
         let err = invoke(&h, "log_contact", input(9, 5)).unwrap_err();
@@ -420,6 +676,8 @@ mod tests {
             "leave_team",
             "sync_now",
             "add_team_member",
+            "next_desktop_request",
+            "close_window",
         ];
         let expected: Vec<String> = commands
             .iter()

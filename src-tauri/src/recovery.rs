@@ -58,6 +58,7 @@ pub async fn recover_from_backup<R: Runtime>(
         .into());
     }
     let journal = PathBuf::from(&problem.journal);
+    let_go(&app).await;
     let desk = Desk::recover_from_backup(&journal, Path::new(&path), Arc::new(SystemClock)).await?;
     open_with(&app, &startup, desk)
 }
@@ -69,6 +70,7 @@ pub async fn start_new_journal<R: Runtime>(
     startup: State<'_, Startup>,
 ) -> CmdResult<()> {
     let problem = startup.problem()?;
+    let_go(&app).await;
     let desk = Desk::start_new(Path::new(&problem.journal), Arc::new(SystemClock)).await?;
     open_with(&app, &startup, desk)
 }
@@ -98,10 +100,26 @@ pub async fn open_other_journal<R: Runtime>(
     Ok(Some(location))
 }
 
+/// Closes the journal found damaged after the window opened, before it is set aside.
+async fn let_go<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        let damaged = state.get();
+        damaged.sync.stop();
+        damaged.desk.close().await;
+    }
+}
+
 /// From now on the commands work on this journal.
 fn open_with<R: Runtime>(app: &AppHandle<R>, startup: &Startup, desk: Desk) -> CmdResult<()> {
     crate::housekeeping(desk.clone());
-    app.manage(AppState::new(desk));
+    match app.try_state::<AppState>() {
+        Some(state) => {
+            state.replace(desk);
+        }
+        None => {
+            app.manage(AppState::new(desk));
+        }
+    }
     *startup
         .problem
         .lock()

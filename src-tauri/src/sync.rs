@@ -2,6 +2,7 @@
 //! change, every half minute, and at once when the server signals a change (the pull waits at
 //! the server until one arrives). Outside a team the loop only sleeps.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(15);
 #[derive(Clone, Default)]
 pub struct SyncHandle {
     wake: Arc<Notify>,
+    stopped: Arc<AtomicBool>,
 }
 
 impl SyncHandle {
@@ -25,13 +27,20 @@ impl SyncHandle {
         self.wake.notify_one();
     }
 
-    /// Starts the loop for `desk`; it ends with the app.
+    /// Ends the loop (its journal is being closed).
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// Starts the loop for `desk`; it ends with the app or at [`SyncHandle::stop`].
     pub fn spawn(desk: Desk) -> Self {
         let handle = Self::default();
         let wake = handle.wake.clone();
+        let stopped = handle.stopped.clone();
         tauri::async_runtime::spawn(async move {
             let mut backoff = Duration::from_secs(2);
-            loop {
+            while !stopped.load(Ordering::Relaxed) {
                 let in_team = matches!(desk.team_status().await, Ok(Some(_)));
                 if !in_team {
                     let _ = tokio::time::timeout(EVERY, wake.notified()).await;

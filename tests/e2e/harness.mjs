@@ -91,7 +91,7 @@ async function removeHome(home) {
 
 /** Launches tauri-driver and a WebDriver session on the app with a fresh journal, or with
  * the given journal file (which is left in place). */
-export async function launch({ app, driver }, { journal } = {}) {
+export async function launch({ app, driver }, { journal, env: extra = {} } = {}) {
   for (const port of [DRIVER_PORT, NATIVE_PORT]) {
     // An orphaned WebKitWebDriver would make the new tauri-driver drive an old app.
     if (!(await portFree(port))) throw new Error(`port ${port} is busy: a previous WebDriver did not stop`);
@@ -110,7 +110,10 @@ export async function launch({ app, driver }, { journal } = {}) {
     XDG_CONFIG_HOME: path.join(home, 'config'),
     LANG: 'en_US.UTF-8',
     LANGUAGE: 'en',
+    ...extra,
   };
+  // Under Xvfb the app is on X11 whatever the session around the tests is.
+  delete env.WAYLAND_DISPLAY;
   const child = spawn(driver, ['--port', String(DRIVER_PORT), '--native-port', String(NATIVE_PORT)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -124,6 +127,7 @@ export async function launch({ app, driver }, { journal } = {}) {
     .build();
   return {
     session,
+    env,
     journal: env.CONTACTMOMENT_DB,
     saved,
     async stop() {
@@ -237,4 +241,21 @@ export async function checkLayout(s, label, found) {
   const problems = await s.executeScript(`return (${layoutProblems.toString()})();`);
   const shot = await screenshot(s, `layout-${label}`);
   for (const p of problems) found.push(`${label}: ${p} (see ${shot})`);
+}
+
+const axeFile = path.join(import.meta.dirname, 'node_modules/axe-core/axe.min.js');
+
+/** What axe-core finds wrong with the page as it is now (WCAG 2.1 A and AA and best
+ * practice), one line per failing element. */
+export async function axeViolations(session) {
+  if (!fs.existsSync(axeFile)) throw new Error('axe-core is not installed (npm ci in tests/e2e)');
+  const found = await session.executeAsyncScript(
+    `${fs.readFileSync(axeFile, 'utf8')};
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { resultTypes: ['violations'] })
+      .then((r) => done(r.violations.flatMap((v) => v.nodes.map((n) =>
+        v.id + ': ' + n.target.join(' ') + ' — ' + (n.failureSummary || v.help).replace(/\\s+/g, ' ')))))
+      .catch((e) => done(['axe failed: ' + e]));`,
+  );
+  return found;
 }

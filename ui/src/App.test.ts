@@ -2,7 +2,8 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setLanguage } from './lib/i18n/index.svelte';
-import { facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
+import { desktopRequests, facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
+import { forgetKept } from './lib/kept';
 import App from './App.svelte';
 
 vi.mock('./lib/chart/uplot', () => ({
@@ -20,7 +21,7 @@ describe('the app shell', () => {
       review_by_staff: () => [],
       review_facets: () => facets(),
       review_contacts: () => page([]),
-      app_info: () => ({ version: '0.1.0', journal: '/data/journal.sqlite' }),
+      app_info: () => ({ version: '0.1.0', journal: '/data/journal.sqlite', global_shortcuts: true, shortcut_taken: false }),
     });
     const user = userEvent.setup();
     render(App);
@@ -115,5 +116,104 @@ describe('the app shell', () => {
     await user.click(screen.getByTestId('recovery-new'));
     expect(await screen.findByText('/data is read-only')).toBeTruthy();
     expect(screen.getByTestId('recovery-screen')).toBeTruthy();
+  });
+});
+
+describe('the desktop around the window', () => {
+  const screens = () => ({
+    get_settings: () => settings({ language: 'en' }),
+    recent_contacts: () => [],
+    ask_valued: () => false,
+    customer_history: () => null,
+    review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+    review_by_staff: () => [],
+    review_facets: () => facets(),
+    review_contacts: () => page([]),
+    what_changed: () => {
+      throw { code: 'storage', message: 'not in this test', field: null, kind: null };
+    },
+  });
+
+  it('shows the log form with the keyboard on it when the shortcut, the tray or a second start asks', async () => {
+    setLanguage('en');
+    forgetKept();
+    const desktop = desktopRequests();
+    const backend = fakeBackend({ ...screens(), startup_problem: () => null, next_desktop_request: desktop.handler });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    // From another screen: the Log comes back, on its first question.
+    await user.keyboard('{Control>}3{/Control}');
+    await waitFor(() => expect(screen.getByTestId('nav-review').getAttribute('aria-current')).toBe('page'));
+    desktop.send({ kind: 'show', screen: 'log' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));
+    expect(screen.getByTestId('nav-log').getAttribute('aria-current')).toBe('page');
+    // On the Log already, with the keyboard elsewhere: it goes back to the first question.
+    screen.getByTestId('nav-settings').focus();
+    desktop.send({ kind: 'show', screen: 'log' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));
+    desktop.send({ kind: 'show', screen: 'review' });
+    await waitFor(() => expect(screen.getByTestId('nav-review').getAttribute('aria-current')).toBe('page'));
+    // Each request is asked for after the one before, so none is done twice.
+    const afters = () => backend.calls.filter((c) => c.cmd === 'next_desktop_request').map((c) => c.args.after);
+    await waitFor(() => expect(afters()).toEqual([0, 1, 2, 3]));
+  });
+
+  it('takes the open app to the recovery screen when the whole-file check finds damage, keeping what was typed', async () => {
+    setLanguage('en');
+    forgetKept();
+    const desktop = desktopRequests();
+    let damaged = false;
+    const backend = fakeBackend({
+      ...screens(),
+      startup_problem: () =>
+        damaged ? { problem: 'damaged', journal: '/data/journal.sqlite', detail: 'Page 9 is never used', backups: [] } : null,
+      start_new_journal: () => {
+        damaged = false;
+        return null;
+      },
+      next_desktop_request: desktop.handler,
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    await user.keyboard('4');
+    await waitFor(() => expect((screen.getByTestId('rating-functional-4') as HTMLInputElement).checked).toBe(true));
+
+    damaged = true;
+    desktop.send({ kind: 'damaged' });
+    expect((await screen.findByTestId('recovery-problem')).textContent).toBe('The journal file is damaged.');
+    expect(screen.queryByTestId('nav-log')).toBeNull();
+    await user.click(screen.getByTestId('recovery-new'));
+    await screen.findByTestId('rating-functional-1');
+    expect(backend.calls.some((c) => c.cmd === 'start_new_journal')).toBe(true);
+    await waitFor(() => expect((screen.getByTestId('rating-functional-4') as HTMLInputElement).checked).toBe(true));
+  });
+
+  it('asks, when the shell says the window was closed the first time, whether the app stays in the tray', async () => {
+    setLanguage('en');
+    const desktop = desktopRequests();
+    const backend = fakeBackend({
+      ...screens(),
+      startup_problem: () => null,
+      next_desktop_request: desktop.handler,
+      close_window: () => null,
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    desktop.send({ kind: 'close_asked' });
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('Then Ctrl+Alt+L and the tray icon bring the log form back');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('close-keep')));
+    await user.click(screen.getByTestId('close-quit'));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(backend.calls.find((c) => c.cmd === 'close_window')!.args).toEqual({ keepInTray: false });
+
+    desktop.send({ kind: 'close_asked' });
+    await screen.findByRole('alertdialog');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(backend.calls.filter((c) => c.cmd === 'close_window')).toHaveLength(1);
   });
 });

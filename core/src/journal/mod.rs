@@ -48,6 +48,9 @@ const PSEUDONYMISE: &str = "pseudonymise_customers";
 const MEMBER_ID: &str = "member_id";
 const VALUED_EVERY: &str = "valued_every";
 const VALUED_EVERY_MAX: u16 = 1000;
+const LOG_SHORTCUT: &str = "log_shortcut";
+const CLOSE_TO_TRAY: &str = "close_to_tray";
+const CLOSE_TO_TRAY_TOLD: &str = "close_to_tray_told";
 
 /// The longest retention period that can be set: a hundred years.
 pub const RETENTION_MAX_MONTHS: u16 = 1200;

@@ -2,15 +2,22 @@
 //! retention, backups, pseudonyms), read and saved as one form.
 
 use super::*;
+use crate::shortcut;
 
 impl Journal {
-    /// The settings, with the system account's name until a display name is chosen.
+    /// The settings, with the system account's name until a display name is chosen. One read
+    /// of the settings table: every save reads them, and each read is a round trip.
     pub async fn settings(&self) -> Result<Settings> {
-        let chosen = self.store.setting(DISPLAY_NAME).await?;
+        let all = self.store.all_settings().await?;
+        let get = |key: &str| all.get(key).cloned();
+        let chosen = get(DISPLAY_NAME);
         let display_name_chosen = chosen.is_some();
         let display_name = chosen.unwrap_or_else(system_user_name);
-        let member_id = self.member_id().await?;
-        let language = match self.store.setting(LANGUAGE).await?.as_deref() {
+        let member_id = match get(MEMBER_ID) {
+            Some(id) => id,
+            None => self.member_id().await?,
+        };
+        let language = match get(LANGUAGE).as_deref() {
             Some("nl") => Some(Language::Nl),
             Some("en") => Some(Language::En),
             _ => None,
@@ -19,33 +26,26 @@ impl Journal {
             v.and_then(|v| v.parse::<u16>().ok())
                 .filter(|v| (1..=max).contains(v))
         };
+        let yes = |key: &str| get(key).as_deref() == Some("true");
         Ok(Settings {
             display_name,
             display_name_chosen,
             member_id,
             language,
-            target_functional: self.target(TARGET_FUNCTIONAL).await?,
-            target_emotional: self.target(TARGET_EMOTIONAL).await?,
-            retention_months: number(
-                self.store.setting(RETENTION_MONTHS).await?,
-                RETENTION_MAX_MONTHS,
-            ),
-            retention_whole_contacts: self.store.setting(RETENTION_WHOLE_CONTACTS).await?
-                == Some("true".into()),
-            backups_keep: number(self.store.setting(BACKUPS_KEEP).await?, BACKUPS_KEEP_MAX)
+            target_functional: percent(get(TARGET_FUNCTIONAL)),
+            target_emotional: percent(get(TARGET_EMOTIONAL)),
+            retention_months: number(get(RETENTION_MONTHS), RETENTION_MAX_MONTHS),
+            retention_whole_contacts: yes(RETENTION_WHOLE_CONTACTS),
+            backups_keep: number(get(BACKUPS_KEEP), BACKUPS_KEEP_MAX)
                 .unwrap_or(backup::KEEP_DEFAULT as u16),
-            pseudonymise_customers: self.pseudonymising().await?,
-            valued_every: number(self.store.setting(VALUED_EVERY).await?, VALUED_EVERY_MAX),
+            pseudonymise_customers: yes(PSEUDONYMISE),
+            valued_every: number(get(VALUED_EVERY), VALUED_EVERY_MAX),
+            log_shortcut: get(LOG_SHORTCUT)
+                .and_then(|s| shortcut::normalise(&s).ok())
+                .unwrap_or_else(|| shortcut::DEFAULT.to_owned()),
+            close_to_tray: get(CLOSE_TO_TRAY).as_deref() != Some("false"),
+            close_to_tray_told: yes(CLOSE_TO_TRAY_TOLD),
         })
-    }
-
-    pub(super) async fn target(&self, key: &str) -> Result<Option<u8>> {
-        Ok(self
-            .store
-            .setting(key)
-            .await?
-            .and_then(|v| v.parse::<u8>().ok())
-            .filter(|v| (1..=100).contains(v)))
     }
 
     pub async fn save_settings(&self, input: &SettingsInput) -> Result<Settings> {
@@ -105,6 +105,7 @@ impl Journal {
             VALUED_EVERY_MAX,
             "contacts",
         )?;
+        let log_shortcut = shortcut::normalise(&input.log_shortcut)?;
         // Turning pseudonyms on replaces the references already stored, too.
         if input.pseudonymise_customers && !self.pseudonymising().await? {
             let mut renames = Vec::new();
@@ -144,6 +145,11 @@ impl Journal {
                 ),
                 (BACKUPS_KEEP, Some(&keep)),
                 (VALUED_EVERY, every.as_deref()),
+                (LOG_SHORTCUT, Some(&log_shortcut)),
+                (
+                    CLOSE_TO_TRAY,
+                    Some(if input.close_to_tray { "true" } else { "false" }),
+                ),
                 (
                     PSEUDONYMISE,
                     Some(if input.pseudonymise_customers {
@@ -166,7 +172,25 @@ impl Journal {
             backups_keep,
             pseudonymise_customers: input.pseudonymise_customers,
             valued_every,
+            log_shortcut,
+            close_to_tray: input.close_to_tray,
+            close_to_tray_told: before.close_to_tray_told,
         })
+    }
+
+    /// The user's answer when told, on their first close, that the app can stay in the tray:
+    /// it becomes the setting, and they are not asked again. Nothing else of the settings
+    /// changes (a display name not yet chosen stays unchosen).
+    pub async fn remember_close_choice(&self, keep_in_tray: bool) -> Result<()> {
+        self.store
+            .put_settings(&[
+                (
+                    CLOSE_TO_TRAY,
+                    Some(if keep_in_tray { "true" } else { "false" }),
+                ),
+                (CLOSE_TO_TRAY_TOLD, Some("true")),
+            ])
+            .await
     }
 
     /// Whether a new contact asks "did the customer feel valued?": at random, 1 in the
@@ -205,4 +229,11 @@ impl Journal {
             .put_settings(&[(DISPLAY_NAME, Some(&name))])
             .await
     }
+}
+
+/// A stored target, 1–100 percent; anything else is no target.
+fn percent(stored: Option<String>) -> Option<u8> {
+    stored
+        .and_then(|v| v.parse::<u8>().ok())
+        .filter(|v| (1..=100).contains(v))
 }

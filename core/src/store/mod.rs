@@ -321,6 +321,9 @@ pub trait Store: Send + Sync {
 
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 
+    /// Every stored setting, in one read.
+    async fn all_settings(&self) -> Result<std::collections::HashMap<String, String>>;
+
     /// Makes the live contacts under `name` that carry no member id the member's own.
     /// Returns how many.
     async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64>;

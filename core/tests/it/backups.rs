@@ -49,3 +49,62 @@ async fn one_backup_a_day_and_only_the_newest_are_kept() {
         .exists());
     f.store.close().await;
 }
+
+/// Start-up reads only what tells a journal from any other file, so the window opens at once
+/// on any size of journal; damage deeper in the file is found by the check of every page that
+/// follows, which names it and lists the backups. Garbage is still refused before opening.
+#[tokio::test]
+async fn startup_leaves_the_whole_file_to_the_check_after_opening() {
+    use contactmoment_core::{demo::DemoSpec, Desk, FileProblem, FixedClock};
+    use std::io::{Seek, SeekFrom, Write};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.sqlite");
+    let location = path.display().to_string();
+    let clock = Arc::new(FixedClock::at("2026-11-22T12:00:00+01:00"));
+    let desk = Desk::open(&location, clock.clone()).await.unwrap();
+    let spec = DemoSpec {
+        contacts: 4000,
+        staff: 6,
+        weeks: 8,
+        seed: 7,
+    };
+    desk.journal().load_demo(spec, &mut |_| {}).await.unwrap();
+    assert!(desk.quick_check().await.is_none(), "a sound journal passes");
+    let backup = desk.backup_now().await.unwrap();
+    desk.close().await;
+
+    let len = std::fs::metadata(&path).unwrap().len();
+    let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    // Eight pages in the middle of the file: contacts and their indexes, far from the header
+    // and the schema at the start.
+    file.seek(SeekFrom::Start(len / 2 / 4096 * 4096)).unwrap();
+    file.write_all(&[0x5a; 8 * 4096]).unwrap();
+    file.sync_all().unwrap();
+    drop(file);
+    for extra in ["j.sqlite-wal", "j.sqlite-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(extra));
+    }
+
+    let desk = Desk::open_checked(&location, clock.clone())
+        .await
+        .expect("start-up does not read the whole file");
+    let problem = desk
+        .quick_check()
+        .await
+        .expect("the check of every page finds the damage");
+    assert_eq!(problem.problem, FileProblem::Damaged);
+    assert_eq!(problem.journal, location);
+    let listed: Vec<&str> = problem.backups.iter().map(|b| b.path.as_str()).collect();
+    assert_eq!(
+        listed,
+        [backup.display().to_string()],
+        "the way back is offered"
+    );
+    desk.close().await;
+
+    std::fs::write(&path, b"not a journal at all ".repeat(400)).unwrap();
+    let refused = Desk::open_checked(&location, clock).await.err().unwrap();
+    assert_eq!(refused.problem, FileProblem::NotJournal);
+}

@@ -10,10 +10,10 @@ use contactmoment_core::{
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
-    CustomerHistory, EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem, Group, Language,
-    Move, PeriodStats, Practices, Proportion, Quadrant, Review, Settings, SettingsInput,
-    StaffReview, StaffWeeks, ValidationKind, WeekNote, WeekStats, WeeklyQuery, WeeklyReport,
-    WhatChanged,
+    CustomerHistory, DesktopRequest, EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem,
+    Group, Language, Move, NumberedRequest, PeriodStats, Practices, Proportion, Quadrant, Review,
+    Settings, SettingsInput, ShownScreen, StaffReview, StaffWeeks, ValidationKind, WeekNote,
+    WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
 };
 use ts_rs::TS;
 
@@ -28,6 +28,9 @@ fn generated() -> String {
         EarlierName::decl(),
         SettingsInput::decl(),
         AppInfo::decl(),
+        ShownScreen::decl(),
+        DesktopRequest::decl(),
+        NumberedRequest::decl(),
         WeeklyQuery::decl(),
         WeekStats::decl(),
         WeeklyReport::decl(),

@@ -304,11 +304,15 @@ proptest! {
                 backups_keep: Some(numbers[3]),
                 pseudonymise_customers: false,
                 valued_every: Some(numbers[4]),
+                // Half the time a hostile shortcut, so that the other fields are still saved
+                // often.
+                log_shortcut: if limit % 2 == 0 { topic.clone().unwrap_or_default() } else { "Ctrl+Alt+L".into() },
+                close_to_tray: limit % 3 == 0,
             };
             match w.rt.block_on(w.journal.save_settings(&input)) {
                 Ok(saved) => prop_assert_eq!(w.rt.block_on(w.journal.settings()).unwrap(), saved),
                 Err(e) => {
-                    let fields = ["display_name", "language", "target_functional", "target_emotional", "retention_months", "backups_keep", "valued_every"];
+                    let fields = ["display_name", "language", "target_functional", "target_emotional", "retention_months", "backups_keep", "valued_every", "log_shortcut"];
                     prop_assert!(field_error(&e, &fields), "{e:?}");
                     prop_assert_eq!(w.rt.block_on(w.journal.settings()).unwrap(), before);
                 }

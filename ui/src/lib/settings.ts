@@ -12,6 +12,8 @@ export function settingsInput(s: Settings, patch: Partial<SettingsInput> = {}): 
     backups_keep: s.backups_keep,
     pseudonymise_customers: s.pseudonymise_customers,
     valued_every: s.valued_every,
+    log_shortcut: s.log_shortcut,
+    close_to_tray: s.close_to_tray,
     ...patch,
   };
 }

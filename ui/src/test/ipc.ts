@@ -5,8 +5,10 @@ import type {
   AxisSummary,
   Contact,
   ContactPage,
+  DesktopRequest,
   ErrorPayload,
   Facets,
+  NumberedRequest,
   PeriodStats,
   Proportion,
   Review,
@@ -77,7 +79,38 @@ export function settings(over: Partial<Settings> = {}): Settings {
     backups_keep: 14,
     pseudonymise_customers: false,
     valued_every: null,
+    log_shortcut: 'Ctrl+Alt+L',
+    close_to_tray: true,
+    close_to_tray_told: false,
     ...over,
+  };
+}
+
+/** The shell's queue of desktop requests, fed by a test: `handler` answers
+ *  next_desktop_request as the shell does (the first request numbered after `after`, waiting
+ *  until there is one), `send` queues the next request. */
+export function desktopRequests(): {
+  handler: (args: Record<string, unknown>) => Promise<NumberedRequest>;
+  send: (request: DesktopRequest) => void;
+} {
+  const sent: NumberedRequest[] = [];
+  const waiting: { after: number; resolve: (r: NumberedRequest) => void }[] = [];
+  return {
+    handler: (args) =>
+      new Promise((resolve) => {
+        const after = Number(args.after);
+        const next = sent.find((r) => r.seq > after);
+        if (next) resolve(next);
+        else waiting.push({ after, resolve });
+      }),
+    send(request) {
+      const numbered = { seq: sent.length + 1, request };
+      sent.push(numbered);
+      for (const w of waiting.splice(0)) {
+        if (numbered.seq > w.after) w.resolve(numbered);
+        else waiting.push(w);
+      }
+    },
   };
 }
 

@@ -26,6 +26,24 @@ impl SqliteStore {
     /// Reads a journal file without changing it, and refuses one that is not a journal, is
     /// damaged, or was written by a newer version: each with a message that says so.
     pub async fn inspect(path: &Path) -> Result<FileCheck> {
+        Self::examine(path, true).await
+    }
+
+    /// What can be told without reading the whole file: that it is a journal of this or an
+    /// earlier version. Start-up asks only this, so that the window opens at once on any size
+    /// of journal; the whole-file check ([`SqliteStore::quick_check`]) follows in the background.
+    pub async fn recognise(path: &Path) -> Result<()> {
+        Self::examine(path, false).await.map(|_| ())
+    }
+
+    /// The engine's quick check of every page of the open journal: `["ok"]` or each problem.
+    pub async fn quick_check(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    async fn examine(path: &Path, whole: bool) -> Result<FileCheck> {
         let shown = path.display();
         let unusable = |problem: FileProblem, why: String| Error::Journal {
             problem,
@@ -40,16 +58,26 @@ impl SqliteStore {
             .await
             .map_err(|e| damaged(format!("cannot be opened ({e})")))?;
         let result = async {
-            let check: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
-                .fetch_all(&mut conn)
-                .await
-                .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
-                    Some(code) if code == "26" => unusable(
-                        FileProblem::NotJournal,
-                        "is not a Contactmoment journal (not an SQLite database)".into(),
-                    ),
-                    _ => damaged(format!("is damaged ({e})")),
-                })?;
+            // The first read of the file tells an SQLite database from anything else.
+            let first_read = |e: sqlx::Error| match e.as_database_error().and_then(|d| d.code()) {
+                Some(code) if code == "26" => unusable(
+                    FileProblem::NotJournal,
+                    "is not a Contactmoment journal (not an SQLite database)".into(),
+                ),
+                _ => damaged(format!("is damaged ({e})")),
+            };
+            let check: Vec<String> = if whole {
+                sqlx::query_scalar("PRAGMA quick_check")
+                    .fetch_all(&mut conn)
+                    .await
+                    .map_err(first_read)?
+            } else {
+                sqlx::query("PRAGMA schema_version")
+                    .execute(&mut conn)
+                    .await
+                    .map_err(first_read)?;
+                vec!["ok".into()]
+            };
             if check != ["ok"] {
                 return Err(damaged(format!(
                     "is damaged: {}",
@@ -78,10 +106,14 @@ impl SqliteStore {
                     ),
                 ));
             }
-            let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
-                .fetch_one(&mut conn)
-                .await
-                .map_err(not_journal)?;
+            let contacts: i64 = if whole {
+                sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(not_journal)?
+            } else {
+                0
+            };
             Ok(FileCheck {
                 schema_version: version,
                 contacts: u64::try_from(contacts).unwrap_or(0),

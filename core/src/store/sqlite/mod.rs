@@ -467,6 +467,13 @@ impl Store for SqliteStore {
         )
     }
 
+    async fn all_settings(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     async fn claim_contacts(&self, member: &str, name: &str) -> Result<u64> {
         self.write(
             sqlx::query(

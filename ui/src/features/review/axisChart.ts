@@ -14,6 +14,12 @@ export const COLORS: Record<AxisName, { line: string; band: string }> = {
 };
 const REFERENCE_COLORS = { target: '#0f766e', national: '#6b7280' };
 
+/** The colour of a CSS variable of the page's theme (light or dark), or `fallback`. */
+function themed(name: string, fallback: string): string {
+  if (typeof document === 'undefined') return fallback;
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
 
 export function axisData(review: Review, axis: AxisName): AlignedData {
@@ -97,8 +103,12 @@ export function axisOptions(
   onWeek: (index: number) => void,
   height = 240,
   scale = 1,
+  paper = false,
 ): Options {
   const px = (n: number) => Math.round(n * scale);
+  // On screen the labels and the grid follow the theme; an exported picture is always light.
+  const ink = paper ? '#374151' : themed('--muted', '#5f6b7a');
+  const grid = paper ? '#e5e7eb' : themed('--line', '#e5e7eb');
   const weeks = () => view().review.weeks;
   // Long ranges label every few weeks, as many as fit side by side: a label is about as wide
   // as its longest line, "n=" and the week's count, at some 5.5 px a character of 10 px type,
@@ -135,7 +145,8 @@ export function axisOptions(
         size: px(44),
         gap: px(4),
         grid: { show: false },
-        ticks: { size: px(10) },
+        ticks: { size: px(10), stroke: grid },
+        stroke: ink,
         font: `${px(10)}px sans-serif`,
       },
       {
@@ -143,8 +154,9 @@ export function axisOptions(
         values: (_u, splits) => splits.map((v) => `${v}%`),
         size: px(50),
         gap: px(5),
-        grid: { stroke: '#e5e7eb', width: scale },
-        ticks: { size: px(10) },
+        grid: { stroke: grid, width: scale },
+        ticks: { size: px(10), stroke: grid },
+        stroke: ink,
         font: `${px(11)}px sans-serif`,
       },
     ],

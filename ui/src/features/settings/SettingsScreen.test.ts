@@ -7,7 +7,7 @@ import { fakeBackend, refusal, settings } from '../../test/ipc';
 import SettingsScreen from './SettingsScreen.svelte';
 import { team } from '../../lib/team.svelte';
 
-const info = () => ({ version: '0.1.0', journal: '/data/journal.sqlite' });
+const info = () => ({ version: '0.1.0', journal: '/data/journal.sqlite', global_shortcuts: true, shortcut_taken: false });
 
 beforeEach(() => {
   app.settings = settings();
@@ -51,6 +51,8 @@ describe('settings', () => {
         backups_keep: 14,
         pseudonymise_customers: false,
         valued_every: 10,
+        log_shortcut: 'Ctrl+Alt+L',
+        close_to_tray: true,
       },
     });
     expect(app.settings).toEqual(settings({ display_name: 'Sanne de Wit', language: 'nl', target_emotional: 45 }));
@@ -177,5 +179,66 @@ describe('settings', () => {
     team.status = { ...member, role: 'lead' };
     render(SettingsScreen);
     expect((screen.getByTestId('settings-target-emotional') as HTMLInputElement).disabled).toBe(false);
+  });
+
+  it('records the log shortcut from the keys pressed together and saves it with the tray choice', async () => {
+    const backend = fakeBackend({
+      app_info: info,
+      save_settings: (args) => {
+        const input = args.input as { log_shortcut: string; close_to_tray: boolean };
+        return settings({ log_shortcut: input.log_shortcut, close_to_tray: input.close_to_tray });
+      },
+    });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    const field = screen.getByTestId('settings-shortcut') as HTMLInputElement;
+    expect(field.value).toBe('Ctrl+Alt+L');
+    await user.click(field);
+    await user.keyboard('{Control>}{Shift>}k{/Shift}{/Control}');
+    expect(field.value).toBe('Ctrl+Shift+K');
+    // The key's place, not the character it types with Shift or on another layout.
+    await user.keyboard('{Control>}{Shift>}[Digit7]{/Shift}{/Control}');
+    expect(field.value).toBe('Ctrl+Shift+7');
+    await user.keyboard('{Control>}{Shift>}k{/Shift}{/Control}');
+    // Modifiers alone write nothing down, and Tab still leaves the field.
+    await user.keyboard('{Alt}');
+    expect(field.value).toBe('Ctrl+Shift+K');
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('settings-close-to-tray'));
+    await user.keyboard(' ');
+    await user.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-status').textContent).toBe('Settings saved.'));
+    const input = backend.calls.find((c) => c.cmd === 'save_settings')!.args.input as Record<string, unknown>;
+    expect(input.log_shortcut).toBe('Ctrl+Shift+K');
+    expect(input.close_to_tray).toBe(false);
+    expect(app.settings?.log_shortcut).toBe('Ctrl+Shift+K');
+  });
+
+  it('names a taken shortcut and puts the keyboard on it', async () => {
+    fakeBackend({
+      app_info: info,
+      save_settings: () => {
+        throw refusal('log_shortcut', 'taken', 'Ctrl+Alt+L is taken by another program');
+      },
+    });
+    const user = userEvent.setup();
+    render(SettingsScreen);
+    await user.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Another program already uses this shortcut: choose another.');
+    expect(document.activeElement).toBe(screen.getByTestId('settings-shortcut'));
+  });
+
+  it('says how to bind the command where the desktop gives no shortcuts, and when a shortcut was taken at start', async () => {
+    // Taken or not, a desktop without shortcuts has nothing to warn about but the binding.
+    fakeBackend({ app_info: () => ({ ...info(), global_shortcuts: false, shortcut_taken: true }) });
+    const { unmount } = render(SettingsScreen);
+    await waitFor(() => expect(document.getElementById('settings-log_shortcut-hint')!.textContent).toContain('contactmoment-app --log'));
+    expect(screen.queryByTestId('settings-shortcut-taken')).toBeNull();
+    unmount();
+    fakeBackend({ app_info: () => ({ ...info(), shortcut_taken: true }) });
+    render(SettingsScreen);
+    expect((await screen.findByTestId('settings-shortcut-taken')).textContent).toBe(
+      'Ctrl+Alt+L is taken by another program, so it does nothing now: choose another.',
+    );
   });
 });

@@ -155,7 +155,20 @@ pseudonymise_customers: boolean,
  * "Did the customer feel valued?" is asked on 1 in this many contacts, at random;
  * `null` never asks.
  */
-valued_every: number | null, };
+valued_every: number | null, 
+/**
+ * The system-wide key that brings the log form to the front, as `Ctrl+Alt+L`; empty for
+ * none. It belongs to this desk, not to the team.
+ */
+log_shortcut: string, 
+/**
+ * Closing the window keeps the app running in the tray, so the shortcut still works.
+ */
+close_to_tray: boolean, 
+/**
+ * Whether the user was told, on their first close, that the app stays in the tray.
+ */
+close_to_tray_told: boolean, };
 
 export type EarlierName = { name: string, 
 /**
@@ -179,13 +192,32 @@ backups_keep: number | null, pseudonymise_customers: boolean,
 /**
  * 1–1000; empty never asks.
  */
-valued_every: number | null, };
+valued_every: number | null, 
+/**
+ * Modifiers and a key joined by `+` (`Ctrl+Alt+L`); empty for none.
+ */
+log_shortcut: string, close_to_tray: boolean, };
 
 export type AppInfo = { version: string, 
 /**
  * The journal file or URL in use.
  */
-journal: string, };
+journal: string, 
+/**
+ * Whether the desktop lets an app take a system-wide shortcut (X11 does; Wayland does
+ * not, and the user binds `contactmoment-app --log` in their desktop's settings instead).
+ */
+global_shortcuts: boolean, 
+/**
+ * Whether the shortcut of the settings was taken by another program when the app started.
+ */
+shortcut_taken: boolean, };
+
+export type ShownScreen = "log" | "review";
+
+export type DesktopRequest = { "kind": "show", screen: ShownScreen, } | { "kind": "damaged" } | { "kind": "close_asked" };
+
+export type NumberedRequest = { seq: number, request: DesktopRequest, };
 
 export type WeeklyQuery = { from: string | null, to: string | null, staff: Array<string>, channel: Channel | null, topic: string | null, };
 
@@ -474,7 +506,7 @@ first_day: string | null, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "storage" | "unreachable" | "not_allowed" | "internal";
 
-export type ValidationKind = "required" | "out_of_range" | "too_long" | "control_characters" | "unknown_channel" | "unparseable" | "in_future";
+export type ValidationKind = "required" | "out_of_range" | "too_long" | "control_characters" | "unknown_channel" | "unparseable" | "in_future" | "taken";
 
 export type ErrorPayload = { code: ErrorCode, message: string, 
 /**

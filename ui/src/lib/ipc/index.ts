@@ -27,6 +27,7 @@ import type {
   Practices,
   Moments,
   WeekNote,
+  NumberedRequest,
 } from './bindings';
 
 export type * from './bindings';
@@ -113,6 +114,11 @@ export const api = {
   leaveTeam: () => call<number>('leave_team'),
   syncNow: () => call<SyncReport>('sync_now'),
   addTeamMember: (name: string, role: Role) => call<NewMemberReply>('add_team_member', { name, role }),
+  /** The shell's next request after `after` (a screen to show, a damaged journal, a first
+   *  close); waits until there is one. */
+  nextDesktopRequest: (after: number) => call<NumberedRequest>('next_desktop_request', { after }),
+  /** The answer to the first close: keep running in the tray, or quit. */
+  closeWindow: (keepInTray: boolean) => call<null>('close_window', { keepInTray }),
 };
 
 /** An empty contact form: every optional field empty, no ratings yet. */

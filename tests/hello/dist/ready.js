@@ -1,0 +1,3 @@
+// Interactive: the button has the keyboard, as the log form's first question has in the app.
+document.getElementById('hello').focus();
+performance.mark('ready');
