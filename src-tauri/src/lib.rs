@@ -260,23 +260,17 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// journal that passed it.
 async fn settle_in(app: tauri::AppHandle) {
     let opened = app.try_state::<AppState>().map(|s| s.get());
-    let settings = match &opened {
-        Some(opened) => opened.journal.settings().await.ok(),
+    let language = match &opened {
+        Some(opened) => opened.journal.settings().await.ok().and_then(|s| s.language),
         None => None,
     };
-    let language = settings
-        .as_ref()
-        .and_then(|s| s.language)
-        .unwrap_or_else(system_language);
-    if let Err(e) = desktop::make_tray(&app, language) {
+    if let Err(e) = desktop::make_tray(&app, language.unwrap_or_else(system_language)) {
         tracing::warn!(error = %e, "no tray icon");
     }
-    if let Some(settings) = &settings {
-        let desktop = app.state::<Desktop>();
-        desktop.set_close(settings.close_to_tray, settings.close_to_tray_told);
-        desktop::take_shortcut_at_start(&app, &settings.log_shortcut);
-    } else {
-        desktop::take_shortcut_at_start(&app, contactmoment_core::shortcut::DEFAULT);
+    match &opened {
+        Some(opened) => follow_settings(&app, &opened.journal).await,
+        // Until a journal is open (on the recovery screen), the shortcut a new desk has.
+        None => desktop::take_shortcut_at_start(&app, contactmoment_core::shortcut::DEFAULT),
     }
     let Some(opened) = opened else { return };
     // The check reads every page: it waits until the log form is up, so that start-up never
@@ -295,6 +289,22 @@ async fn settle_in(app: tauri::AppHandle) {
             app.state::<Desktop>().request(DesktopRequest::Damaged);
         }
     }
+}
+
+/// The desktop as the journal's settings want it: the shortcut, what closing does and the
+/// tray's language (at start, and when recovery opened another journal).
+pub(crate) async fn follow_settings<R: Runtime>(app: &tauri::AppHandle<R>, journal: &Journal) {
+    let settings = match journal.settings().await {
+        Ok(settings) => settings,
+        Err(e) => {
+            tracing::warn!(error = %e, "the settings could not be read");
+            return;
+        }
+    };
+    app.state::<Desktop>()
+        .set_close(settings.close_to_tray, settings.close_to_tray_told);
+    desktop::take_shortcut_at_start(app, &settings.log_shortcut);
+    desktop::retitle_tray(app, settings.language.unwrap_or_else(system_language));
 }
 
 /// The language of the system's locale, for the tray when the user chose none.

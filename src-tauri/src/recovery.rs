@@ -112,6 +112,8 @@ async fn let_go<R: Runtime>(app: &AppHandle<R>) {
 /// From now on the commands work on this journal.
 fn open_with<R: Runtime>(app: &AppHandle<R>, startup: &Startup, desk: Desk) -> CmdResult<()> {
     crate::housekeeping(desk.clone());
+    let (handle, journal) = (app.clone(), desk.journal().clone());
+    tauri::async_runtime::spawn(async move { crate::follow_settings(&handle, &journal).await });
     match app.try_state::<AppState>() {
         Some(state) => {
             state.replace(desk);

@@ -116,11 +116,15 @@ const run = await launch(pre, { journal: copy });
 try {
   const s = run.session;
   await s.wait(until.elementLocated(byTestId('rating-functional-1')), 60000);
+  // Real key presses (XTEST, as a keyboard makes them) into the focused window: WebDriver's
+  // own key actions keep WebKit busy while they are dispatched and add to what is measured.
+  const win = execFileSync('xdotool', ['search', '--onlyvisible', '--name', 'Contactmoment'], { encoding: 'utf8' }).trim().split('\n')[0];
+  execFileSync('xdotool', ['windowfocus', '--sync', win]);
   const saves = [];
   for (let i = 0; i < SAVES; i++) {
-    await s.actions({ async: true }).sendKeys(String(3 + (i % 3))).sendKeys(String(1 + ((i * 3) % 5))).sendKeys(Key.ENTER).perform();
+    execFileSync('xdotool', ['key', '--delay', '0', String(3 + (i % 3)), String(1 + ((i * 3) % 5)), 'Return']);
     await s.wait(async () => (await s.executeScript("return performance.getEntriesByName('log-save').length")) > i, 10000);
-    await s.wait(async () => (await s.switchTo().activeElement().getAttribute('data-testid')) === 'rating-functional-1', 10000);
+    await s.wait(async () => (await s.executeScript('return document.activeElement?.dataset?.testid')) === 'rating-functional-1', 10000);
   }
   saves.push(...(await s.executeScript("return performance.getEntriesByName('log-save').map((m) => m.duration)")));
   console.log(`Enter → "Saved", ${SAVES} saves on 1M: p50 ${ms(median(saves))}, p99 ${ms(pct(saves, 99))}, max ${ms(sorted(saves).at(-1))} (target p99 ≤ 10 ms)`);
@@ -144,12 +148,15 @@ try {
     }
     return times;
   };
-  const shortcut = await bringBack(async () => execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+alt+l']));
-  console.log(`shortcut → log form focused: median ${ms(median(shortcut))}, max ${ms(sorted(shortcut).at(-1))} over ${PRESSES} (target ≤ 100 ms; includes starting xdotool)`);
+  const shortcut = await bringBack(async () => execFileSync('xdotool', ['key', '--delay', '0', '--clearmodifiers', 'ctrl+alt+l']));
+  console.log(`shortcut → log form focused: median ${ms(median(shortcut))}, max ${ms(sorted(shortcut).at(-1))} over ${PRESSES} (target ≤ 100 ms; includes starting xdotool, about 20 ms)`);
+  const exits = [];
   const second = await bringBack(async () => {
-    spawn(app, ['--log'], { env: run.env, stdio: 'ignore' }).unref();
+    const started = performance.now();
+    const child = spawn(app, ['--log'], { env: run.env, stdio: 'ignore' });
+    child.once('exit', () => exits.push(performance.now() - started));
   });
-  console.log(`contactmoment-app --log → log form focused: median ${ms(median(second))}, max ${ms(sorted(second).at(-1))} over ${PRESSES} (target ≤ 100 ms)`);
+  console.log(`contactmoment-app --log → log form focused: median ${ms(median(second))}, max ${ms(sorted(second).at(-1))} over ${PRESSES} (target ≤ 100 ms); the second start itself, exec to exit: median ${ms(median(exits))}`);
 } finally {
   await run.stop();
   fs.rmSync(copy, { force: true });

@@ -25,7 +25,8 @@ after(async () => {
   await run?.stop();
 });
 
-const activeTestId = (s) => s.switchTo().activeElement().getAttribute('data-testid');
+// Read in one script: the element with the keyboard may be replaced between two WebDriver calls.
+const activeTestId = (s) => s.executeScript('return document.activeElement?.dataset?.testid ?? null');
 
 async function onScreen(s, name) {
   await s.wait(async () => (await s.findElement(byTestId(`nav-${name}`)).getAttribute('aria-current')) === 'page', 5000);
@@ -38,7 +39,7 @@ test('the shortcut brings the log form to the front from another screen, and thr
   await chord(s, Key.CONTROL, '3');
   await onScreen(s, 'review');
 
-  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+alt+l']);
+  execFileSync('xdotool', ['key', '--delay', '0', '--clearmodifiers', 'ctrl+alt+l']);
   await s.wait(async () => (await activeTestId(s)) === 'rating-functional-1', 5000, 'the shortcut focuses the first question');
   await onScreen(s, 'log');
   await s.actions({ async: true }).sendKeys('4').sendKeys('5').sendKeys(Key.ENTER).perform();
@@ -96,7 +97,7 @@ test('a taken shortcut is refused by name in Settings, and the one held before k
   t.diagnostic(`screenshot: ${await screenshot(s, 'settings-shortcut-taken')}`);
   await chord(s, Key.CONTROL, '2');
   await onScreen(s, 'journal');
-  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+alt+j']);
+  execFileSync('xdotool', ['key', '--delay', '0', '--clearmodifiers', 'ctrl+alt+j']);
   await s.wait(async () => (await activeTestId(s)) === 'rating-functional-1', 5000, 'the shortcut held before still works');
   await saveShortcut('Ctrl+Alt+L');
   await s.wait(until.elementTextIs(s.findElement(byTestId('settings-status')), 'Settings saved.'), 5000);

@@ -35,6 +35,7 @@ test('the .deb unpacks into what a user needs, and its app starts on the log for
     const control = execFileSync('dpkg-deb', ['-f', deb, 'Package', 'Depends'], { encoding: 'utf8' });
     assert.match(control, /^Package: contactmoment/m);
     assert.match(control, /libwebkit2gtk-4\.1/);
+    assert.match(control, /libayatana-appindicator3-1/, 'the tray needs it at run time');
     for (const file of [
       'usr/bin/contactmoment-app',
       'usr/bin/contactmoment',

@@ -65,7 +65,7 @@ test('damage that only the whole-file check finds takes the open app to the reco
     t.diagnostic(`screenshot: ${await screenshot(s, 'recovery-after-start')}`);
     await s.findElement(byTestId('recovery-new')).click();
     await s.wait(until.elementLocated(byTestId('rating-functional-1')), 30000);
-    await s.wait(async () => (await s.switchTo().activeElement().getAttribute('data-testid')) === 'rating-functional-1', 5000);
+    await s.wait(async () => (await s.executeScript('return document.activeElement?.dataset?.testid')) === 'rating-functional-1', 5000);
     await s.actions({ async: true }).sendKeys('3').sendKeys('4').sendKeys(Key.ENTER).perform();
     await s.wait(until.elementTextIs(await s.wait(until.elementLocated(byTestId('status-text')), 5000), 'Saved'), 5000);
   } finally {
