@@ -261,7 +261,12 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
 async fn settle_in(app: tauri::AppHandle) {
     let opened = app.try_state::<AppState>().map(|s| s.get());
     let language = match &opened {
-        Some(opened) => opened.journal.settings().await.ok().and_then(|s| s.language),
+        Some(opened) => opened
+            .journal
+            .settings()
+            .await
+            .ok()
+            .and_then(|s| s.language),
         None => None,
     };
     if let Err(e) = desktop::make_tray(&app, language.unwrap_or_else(system_language)) {
