@@ -642,6 +642,12 @@ impl Store for SqliteStore {
     async fn close(&self) {
         self.checkpointer.close().await;
         self.reader.close().await;
+        // SQLite would copy the log into the file when its last connection closes, but a
+        // process that exits meanwhile (the CLI after a million-row import) leaves the log
+        // beside the file; copying the journal file alone then copies an older journal.
+        if let Err(e) = self.empty_wal().await {
+            tracing::warn!(error = %e, "the write-ahead log could not be emptied on closing");
+        }
         self.writer.close().await;
     }
 }
@@ -649,10 +655,51 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::Connection;
 
     /// What the README rests crash and power-cut safety and erasure on, read back from the
     /// connections themselves: a SIGKILL cannot tell `synchronous=NORMAL` from `FULL`, so
     /// only this test notices if the setting is lost.
+    /// The journal file alone holds everything once the store is closed, even when another
+    /// connection (another process, or one that outlives this one) keeps SQLite from
+    /// emptying the log on its own at the last close.
+    #[tokio::test]
+    async fn closing_leaves_everything_in_the_journal_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let mut bystander =
+            sqlx::SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&path))
+                .await
+                .unwrap();
+        sqlx::query("SELECT count(*) FROM settings")
+            .execute(&mut bystander)
+            .await
+            .unwrap();
+        // Past the background checkpoint's first round: the write below is then still only in
+        // the log when the store closes (the next round is a second away).
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        store
+            .put_settings(&[("display_name", Some("Noor"))])
+            .await
+            .unwrap();
+        Store::close(&store).await;
+        let copy = dir.path().join("copy.sqlite");
+        std::fs::copy(&path, &copy).unwrap();
+        let mut alone = sqlx::SqliteConnection::connect_with(
+            &SqliteConnectOptions::new().filename(&copy).read_only(true),
+        )
+        .await
+        .unwrap();
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'display_name'")
+                .fetch_optional(&mut alone)
+                .await
+                .unwrap();
+        assert_eq!(name.as_deref(), Some("Noor"));
+        drop(bystander);
+    }
+
     #[tokio::test]
     async fn the_writer_runs_wal_synchronous_full_and_secure_delete() {
         let dir = tempfile::tempdir().unwrap();
