@@ -31,6 +31,24 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     ms(sorted[i])
 }
 
+/// Logs `n` contacts, `pace` apart; returns how long each save took, fastest first.
+async fn save_contacts(journal: &Journal, n: usize, pace: Duration) -> Vec<Duration> {
+    let mut saves = Vec::with_capacity(n);
+    for i in 0..n {
+        tokio::time::sleep(pace).await;
+        let input = ContactInput {
+            functional: Some((i % 5 + 1) as i32),
+            emotional: Some(((i + 2) % 5 + 1) as i32),
+            ..ContactInput::default()
+        };
+        let t = Instant::now();
+        journal.log(&input).await.expect("log");
+        saves.push(t.elapsed());
+    }
+    saves.sort();
+    saves
+}
+
 /// Runs `f` REPEAT times and prints the median time; returns what the last run counted.
 async fn median_ms<F, Fut>(label: &str, mut f: F) -> u64
 where
@@ -83,18 +101,7 @@ async fn main() {
     println!("machine: {}", machine());
 
     // 1. A person pressing Enter: validate + durable commit (WAL, synchronous=FULL).
-    let mut saves = Vec::with_capacity(SAVES);
-    for i in 0..SAVES {
-        let input = ContactInput {
-            functional: Some((i % 5 + 1) as i32),
-            emotional: Some(((i + 2) % 5 + 1) as i32),
-            ..ContactInput::default()
-        };
-        let t = Instant::now();
-        journal.log(&input).await.expect("log");
-        saves.push(t.elapsed());
-    }
-    saves.sort();
+    let saves = save_contacts(&journal, SAVES, Duration::ZERO).await;
     println!(
         "save one contact (durable commit), {SAVES} saves: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
         percentile(&saves, 0.5),
@@ -118,19 +125,7 @@ async fn main() {
 
     // 2b. The save again, now on the million contacts and at a desk's pace: the background
     // checkpoint runs between saves, as it does in the app.
-    let mut saves = Vec::with_capacity(PACED_SAVES);
-    for i in 0..PACED_SAVES {
-        tokio::time::sleep(PACE).await;
-        let input = ContactInput {
-            functional: Some((i % 5 + 1) as i32),
-            emotional: Some(((i + 3) % 5 + 1) as i32),
-            ..ContactInput::default()
-        };
-        let t = Instant::now();
-        journal.log(&input).await.expect("log");
-        saves.push(t.elapsed());
-    }
-    saves.sort();
+    let saves = save_contacts(&journal, PACED_SAVES, PACE).await;
     println!(
         "save one contact on {CONTACTS} contacts, {PACED_SAVES} saves {} ms apart: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         PACE.as_millis(),

@@ -144,7 +144,7 @@ console.log(`start ratio to hello-world: empty ${(emptyMs / helloMs).toFixed(2)}
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'contactmoment-bench-'));
 const copy = path.join(scratch, 'journal.sqlite');
 fs.copyFileSync(journal, copy);
-// The copy's gigabyte would otherwise still be going to disk during the saves, and every
+// The copy's 700 MB would otherwise still be going to disk during the saves, and every
 // save's fsync would wait behind it.
 execFileSync('sync');
 const run = await launch(pre, { journal: copy });

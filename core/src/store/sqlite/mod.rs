@@ -657,9 +657,6 @@ mod tests {
     use super::*;
     use sqlx::Connection;
 
-    /// What the README rests crash and power-cut safety and erasure on, read back from the
-    /// connections themselves: a SIGKILL cannot tell `synchronous=NORMAL` from `FULL`, so
-    /// only this test notices if the setting is lost.
     /// The journal file alone holds everything once the store is closed, even when another
     /// connection (another process, or one that outlives this one) keeps SQLite from
     /// emptying the log on its own at the last close.
@@ -700,6 +697,9 @@ mod tests {
         drop(bystander);
     }
 
+    /// What the README rests crash and power-cut safety and erasure on, read back from the
+    /// connections themselves: a SIGKILL cannot tell `synchronous=NORMAL` from `FULL`, so
+    /// only this test notices if the setting is lost.
     #[tokio::test]
     async fn the_writer_runs_wal_synchronous_full_and_secure_delete() {
         let dir = tempfile::tempdir().unwrap();
