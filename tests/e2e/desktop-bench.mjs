@@ -42,12 +42,16 @@ async function settled(s, check) {
   }
 }
 
-/** Waits until the app's own process has used no more than a few milliseconds of CPU in a
+/** The fields of `/proc/<pid>/stat` after the command's name, from the state (field 3) on. */
+const statFields = (pid) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+
+/** Waits until the app's own process has used at most two clock ticks of CPU (20 ms) in a
  * second, twice running; returns how long after the log form came up that was. */
 async function idle(run) {
   const { pid } = processes(pre.app);
   const formAt = await run.session.executeScript("return performance.timeOrigin + performance.getEntriesByName('log-ready')[0].startTime");
-  const cpu = () => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+  // utime + stime (fields 14 and 15)
+  const cpu = () => statFields(pid).slice(11, 13).reduce((a, b) => a + Number(b), 0);
   let quiet = 0;
   let last = cpu();
   while (quiet < 2) {
@@ -91,7 +95,7 @@ const rssKb = (p) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/st
 
 /** When the process was exec'd, in milliseconds since the epoch (10 ms resolution). */
 function startedAt(pid) {
-  const ticks = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]);
+  const ticks = Number(statFields(pid)[19]);
   const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   const bootedAt = Date.now() - uptime * 1000;
