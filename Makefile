@@ -62,7 +62,8 @@ bindings:
 # of 1,000,000 contacts, made once by the CLI. One cargo selection for both release binaries.
 BENCH_JOURNAL := target/bench/journal-1m.sqlite
 
-# `make bench LONG=1` also runs both crash tests with 2,000 kills each (make test runs 200).
+# `make bench LONG=1` also runs both crash tests with 2,000 kills each (make test runs 200);
+# `make bench SCALE=10M` takes the core's figures on 10,000,000 contacts instead of 1,000,000.
 bench: build
 	@if [ -n "$(LONG)" ]; then CRASH_KILLS=2000 cargo test --workspace -- sigkill --nocapture; fi
 	cargo bench -p contactmoment-core --bench store

@@ -16,8 +16,9 @@ build_pkgs=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
 server_pkgs=(postgresql openssl)
 # The end-to-end tests press the system-wide shortcut with xdotool and run a session bus of
 # their own (dbus-run-session), on which a second start finds the first.
+# `make bench` loads its CSV with the sqlite3 shell too, for the engine's own limit.
 test_pkgs=(xvfb xauth webkit2gtk-driver imagemagick libreoffice-calc-nogui poppler-utils tzdata
-  xdotool dbus
+  xdotool dbus sqlite3
   "${server_pkgs[@]}")
 
 wanted=("${build_pkgs[@]}")

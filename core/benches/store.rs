@@ -1,26 +1,239 @@
-//! `make bench`: durable save latency, demo generation, CSV export and import, and weekly
-//! statistics on a journal of 1,000,000 contacts (200 staff, 104 weeks) in SQLite.
+//! `make bench`: durable save latency, demo generation, CSV export and import (time and peak
+//! memory), saves made while a bulk write runs, and weekly statistics on a journal of
+//! 1,000,000 contacts (200 staff, 104 weeks) in SQLite; `SCALE=10M` measures an org-wide
+//! journal instead (10,000,000 contacts, 2,000 staff, 260 weeks).
 //! Prints figures; asserts nothing (targets are judged by reading them, not by a timed test).
 
 // A benchmark reports on stdout; that is its whole job.
 #![allow(clippy::print_stdout)]
 
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use contactmoment_core::{
-    demo::DemoSpec, export, Channel, ContactInput, ContactsQuery, FixedClock, Journal, ListQuery,
-    Quadrant, SettingsInput, SqliteStore, Store, WeeklyQuery,
+    demo::DemoSpec, export, Channel, ContactInput, ContactsQuery, FixedClock, Journal, Quadrant,
+    SettingsInput, SqliteStore, Store, WeeklyQuery,
 };
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
-const CONTACTS: u64 = 1_000_000;
-const STAFF: u32 = 200;
-const WEEKS: u32 = 104;
 const SAVES: usize = 300;
 const PACED_SAVES: usize = 200;
 const PACE: Duration = Duration::from_millis(40);
 const REPEAT: usize = 15;
 const NOW: &str = "2026-11-22T12:00:00+01:00";
+/// Saves made at random moments while a bulk write runs.
+const SAVES_DURING_BULK: usize = 50;
+
+/// The journal measured, from `SCALE` (1M unless it says 10M).
+fn scale() -> DemoSpec {
+    match std::env::var("SCALE").as_deref() {
+        Err(_) | Ok("" | "1M") => DemoSpec {
+            contacts: 1_000_000,
+            staff: 200,
+            weeks: 104,
+            seed: 42,
+        },
+        Ok("10M") => DemoSpec {
+            contacts: 10_000_000,
+            staff: 2_000,
+            weeks: 260,
+            seed: 42,
+        },
+        Ok(other) => panic!("SCALE is 1M or 10M, not {other}"),
+    }
+}
+
+/// A figure of this process's from /proc/self/status, in MB.
+fn status_mb(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a memory figure");
+    kb / 1024.0
+}
+
+/// Forgets this process's peak memory so far (Linux: writing 5 to clear_refs), so the next
+/// [`peak`] tells the peak of what runs in between; returns the resident set now, in MB.
+fn reset_peak() -> f64 {
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak resident set");
+    status_mb("VmRSS:")
+}
+
+/// The peak resident set since [`reset_peak`] returned `before`, for a figure's line.
+fn peak(before: f64) -> String {
+    format!(
+        "peak {:.0} MB resident ({before:.0} MB before)",
+        status_mb("VmHWM:")
+    )
+}
+
+/// What the saves made during a bulk write found.
+struct SavesDuring {
+    /// How long each that committed took, fastest first.
+    committed: Vec<Duration>,
+    /// How many gave up waiting for the writer, and the first one's error.
+    failed: Vec<String>,
+}
+
+/// Makes [`SAVES_DURING_BULK`] saves into `journal`, each at its own random moment within
+/// `within` from now and each on its own task, so each measures its own wait.
+fn saves_at_random_moments(
+    journal: &Journal,
+    within: Duration,
+) -> tokio::task::JoinHandle<SavesDuring> {
+    let mut rng = StdRng::seed_from_u64(7);
+    let saves: Vec<_> = (0..SAVES_DURING_BULK)
+        .map(|i| {
+            let journal = journal.clone();
+            let at = within.mul_f64(rng.gen::<f64>());
+            tokio::spawn(async move {
+                tokio::time::sleep(at).await;
+                let input = ContactInput {
+                    functional: Some((i % 5 + 1) as i32),
+                    emotional: Some(4),
+                    ..ContactInput::default()
+                };
+                let t = Instant::now();
+                journal
+                    .log(&input)
+                    .await
+                    .map(|_| t.elapsed())
+                    .map_err(|e| format!("after {:.1} s: {e}", t.elapsed().as_secs_f64()))
+            })
+        })
+        .collect();
+    tokio::spawn(async move {
+        let mut found = SavesDuring {
+            committed: Vec::new(),
+            failed: Vec::new(),
+        };
+        for save in saves {
+            match save.await.expect("save task") {
+                Ok(took) => found.committed.push(took),
+                Err(e) => found.failed.push(e),
+            }
+        }
+        found.committed.sort();
+        found
+    })
+}
+
+/// The engine's own limit for the same import, side by side: SQLite's shell loads the same
+/// CSV into a new journal of the same schema (`.import` into a plain table, one `INSERT …
+/// SELECT` into the contacts with their indexes dropped, the indexes built again, one durable
+/// commit), without the app's validation, rollups, customers' figures or any trigger.
+fn engine_limit(csv: &Path, journal: &Path) -> Duration {
+    let sqlite3 = |input: &str| {
+        let mut shell = Command::new("sqlite3")
+            .arg(journal)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the sqlite3 shell (apt install sqlite3)");
+        shell
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("script");
+        let out = shell.wait_with_output().expect("sqlite3");
+        assert!(out.status.success(), "sqlite3 failed");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    // The contacts' indexes are built again; their triggers (the rollups, the outbox) go.
+    let schema = sqlite3(
+        "SELECT type || char(9) || name || char(9) || replace(sql, char(10), ' ') || ';' \
+         FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'contacts' \
+         AND sql IS NOT NULL;",
+    );
+    let mut drop = Vec::new();
+    let mut create = Vec::new();
+    for line in schema.lines() {
+        let mut parts = line.splitn(3, '\t');
+        let (Some(kind), Some(name), Some(sql)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("unexpected sqlite3 output: {line}");
+        };
+        drop.push(format!("DROP {} \"{name}\";", kind.to_uppercase()));
+        if kind == "index" {
+            create.push(sql.to_owned());
+        }
+    }
+    let blank = |c: &str| format!("NULLIF({c}, '')");
+    let flag = |c: &str| format!("({c} = 'true')");
+    let columns = [
+        ("id", "id".to_owned()),
+        ("occurred_at", "occurred_at".to_owned()),
+        (
+            "occurred_ms",
+            "CAST(round((julianday(occurred_at) - 2440587.5) * 86400000) AS INTEGER)".to_owned(),
+        ),
+        ("local_date", "local_date".to_owned()),
+        ("iso_week", "iso_week".to_owned()),
+        ("logged_at", "logged_at".to_owned()),
+        ("updated_at", "updated_at".to_owned()),
+        ("staff", "staff".to_owned()),
+        ("channel", "channel".to_owned()),
+        ("functional", "functional".to_owned()),
+        ("emotional", "emotional".to_owned()),
+        ("topic", blank("topic")),
+        ("customer_ref", blank("customer_ref")),
+        ("note", blank("note")),
+        ("follow_up", flag("follow_up")),
+        ("follow_up_done_at", blank("follow_up_done_at")),
+        ("follow_up_done_by", blank("follow_up_done_by")),
+        ("reason", blank("reason")),
+        ("level", blank("level")),
+        ("nps", blank("nps")),
+        ("valued", blank("valued")),
+        ("due", blank("due")),
+        ("star", flag("star")),
+    ];
+    let (into, from): (Vec<&str>, Vec<String>) = columns.into_iter().unzip();
+    let script = format!(
+        "PRAGMA synchronous = FULL;\n\
+         PRAGMA cache_size = -65536;\n\
+         BEGIN;\n\
+         {drop}\n\
+         .import --csv {csv} plain\n\
+         INSERT INTO contacts ({into}) SELECT {from} FROM plain;\n\
+         DROP TABLE plain;\n\
+         {create}\n\
+         COMMIT;\n",
+        drop = drop.join("\n"),
+        csv = csv.display(),
+        into = into.join(", "),
+        from = from.join(", "),
+        create = create.join("\n"),
+    );
+    let t = Instant::now();
+    sqlite3(&script);
+    t.elapsed()
+}
+
+fn print_saves(label: &str, saves: &SavesDuring) {
+    let done = &saves.committed;
+    if let Some(slowest) = done.last() {
+        println!(
+            "  {} saves at random moments during the {label}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            done.len(),
+            percentile(done, 0.5),
+            percentile(done, 0.99),
+            ms(*slowest)
+        );
+    }
+    if let Some(first) = saves.failed.first() {
+        println!(
+            "  {} saves during the {label} gave up waiting for the writer (the first {first})",
+            saves.failed.len()
+        );
+    }
+}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -97,7 +310,8 @@ async fn open(path: &std::path::Path) -> (Arc<dyn Store>, Journal) {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, journal) = open(&dir.path().join("bench.sqlite")).await;
+    let path = dir.path().join("bench.sqlite");
+    let (store, journal) = open(&path).await;
     println!("machine: {}", machine());
 
     // 1. A person pressing Enter: validate + durable commit (WAL, synchronous=FULL).
@@ -109,25 +323,35 @@ async fn main() {
         ms(saves[SAVES - 1])
     );
 
-    // 2. The demo journal the figures below are measured on.
-    let spec = DemoSpec {
-        contacts: CONTACTS,
-        staff: STAFF,
-        weeks: WEEKS,
-        seed: 42,
-    };
+    // 2. The demo journal the figures below are measured on, with saves made meanwhile.
+    let spec = scale();
+    let contacts = spec.contacts;
+    let weeks = u64::from(spec.weeks);
+    // Saves are spread over about as long as the demo takes here (25 µs a contact).
+    let saves = saves_at_random_moments(&journal, Duration::from_micros(25 * contacts));
+    let before = reset_peak();
     let t = Instant::now();
     let written = journal.load_demo(spec, &mut |_| {}).await.expect("demo");
     println!(
-        "demo: generate and write {written} contacts ({STAFF} staff, {WEEKS} weeks): {:.1} s",
+        "demo: generate and write {written} contacts ({} staff, {weeks} weeks): {:.1} s, {}",
+        spec.staff,
+        t.elapsed().as_secs_f64(),
+        peak(before)
+    );
+    print_saves("demo", &saves.await.expect("saves"));
+    let t = Instant::now();
+    store.close().await;
+    println!(
+        "  closing the journal (its write-ahead log copied into the file): {:.1} s",
         t.elapsed().as_secs_f64()
     );
 
-    // 2b. The save again, now on the million contacts and at a desk's pace: the background
-    // checkpoint runs between saves, as it does in the app.
+    // 2b. The save again, now on the whole journal, opened again as a desk's journal is, and
+    // at a desk's pace: the background checkpoint runs between saves, as it does in the app.
+    let (store, journal) = open(&path).await;
     let saves = save_contacts(&journal, PACED_SAVES, PACE).await;
     println!(
-        "save one contact on {CONTACTS} contacts, {PACED_SAVES} saves {} ms apart: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "save one contact on {contacts} contacts, {PACED_SAVES} saves {} ms apart: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         PACE.as_millis(),
         percentile(&saves, 0.5),
         percentile(&saves, 0.99),
@@ -149,18 +373,43 @@ async fn main() {
             channel,
             topic: topic.map(Into::into),
         };
+    let facets = journal.facets().await.expect("facets");
+    let one = [facets.staff[0].as_str()];
+    let three = [
+        facets.staff[0].as_str(),
+        facets.staff[facets.staff.len() / 2].as_str(),
+        facets.staff[facets.staff.len() - 1].as_str(),
+    ];
     for (label, query) in [
-        ("whole team, 12 weeks", q(12, &[], None, None)),
-        ("whole team, 104 weeks", q(104, &[], None, None)),
+        ("whole team, 12 weeks".to_owned(), q(12, &[], None, None)),
         (
-            "one staff member, 12 weeks",
-            q(12, &["Gijs Mulder"], None, None),
+            format!("whole team, {weeks} weeks"),
+            q(weeks, &[], None, None),
         ),
         (
-            "one channel, 12 weeks",
+            "one staff member, 12 weeks".to_owned(),
+            q(12, &one, None, None),
+        ),
+        (
+            format!("one staff member, {weeks} weeks"),
+            q(weeks, &one, None, None),
+        ),
+        (
+            format!("three staff members, {weeks} weeks"),
+            q(weeks, &three, None, None),
+        ),
+        (
+            format!("one staff member on one channel, {weeks} weeks"),
+            q(weeks, &one, Some(Channel::Phone), None),
+        ),
+        (
+            "one channel, 12 weeks".to_owned(),
             q(12, &[], Some(Channel::Chat), None),
         ),
-        ("one topic, 12 weeks", q(12, &[], None, Some("factuur"))),
+        (
+            "one topic, 12 weeks".to_owned(),
+            q(12, &[], None, Some("factuur")),
+        ),
     ] {
         let n = median_ms(&format!("weekly statistics, {label}"), || async {
             let report = journal.weekly(&query).await.expect("weekly");
@@ -170,14 +419,20 @@ async fn main() {
         println!("  ({n} contacts counted)");
     }
     let twelve = q(12, &[], None, None);
-    median_ms("weekly statistics per staff member, 12 weeks", || async {
-        journal
-            .weekly_by_staff(&twelve)
-            .await
-            .expect("per staff")
-            .len() as u64
-    })
-    .await;
+    let all_weeks = q(weeks, &[], None, None);
+    for (label, query) in [("12", &twelve), (&*weeks.to_string(), &all_weeks)] {
+        median_ms(
+            &format!("weekly statistics per staff member, all staff, {label} weeks"),
+            || async {
+                journal
+                    .weekly_by_staff(query)
+                    .await
+                    .expect("per staff")
+                    .len() as u64
+            },
+        )
+        .await;
+    }
     median_ms(
         "review (weeks, distribution, quadrants, previous period), whole team, 12 weeks",
         || async { u64::from(journal.review(&twelve).await.expect("review").current.n) },
@@ -276,29 +531,50 @@ async fn main() {
     )
     .await;
 
-    // 4. Export everything as CSV, then import that file into an empty journal.
+    // 4. Export everything as CSV, a page at a time, then import that file into an empty
+    // journal while saves are made into it.
+    let csv = dir.path().join("export.csv");
+    let before = reset_peak();
     let t = Instant::now();
-    let mut all = journal.list(&ListQuery::default()).await.expect("list");
-    all.reverse();
-    let mut csv = Vec::new();
-    export::contacts_csv(&mut csv, &all, export::CsvStyle::PLAIN).expect("csv");
+    let file = std::fs::File::create(&csv).expect("CSV file");
+    let mut w = export::ContactsCsv::new(
+        std::io::BufWriter::with_capacity(1 << 16, file),
+        export::CsvStyle::PLAIN,
+    )
+    .expect("csv");
+    let exported = journal
+        .each_contact(&mut |page| w.write(page))
+        .await
+        .expect("export");
+    w.finish().expect("csv");
+    let export_time = t.elapsed();
     println!(
-        "export {} contacts as CSV ({:.0} MB): {:.1} s",
-        all.len(),
-        csv.len() as f64 / 1e6,
-        t.elapsed().as_secs_f64()
+        "export {exported} contacts as CSV ({:.0} MB): {:.1} s, {}",
+        std::fs::metadata(&csv).expect("CSV file").len() as f64 / 1e6,
+        export_time.as_secs_f64(),
+        peak(before)
     );
-    drop(all);
     let (other, target) = open(&dir.path().join("import.sqlite")).await;
+    let before = reset_peak();
     let t = Instant::now();
+    let bytes = std::fs::read(&csv).expect("read the CSV");
+    let saves = saves_at_random_moments(&target, Duration::from_micros(27 * contacts));
     let report = target
-        .import(csv, false, &mut |_| {})
+        .import(bytes, false, &mut |_| {})
         .await
         .expect("import");
     println!(
-        "import a {}-row CSV into an empty journal: {:.1} s",
+        "import a {}-row CSV into an empty journal: {:.1} s, {} (the file is read whole)",
         report.imported,
-        t.elapsed().as_secs_f64()
+        t.elapsed().as_secs_f64(),
+        peak(before)
+    );
+    print_saves("import", &saves.await.expect("saves"));
+    let (limit, _) = open(&dir.path().join("engine.sqlite")).await;
+    limit.close().await;
+    println!(
+        "the engine's limit: sqlite3 .import of the same file into the same table, the same indexes built after, no triggers: {:.1} s",
+        engine_limit(&csv, &dir.path().join("engine.sqlite")).as_secs_f64()
     );
     other.close().await;
     store.close().await;

@@ -137,6 +137,50 @@ pub struct AnswerCounts {
     pub repeats: u32,
 }
 
+impl AnswerCounts {
+    /// The answers of one new, live contact, counted as the rollup's insert trigger counts
+    /// them: `None` when it has none of them (nor a customer). Its repeat flag is still unset
+    /// (0): the customers' triggers or recount set it, and the rollup follows them there.
+    pub fn of(c: &Contact) -> Option<Self> {
+        if c.nps.is_none() && c.level.is_none() && c.valued.is_none() && c.customer_ref.is_none() {
+            return None;
+        }
+        let promoter = c.nps.is_some_and(|s| s >= 9);
+        let detractor = c.nps.is_some_and(|s| s <= 6);
+        let mut k = Self {
+            nps_n: u32::from(c.nps.is_some()),
+            promoters: u32::from(promoter),
+            detractors: u32::from(detractor),
+            detractors_welcome: u32::from(detractor && positive(c.emotional)),
+            promoters_not_welcome: u32::from(promoter && !positive(c.emotional)),
+            customers: u32::from(c.customer_ref.is_some()),
+            ..Self::default()
+        };
+        for (value, counts) in [(c.level, &mut k.levels), (c.valued, &mut k.valued)] {
+            if let Some(v @ 1..=5) = value {
+                counts[usize::from(v) - 1] = 1;
+            }
+        }
+        Some(k)
+    }
+
+    pub fn add(&mut self, other: &Self) {
+        self.nps_n += other.nps_n;
+        self.promoters += other.promoters;
+        self.detractors += other.detractors;
+        self.detractors_welcome += other.detractors_welcome;
+        self.promoters_not_welcome += other.promoters_not_welcome;
+        for (a, b) in self.levels.iter_mut().zip(other.levels) {
+            *a += b;
+        }
+        for (a, b) in self.valued.iter_mut().zip(other.valued) {
+            *a += b;
+        }
+        self.customers += other.customers;
+        self.repeats += other.repeats;
+    }
+}
+
 /// The moments to share of a range: per staff member (by name) how many were rated 5 on both
 /// axes, at level 5 and marked; and the contacts to list (every marked one and each person's
 /// newest others, up to [`crate::practices::MOMENTS_LISTED`]), by name, newest first.

@@ -910,3 +910,143 @@ async fn a_bulk_write_that_rebuilds_the_indexes_recounts_the_customers() {
     }
     assert_customer_figures_match(j, "2026-11-22").await;
 }
+
+/// The practices' answers of the 12 weeks to `to`, for the whole team, one staff member and
+/// one topic (each read from its own rollup), against a count made from the contacts.
+async fn assert_answers_match(j: &Journal, to: &str) {
+    use contactmoment_core::{Contact, ListQuery};
+    let contacts = j.list(&ListQuery::default()).await.unwrap();
+    let to: chrono::NaiveDate = to.parse().unwrap();
+    let from = to - chrono::Days::new(12 * 7 - 1);
+    let in_range: Vec<&Contact> = contacts
+        .iter()
+        .filter(|c| c.local_date >= from && c.local_date <= to)
+        .collect();
+    assert!(
+        in_range.iter().any(|c| c.nps.is_some()) && in_range.iter().any(|c| c.valued.is_some()),
+        "the range holds answers"
+    );
+    for (staff, topic) in [(None, None), (Some("Bram"), None), (None, Some("factuur"))] {
+        let query = WeeklyQuery {
+            from: Some(from),
+            to: Some(to),
+            staff: staff.into_iter().map(str::to_owned).collect(),
+            topic: topic.map(str::to_owned),
+            ..WeeklyQuery::default()
+        };
+        let p = j.practices(&query).await.unwrap();
+        let chosen: Vec<&&Contact> = in_range
+            .iter()
+            .filter(|c| staff.is_none_or(|s| c.staff == s))
+            .filter(|c| topic.is_none_or(|t| c.topic.as_deref() == Some(t)))
+            .collect();
+        let count =
+            |keep: &dyn Fn(&Contact) -> bool| chosen.iter().filter(|c| keep(c)).count() as u32;
+        let promoter = |c: &Contact| c.nps.is_some_and(|s| s >= 9);
+        let detractor = |c: &Contact| c.nps.is_some_and(|s| s <= 6);
+        let scope = format!("{staff:?} {topic:?}");
+        assert_eq!(
+            (p.nps.n, p.nps.promoters, p.nps.detractors),
+            (
+                count(&|c| c.nps.is_some()),
+                count(&promoter),
+                count(&detractor)
+            ),
+            "NPS, {scope}"
+        );
+        assert_eq!(
+            (
+                p.views.detractors_welcome.count,
+                p.views.promoters_not_welcome.count
+            ),
+            (
+                count(&|c| detractor(c) && c.emotional >= 4),
+                count(&|c| promoter(c) && c.emotional <= 3)
+            ),
+            "views, {scope}"
+        );
+        let levels: Vec<u32> = p.levels.levels.iter().map(|l| l.count).collect();
+        let expected: Vec<u32> = (1..=5).map(|l| count(&|c| c.level == Some(l))).collect();
+        assert_eq!(levels, expected, "levels, {scope}");
+        assert_eq!(
+            (p.valued.n, p.valued.share.count, p.not_valued.share.count),
+            (
+                count(&|c| c.valued.is_some()),
+                count(&|c| c.valued.is_some_and(|v| v >= 4)),
+                count(&|c| c.valued.is_some_and(|v| v <= 2))
+            ),
+            "valued, {scope}"
+        );
+        assert_eq!(
+            p.repeat.n,
+            count(&|c| c.customer_ref.is_some()),
+            "contacts with a customer, {scope}"
+        );
+    }
+}
+
+/// A bulk write that rebuilds the indexes counts its contacts' answers itself (their insert
+/// triggers are paused): whether every contact of a statement was new or some were present
+/// already, the answers' rollups hold what the contacts do, and the triggers count again
+/// afterwards.
+#[tokio::test]
+async fn a_bulk_write_that_rebuilds_the_indexes_counts_the_answers() {
+    use contactmoment_core::store::{Existing, Store};
+    use contactmoment_core::{store::sqlite::BULK_REBUILD_MIN, ListQuery};
+    // Varied contacts, logged in a scratch journal to be written again in bulk.
+    let scratch = sqlite_at(NOW).await;
+    for i in 0..120u8 {
+        let day = 9 + i32::from(i % 13);
+        let input = ContactInput {
+            staff: Some(["Anna", "Bram", "Cas"][usize::from(i % 3)].into()),
+            channel: Some(["phone", "chat"][usize::from(i % 2)].into()),
+            topic: (i % 4 == 0).then(|| "factuur".into()),
+            customer_ref: (i % 5 != 0).then(|| format!("K{}", i % 9)),
+            nps: (i % 3 != 1).then_some(i32::from(i % 11)),
+            level: (i % 7 != 0).then_some(i32::from(1 + i % 5)),
+            valued: (i % 2 == 0).then_some(i32::from(1 + (i / 2) % 5)),
+            ..contact(
+                1 + i32::from(i % 5),
+                1 + i32::from((i / 5) % 5),
+                &format!("2026-11-{day:02}T10:{:02}:00+01:00", i % 60),
+            )
+        };
+        scratch.journal.log(&input).await.unwrap();
+    }
+    let mut contacts = scratch.journal.list(&ListQuery::default()).await.unwrap();
+    contacts.reverse();
+
+    let f = sqlite_at(NOW).await;
+    let j = &f.journal;
+    // A few present already (written as small bulk writes are, triggers counting)...
+    let mut bulk = f.store.bulk(Existing::Skip, 30).await.unwrap();
+    assert_eq!(bulk.write(&contacts[..30]).await.unwrap(), 30);
+    bulk.commit().await.unwrap();
+    // ...then all of the first 80 in a write expecting enough to rebuild: one statement with
+    // 30 present and 50 new...
+    let mut bulk = f
+        .store
+        .bulk(Existing::Skip, BULK_REBUILD_MIN)
+        .await
+        .unwrap();
+    assert_eq!(bulk.write(&contacts[..80]).await.unwrap(), 50);
+    // ...and one with every contact new.
+    assert_eq!(bulk.write(&contacts[80..]).await.unwrap(), 40);
+    bulk.commit().await.unwrap();
+    assert_answers_match(j, "2026-11-22").await;
+
+    // The triggers count again: a contact logged after, and one edited.
+    let later = ContactInput {
+        staff: Some("Bram".into()),
+        topic: Some("factuur".into()),
+        nps: Some(3),
+        level: Some(2),
+        valued: Some(5),
+        customer_ref: Some("K1".into()),
+        ..contact(2, 5, "2026-11-20T15:00:00+01:00")
+    };
+    j.log(&later).await.unwrap();
+    let first = contacts[0].id.to_string();
+    j.update(&first, &later).await.unwrap();
+    assert_answers_match(j, "2026-11-22").await;
+}

@@ -11,7 +11,7 @@ use super::rows::ROWS_PER_STATEMENT;
 use super::SqliteStore;
 use crate::error::Result;
 use crate::model::{positive_sql, Channel};
-use crate::store::{GroupBy, StatsFilter, WeekCounts};
+use crate::store::{AnswerCounts, GroupBy, StatsFilter, WeekCounts};
 use crate::week;
 
 impl SqliteStore {
@@ -224,6 +224,79 @@ pub(super) async fn flush_rollup(
             }
         });
         sql.push(rollup_upsert(key));
+        sql.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// The answers' rollups a bulk write folds its contacts into while their insert triggers are
+/// paused, with their keys (in the table's column order).
+pub(super) const ANSWER_ROLLUPS: [(&str, &str); 2] = [
+    ("week_answer_rollup", "iso_week, staff, channel"),
+    ("week_topic_answer_rollup", "iso_week, topic, channel"),
+];
+
+/// New contacts' answers counted per rollup row, in the order of [`ANSWER_ROLLUPS`].
+pub(super) type AnswerFold = HashMap<(String, String, Channel), AnswerCounts>;
+
+/// Writes answers folded in memory to `table`, adding to the rows that exist as the insert
+/// trigger does (whose upsert the team's rollup follows).
+pub(super) async fn flush_answers(
+    tx: &mut sqlx::SqliteConnection,
+    table: &str,
+    key: &str,
+    fold: AnswerFold,
+) -> Result<()> {
+    const COUNTS: [&str; 17] = [
+        "nps_n",
+        "promoters",
+        "detractors",
+        "detractors_welcome",
+        "promoters_not_welcome",
+        "l1",
+        "l2",
+        "l3",
+        "l4",
+        "l5",
+        "v1",
+        "v2",
+        "v3",
+        "v4",
+        "v5",
+        "customers",
+        "repeats",
+    ];
+    let add: Vec<String> = COUNTS
+        .iter()
+        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .collect();
+    let upsert = format!(" ON CONFLICT ({key}) DO UPDATE SET {}", add.join(", "));
+    let groups: Vec<_> = fold.into_iter().collect();
+    for part in groups.chunks(ROWS_PER_STATEMENT) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "INSERT INTO {table} ({key}, {}) ",
+            COUNTS.join(", ")
+        ));
+        sql.push_values(part, |mut row, ((week, group, channel), k)| {
+            row.push_bind(week.as_str())
+                .push_bind(group.as_str())
+                .push_bind(channel.as_str());
+            for v in [
+                k.nps_n,
+                k.promoters,
+                k.detractors,
+                k.detractors_welcome,
+                k.promoters_not_welcome,
+            ]
+            .iter()
+            .chain(&k.levels)
+            .chain(&k.valued)
+            .chain([&k.customers, &k.repeats])
+            {
+                row.push_bind(i64::from(*v));
+            }
+        });
+        sql.push(&upsert);
         sql.build().execute(&mut *tx).await?;
     }
     Ok(())

@@ -37,8 +37,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
-use bulk::SqliteBulk;
 pub use bulk::BULK_REBUILD_MIN;
+use bulk::{SqliteBulk, INSERT_TRIGGERS};
 use counts::{push_staff_channel, push_topic};
 use rows::{
     bind_mutable, corrupt, rfc3339_utc, ContactRow, Query, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
@@ -192,23 +192,30 @@ impl SqliteStore {
         // at least doubles the journal: the secondary indexes are dropped inside the
         // transaction and built again before it commits (or come back with a rollback).
         let mut rebuild = Vec::new();
+        let mut answers = None;
         if expected >= BULK_REBUILD_MIN {
             let present: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM contacts")
                 .fetch_one(&mut *tx)
                 .await?;
             if i64::try_from(expected).unwrap_or(i64::MAX) >= present {
-                rebuild = sqlx::query_as::<_, (String, String)>(
-                    "SELECT name, sql FROM sqlite_master \
-                     WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL",
-                )
+                // The insert triggers go too: the write does their work itself (see
+                // INSERT_TRIGGERS), where each would run once per contact.
+                let triggers = INSERT_TRIGGERS.map(|t| format!("'{t}'")).join(", ");
+                rebuild = sqlx::query_as::<_, (String, String, String)>(&format!(
+                    "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'contacts' \
+                     AND ((type = 'index' AND sql IS NOT NULL) \
+                          OR (type = 'trigger' AND name IN ({triggers})))"
+                ))
                 .fetch_all(&mut *tx)
-                .await?;
-                for (name, _) in &rebuild {
-                    sqlx::query(&format!("DROP INDEX \"{name}\""))
-                        .execute(&mut *tx)
-                        .await?;
+                .await?
+                .into_iter()
+                .map(|(kind, name, sql)| (format!("DROP {} \"{name}\"", kind.to_uppercase()), sql))
+                .collect();
+                for (drop, _) in &rebuild {
+                    sqlx::query(drop).execute(&mut *tx).await?;
                 }
                 customers::pause(&mut tx).await?;
+                answers = Some([HashMap::new(), HashMap::new()]);
             }
         }
         Ok(SqliteBulk {
@@ -216,6 +223,7 @@ impl SqliteStore {
             existing,
             folds: [HashMap::new(), HashMap::new()],
             rebuild,
+            answers,
         })
     }
 }

@@ -423,15 +423,8 @@ mod tests {
     use super::*;
     use crate::store::Store;
 
-    /// The triggers that mark team settings for sharing name the same keys as
-    /// [`TEAM_SETTINGS`]: each of those counts, a personal setting does not.
-    #[tokio::test]
-    async fn exactly_the_team_settings_are_marked_for_sharing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
-            .await
-            .expect("open");
-        let link = Link {
+    fn link() -> Link {
+        Link {
             server: "https://team.example".into(),
             ca_pem: None,
             insecure_http: false,
@@ -449,8 +442,18 @@ mod tests {
             last_error: None,
             last_error_code: None,
             pseudonym_key: "00".repeat(32),
-        };
-        store.join_team(&link, "me").await.expect("join");
+        }
+    }
+
+    /// The triggers that mark team settings for sharing name the same keys as
+    /// [`TEAM_SETTINGS`]: each of those counts, a personal setting does not.
+    #[tokio::test]
+    async fn exactly_the_team_settings_are_marked_for_sharing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        store.join_team(&link(), "me").await.expect("join");
         for key in ["display_name", "language", "backups_keep", "member_id"] {
             store.put_settings(&[(key, Some("x"))]).await.expect("put");
         }
@@ -478,5 +481,69 @@ mod tests {
         );
         store.settings_shared(all).await.expect("shared");
         assert_eq!(store.settings_pending().await.expect("pending"), 0);
+    }
+
+    /// A bulk write that rebuilds the indexes drops the outbox's insert trigger with them and
+    /// queues its new contacts itself: each one once, in order, and none of a pull.
+    #[tokio::test]
+    async fn a_bulk_write_without_its_triggers_still_queues_its_contacts_for_the_team() {
+        use crate::clock::FixedClock;
+        use crate::model::ContactInput;
+        use crate::store::sqlite::BULK_REBUILD_MIN;
+        use crate::store::ListQuery;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        store.join_team(&link(), "me").await.expect("join");
+        let clock = FixedClock::at("2026-11-22T12:00:00+01:00");
+        let contacts: Vec<Contact> = (0..30)
+            .map(|i| {
+                let input = ContactInput {
+                    functional: Some(4),
+                    emotional: Some(5),
+                    staff: Some("Lea".into()),
+                    occurred_at: Some(format!("2026-11-20T10:{i:02}:00+01:00")),
+                    ..ContactInput::default()
+                };
+                crate::validate::contact(&input, None, &clock).expect("valid")
+            })
+            .collect();
+        let queued = || async {
+            sqlx::query_scalar::<_, String>("SELECT contact_id FROM outbox ORDER BY seq")
+                .fetch_all(&store.reader)
+                .await
+                .expect("outbox")
+        };
+        let mut bulk = store
+            .bulk(Existing::Skip, BULK_REBUILD_MIN)
+            .await
+            .expect("bulk");
+        assert_eq!(bulk.write(&contacts[..10]).await.expect("write"), 10);
+        // Present and new ones in one statement: only the new are queued.
+        assert_eq!(bulk.write(&contacts[..20]).await.expect("write"), 10);
+        bulk.commit().await.expect("commit");
+        let ids: Vec<String> = contacts[..20].iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(queued().await, ids, "each new contact once, in order");
+
+        // Pulled contacts came from the team: nothing to send back.
+        let pulled: Vec<Change> = contacts[20..]
+            .iter()
+            .map(|c| Change {
+                version: 1,
+                contact_id: c.id,
+                member_id: Uuid::nil(),
+                contact: Some(c.clone()),
+                deleted_at: None,
+            })
+            .collect();
+        let mut batch = store.begin_pulled(BULK_REBUILD_MIN).await.expect("pull");
+        batch.page(&pulled).await.expect("page");
+        batch.finish(&[], 1).await.expect("finish");
+        assert_eq!(queued().await.len(), 20, "a pull queues nothing");
+        assert_eq!(
+            store.list(&ListQuery::default()).await.expect("list").len(),
+            30
+        );
     }
 }
