@@ -9,6 +9,7 @@ use super::counts::{
     count_columns, flush_answers, flush_rollup, rollup_upsert, AnswerFold, Fold, ANSWER_ROLLUPS,
     ROLLUPS,
 };
+use super::customers;
 use super::rows::{bind_mutable, insert_sql, rfc3339_utc, ROWS_PER_STATEMENT};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
@@ -36,8 +37,8 @@ pub(super) struct SqliteBulk {
     /// New contacts counted per week, staff and channel and per week, topic and channel,
     /// written to the rollups at commit.
     pub(super) folds: [Fold; 2],
-    /// The indexes and triggers dropped for this write (how, and the SQL that makes each
-    /// again at commit).
+    /// The indexes and triggers dropped for this write (`INDEX "name"` or `TRIGGER "name"`,
+    /// and the SQL that makes each again at commit).
     pub(super) rebuild: Vec<(String, String)>,
     /// While the insert triggers are dropped, the new contacts' answers counted per week,
     /// staff and channel and per week, topic and channel.
@@ -197,11 +198,23 @@ impl BulkWrite for SqliteBulk {
         let Self {
             mut tx, rebuild, ..
         } = *self;
-        for (_, create) in &rebuild {
+        // The customers' recount reads their histories through two of the indexes and
+        // rewrites the contacts whose figures change: with those two built first and the
+        // rest after it, no other index is updated row by row (a million contacts: 11–13 s
+        // for the recount with every index in place).
+        let (history, rest): (Vec<_>, Vec<_>) = rebuild.iter().partition(|(what, _)| {
+            customers::HISTORY_INDEXES
+                .iter()
+                .any(|name| *what == format!("INDEX \"{name}\""))
+        });
+        for (_, create) in &history {
             sqlx::query(create).execute(&mut *tx).await?;
         }
         if !rebuild.is_empty() {
-            super::customers::recount(&mut tx).await?;
+            customers::recount(&mut tx).await?;
+        }
+        for (_, create) in &rest {
+            sqlx::query(create).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

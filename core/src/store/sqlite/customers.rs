@@ -10,6 +10,10 @@ use sqlx::{Sqlite, SqliteConnection};
 
 use crate::error::Result;
 
+/// The indexes the recount reads the customers' histories through.
+pub(super) const HISTORY_INDEXES: [&str; 2] =
+    ["contacts_customer_order", "contacts_customer_level5"];
+
 /// The order of a customer's history, as the triggers of the migration have it.
 const HISTORY: &str = "PARTITION BY customer_ref ORDER BY occurred_ms, logged_at, id";
 

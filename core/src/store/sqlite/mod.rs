@@ -198,21 +198,26 @@ impl SqliteStore {
                 .fetch_one(&mut *tx)
                 .await?;
             if i64::try_from(expected).unwrap_or(i64::MAX) >= present {
-                // The insert triggers go too: the write does their work itself (see
-                // INSERT_TRIGGERS), where each would run once per contact.
+                // Triggers go too, since each runs once per row even when its condition says
+                // no: the insert triggers whose work the write does itself (INSERT_TRIGGERS),
+                // and those that do nothing while the customers' figures are paused (the
+                // recount's rewrite of a million contacts would run two per row).
                 let triggers = INSERT_TRIGGERS.map(|t| format!("'{t}'")).join(", ");
                 rebuild = sqlx::query_as::<_, (String, String, String)>(&format!(
                     "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'contacts' \
                      AND ((type = 'index' AND sql IS NOT NULL) \
-                          OR (type = 'trigger' AND name IN ({triggers})))"
+                          OR (type = 'trigger' AND (name IN ({triggers}) \
+                              OR sql LIKE '%NOT EXISTS (SELECT 1 FROM customer_order_paused)%')))"
                 ))
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
-                .map(|(kind, name, sql)| (format!("DROP {} \"{name}\"", kind.to_uppercase()), sql))
+                .map(|(kind, name, sql)| (format!("{} \"{name}\"", kind.to_uppercase()), sql))
                 .collect();
-                for (drop, _) in &rebuild {
-                    sqlx::query(drop).execute(&mut *tx).await?;
+                for (what, _) in &rebuild {
+                    sqlx::query(&format!("DROP {what}"))
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 customers::pause(&mut tx).await?;
                 answers = Some([HashMap::new(), HashMap::new()]);
