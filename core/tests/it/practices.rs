@@ -911,10 +911,11 @@ async fn a_bulk_write_that_rebuilds_the_indexes_recounts_the_customers() {
     assert_customer_figures_match(j, "2026-11-22").await;
 }
 
-/// The practices' answers of the 12 weeks to `to`, for the whole team, one staff member and
-/// one topic (each read from its own rollup), against a count made from the contacts.
+/// The practices' answers of the 12 weeks to `to`, for the whole team, one staff member, one
+/// topic and one channel (each read from its own rollup), against a count made from the
+/// contacts.
 async fn assert_answers_match(j: &Journal, to: &str) {
-    use contactmoment_core::{Contact, ListQuery};
+    use contactmoment_core::{Channel, Contact, ListQuery};
     let contacts = j.list(&ListQuery::default()).await.unwrap();
     let to: chrono::NaiveDate = to.parse().unwrap();
     let from = to - chrono::Days::new(12 * 7 - 1);
@@ -926,25 +927,33 @@ async fn assert_answers_match(j: &Journal, to: &str) {
         in_range.iter().any(|c| c.nps.is_some()) && in_range.iter().any(|c| c.valued.is_some()),
         "the range holds answers"
     );
-    for (staff, topic) in [(None, None), (Some("Bram"), None), (None, Some("factuur"))] {
+    let repeats = repeat_contacts(&contacts);
+    let scopes = [
+        (None, None, None),
+        (Some("Bram"), None, None),
+        (None, Some("factuur"), None),
+        (None, None, Some(Channel::Chat)),
+    ];
+    for (staff, topic, channel) in scopes {
         let query = WeeklyQuery {
             from: Some(from),
             to: Some(to),
             staff: staff.into_iter().map(str::to_owned).collect(),
             topic: topic.map(str::to_owned),
-            ..WeeklyQuery::default()
+            channel,
         };
         let p = j.practices(&query).await.unwrap();
         let chosen: Vec<&&Contact> = in_range
             .iter()
             .filter(|c| staff.is_none_or(|s| c.staff == s))
             .filter(|c| topic.is_none_or(|t| c.topic.as_deref() == Some(t)))
+            .filter(|c| channel.is_none_or(|ch| c.channel == ch))
             .collect();
         let count =
             |keep: &dyn Fn(&Contact) -> bool| chosen.iter().filter(|c| keep(c)).count() as u32;
         let promoter = |c: &Contact| c.nps.is_some_and(|s| s >= 9);
         let detractor = |c: &Contact| c.nps.is_some_and(|s| s <= 6);
-        let scope = format!("{staff:?} {topic:?}");
+        let scope = format!("{staff:?} {topic:?} {channel:?}");
         assert_eq!(
             (p.nps.n, p.nps.promoters, p.nps.detractors),
             (
@@ -978,9 +987,12 @@ async fn assert_answers_match(j: &Journal, to: &str) {
             "valued, {scope}"
         );
         assert_eq!(
-            p.repeat.n,
-            count(&|c| c.customer_ref.is_some()),
-            "contacts with a customer, {scope}"
+            (p.repeat.n, p.repeat.share.count),
+            (
+                count(&|c| c.customer_ref.is_some()),
+                count(&|c| repeats.contains(&c.id))
+            ),
+            "contacts with a customer and repeats, {scope}"
         );
     }
 }
@@ -1002,7 +1014,7 @@ async fn a_bulk_write_that_rebuilds_the_indexes_counts_the_answers() {
             channel: Some(["phone", "chat"][usize::from(i % 2)].into()),
             topic: (i % 4 == 0).then(|| "factuur".into()),
             customer_ref: (i % 5 != 0).then(|| format!("K{}", i % 9)),
-            nps: (i % 3 != 1).then_some(i32::from(i % 11)),
+            nps: (i % 4 != 1).then_some(i32::from(i % 11)),
             level: (i % 7 != 0).then_some(i32::from(1 + i % 5)),
             valued: (i % 2 == 0).then_some(i32::from(1 + (i / 2) % 5)),
             ..contact(
@@ -1023,17 +1035,19 @@ async fn a_bulk_write_that_rebuilds_the_indexes_counts_the_answers() {
     assert_eq!(bulk.write(&contacts[..30]).await.unwrap(), 30);
     bulk.commit().await.unwrap();
     // ...then all of the first 80 in a write expecting enough to rebuild: one statement with
-    // 30 present and 50 new...
+    // 30 present and 50 new, one of them twice...
     let mut bulk = f
         .store
         .bulk(Existing::Skip, BULK_REBUILD_MIN)
         .await
         .unwrap();
-    assert_eq!(bulk.write(&contacts[..80]).await.unwrap(), 50);
+    let mixed = [&contacts[..80], &contacts[70..71]].concat();
+    assert_eq!(bulk.write(&mixed).await.unwrap(), 50);
     // ...and one with every contact new.
     assert_eq!(bulk.write(&contacts[80..]).await.unwrap(), 40);
     bulk.commit().await.unwrap();
     assert_answers_match(j, "2026-11-22").await;
+    assert_answers_match(j, "2026-11-15").await;
 
     // The triggers count again: a contact logged after, and one edited.
     let later = ContactInput {

@@ -62,7 +62,7 @@ impl SqliteBulk {
     }
 
     /// Whether this write dropped the contacts' insert triggers (and does their work).
-    fn without_triggers(&self) -> bool {
+    pub(super) fn without_triggers(&self) -> bool {
         self.answers.is_some()
     }
 
@@ -160,14 +160,15 @@ impl BulkWrite for SqliteBulk {
             } else if added > 0 {
                 // Some ids were present already: count what the table now holds past the end.
                 if self.without_triggers() {
-                    let new: HashSet<String> =
+                    let mut new: HashSet<String> =
                         sqlx::query_scalar("SELECT id FROM contacts WHERE rowid >= ?")
                             .bind(first_rowid)
                             .fetch_all(&mut *self.tx)
                             .await?
                             .into_iter()
                             .collect();
-                    self.fold_answers(chunk.iter().filter(|c| new.contains(&c.id.to_string())));
+                    // Once each: of an id twice in the statement, the first went in.
+                    self.fold_answers(chunk.iter().filter(|c| new.remove(&c.id.to_string())));
                 }
                 for (table, key, condition) in ROLLUPS {
                     sqlx::query(&format!(
@@ -255,5 +256,88 @@ mod tests {
         let mut known = INSERT_TRIGGERS.map(str::to_owned).to_vec();
         known.sort();
         assert_eq!(found, known);
+        // The ones dropped for doing nothing while paused are the customers' own.
+        let paused: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts' \
+             AND sql LIKE '%NOT EXISTS (SELECT 1 FROM customer_order_paused)%' ORDER BY name",
+        )
+        .fetch_all(&store.reader)
+        .await
+        .expect("triggers");
+        assert_eq!(
+            paused,
+            [
+                "contacts_customer_order_delete",
+                "contacts_customer_order_insert",
+                "contacts_customer_order_update",
+                "contacts_customer_rollup_delete",
+                "contacts_customer_rollup_insert",
+                "contacts_customer_rollup_update_in",
+                "contacts_customer_rollup_update_out",
+            ]
+        );
+    }
+
+    /// A rebuilding bulk write that ends without its commit (a refused import, a failed
+    /// pull) leaves the journal's indexes and triggers as they were: the next save is counted
+    /// by them again.
+    #[tokio::test]
+    async fn a_rebuilding_bulk_write_given_up_leaves_every_index_and_trigger() {
+        use crate::clock::FixedClock;
+        use crate::model::ContactInput;
+        use crate::store::{StatsFilter, Store};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        let schema = || async {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'contacts' ORDER BY name",
+            )
+            .fetch_all(&store.reader)
+            .await
+            .expect("schema")
+        };
+        let before = schema().await;
+        let clock = FixedClock::at("2026-11-22T12:00:00+01:00");
+        let contact = |minute: u32| {
+            let input = ContactInput {
+                functional: Some(4),
+                emotional: Some(5),
+                staff: Some("Lea".into()),
+                level: Some(5),
+                occurred_at: Some(format!("2026-11-20T10:{minute:02}:00+01:00")),
+                ..ContactInput::default()
+            };
+            crate::validate::contact(&input, None, &clock).expect("valid")
+        };
+        let mut bulk = store
+            .bulk(Existing::Skip, BULK_REBUILD_MIN)
+            .await
+            .expect("bulk");
+        let written: Vec<Contact> = (0..5).map(contact).collect();
+        assert_eq!(bulk.write(&written).await.expect("write"), 5);
+        drop(bulk);
+        // The writer rolls back before its next use; readers never saw the drops.
+        store.insert(&contact(30)).await.expect("insert");
+        assert_eq!(schema().await, before);
+        let week = "2026-11-16".parse().expect("date");
+        let filter = StatsFilter {
+            from: week,
+            to: "2026-11-22".parse().expect("date"),
+            staff: Vec::new(),
+            channel: None,
+            topic: None,
+        };
+        let answers = store
+            .answer_counts(&filter, None, None)
+            .await
+            .expect("answers");
+        assert_eq!(answers.len(), 1, "one week of answers");
+        assert_eq!(
+            answers[0].1.levels,
+            [0, 0, 0, 0, 1],
+            "only the saved contact"
+        );
     }
 }

@@ -515,19 +515,39 @@ mod tests {
                 .await
                 .expect("outbox")
         };
+        let schema = || async {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'contacts' ORDER BY name",
+            )
+            .fetch_all(&store.reader)
+            .await
+            .expect("schema")
+        };
+        let before = schema().await;
         let mut bulk = store
-            .bulk(Existing::Skip, BULK_REBUILD_MIN)
+            .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
             .await
             .expect("bulk");
-        assert_eq!(bulk.write(&contacts[..10]).await.expect("write"), 10);
+        assert!(bulk.without_triggers(), "the write that drops the triggers");
+        // Newest first, so the order written is not the ids' order.
+        let mut first: Vec<Contact> = contacts[..10].to_vec();
+        first.reverse();
+        assert_eq!(bulk.write(&first).await.expect("write"), 10);
         // Present and new ones in one statement: only the new are queued.
         assert_eq!(bulk.write(&contacts[..20]).await.expect("write"), 10);
-        bulk.commit().await.expect("commit");
-        let ids: Vec<String> = contacts[..20].iter().map(|c| c.id.to_string()).collect();
+        Box::new(bulk).commit().await.expect("commit");
+        let ids: Vec<String> = first
+            .iter()
+            .chain(&contacts[10..20])
+            .map(|c| c.id.to_string())
+            .collect();
         assert_eq!(queued().await, ids, "each new contact once, in order");
+        assert_eq!(schema().await, before, "every index and trigger is back");
+        store.insert(&contacts[29]).await.expect("insert");
+        assert_eq!(queued().await.len(), 21, "the trigger queues again");
 
         // Pulled contacts came from the team: nothing to send back.
-        let pulled: Vec<Change> = contacts[20..]
+        let pulled: Vec<Change> = contacts[20..29]
             .iter()
             .map(|c| Change {
                 version: 1,
@@ -540,7 +560,7 @@ mod tests {
         let mut batch = store.begin_pulled(BULK_REBUILD_MIN).await.expect("pull");
         batch.page(&pulled).await.expect("page");
         batch.finish(&[], 1).await.expect("finish");
-        assert_eq!(queued().await.len(), 20, "a pull queues nothing");
+        assert_eq!(queued().await.len(), 21, "a pull queues nothing");
         assert_eq!(
             store.list(&ListQuery::default()).await.expect("list").len(),
             30
