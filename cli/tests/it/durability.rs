@@ -1,9 +1,11 @@
 //! Acknowledged means durable, from the terminal: a `log` killed with SIGKILL at any moment
-//! either printed its id (and the contact is stored whole) or printed nothing; and two
-//! streams of `log` running at once into one journal both get every contact in, without a
-//! single "database is locked" reaching the user.
+//! either printed its id (and the contact is stored whole) or printed nothing; two streams of
+//! `log` running at once into one journal both get every contact in, without a single
+//! "database is locked" reaching the user; and a `log` while another process holds the
+//! journal for a long write is saved at once and counted once that write ends.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -210,4 +212,79 @@ fn two_writers_at_once_get_every_contact_in_without_a_lock_error() {
             started.elapsed().as_secs_f64()
         );
     }
+}
+
+#[test]
+fn a_log_while_another_process_holds_the_journal_is_saved_at_once_and_counted_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.sqlite");
+    assert!(
+        run(&db, &["list"]).status.success(),
+        "the journal is created"
+    );
+    // Another process in the middle of a long write (an import): the sqlite3 shell holds the
+    // journal's write lock until told to let go.
+    let mut shell = Command::new("sqlite3")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the sqlite3 shell (scripts/setup.sh test installs it)");
+    let mut to_shell = shell.stdin.take().unwrap();
+    let mut from_shell = BufReader::new(shell.stdout.take().unwrap());
+    let mut ask = |sql: &str| {
+        writeln!(to_shell, "{sql}").unwrap();
+        let mut line = String::new();
+        from_shell.read_line(&mut line).unwrap();
+        line.trim().to_owned()
+    };
+    assert_eq!(ask("BEGIN IMMEDIATE; SELECT 'locked';"), "locked");
+
+    let out = command(&db)
+        .args([
+            "log",
+            "--staff",
+            "Anna",
+            "--functional",
+            "4",
+            "--emotional",
+            "2",
+        ])
+        .args(["--at", "2026-11-03T10:00:00+01:00"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "log during another write: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(ask("SELECT count(*) FROM contacts;"), "0", "the lock held");
+    // Shown before the other write ends.
+    let listed = ok(&db, &["list", "--format", "json"]);
+    assert!(listed.contains(&id), "not listed while pending: {listed}");
+    ask("ROLLBACK; SELECT 'free';");
+    drop(to_shell);
+    assert!(shell.wait().unwrap().success());
+
+    let weekly: Vec<Value> = serde_json::from_str(&ok(
+        &db,
+        &[
+            "weekly",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-08",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(
+        weekly[0]["n"], 1,
+        "counted once the lock is free: {weekly:?}"
+    );
+    let stored = stored(&db);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[&id], (String::new(), 4, 2));
 }

@@ -259,7 +259,9 @@ pub trait BulkWrite: Send {
 
 #[async_trait]
 pub trait Store: Send + Sync {
-    /// Writes a new contact durably; returns only after the commit is on disk.
+    /// Writes a new contact durably; returns only after the commit is on disk. It does not
+    /// wait behind a long write: the SQLite store then commits it to a pending file beside
+    /// the journal, from which it moves in when the write ends.
     /// A contact with an id already present is a [`crate::Error::Conflict`].
     async fn insert(&self, contact: &Contact) -> Result<()>;
 

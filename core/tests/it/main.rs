@@ -10,6 +10,7 @@ mod crash;
 mod export;
 mod hostile;
 mod identity;
+mod pending;
 mod practices;
 mod privacy;
 mod review;

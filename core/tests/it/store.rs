@@ -220,6 +220,7 @@ async fn sqlite_file_is_durable_by_configuration() {
             "contacts",
             "customer_order_paused",
             "outbox",
+            "pending_moved",
             "settings",
             "sqlite_sequence",
             "sync_applying",

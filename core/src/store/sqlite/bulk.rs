@@ -46,6 +46,17 @@ pub(super) struct SqliteBulk {
 }
 
 impl SqliteBulk {
+    /// A write that keeps the indexes and triggers up to date as it goes, in `tx`.
+    pub(super) fn new(tx: sqlx::Transaction<'static, Sqlite>, existing: Existing) -> Self {
+        Self {
+            tx,
+            existing,
+            folds: [HashMap::new(), HashMap::new()],
+            rebuild: Vec::new(),
+            answers: None,
+        }
+    }
+
     /// Writes what was folded so far to the rollups, so that statements run later in the
     /// same transaction (which the rollup triggers count) find the new contacts counted.
     pub(super) async fn flush(&mut self) -> Result<()> {
