@@ -188,9 +188,18 @@ pub fn set_aside(journal: &Path, now: DateTime<FixedOffset>) -> Result<PathBuf> 
     Ok(aside)
 }
 
-/// A journal's files: the database and, when present, its write-ahead log and shared memory.
-fn files(journal: &Path) -> [PathBuf; 3] {
-    ["", "-wal", "-shm"].map(|suffix| {
+/// A journal's files: the database and, when present, its write-ahead log and shared memory,
+/// and the pending file of contacts saved beside a long write (with its own two).
+fn files(journal: &Path) -> [PathBuf; 6] {
+    [
+        "",
+        "-wal",
+        "-shm",
+        "-pending",
+        "-pending-wal",
+        "-pending-shm",
+    ]
+    .map(|suffix| {
         let mut file = journal.as_os_str().to_owned();
         file.push(suffix);
         PathBuf::from(file)

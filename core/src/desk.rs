@@ -159,6 +159,8 @@ impl Desk {
     /// Returns the backup of the journal as it was and how many contacts it now holds.
     pub async fn restore_backup(&self, file: &Path) -> Result<(PathBuf, u64)> {
         SqliteStore::inspect(file).await?;
+        // The journal as it was includes the contacts still pending.
+        self.file.settle_pending().await?;
         let kept = self.backup_now().await?;
         let contacts = self.file.replace_from_backup(file).await?;
         Ok((kept, contacts))

@@ -26,6 +26,25 @@ fn writer() -> PathBuf {
     writer
 }
 
+/// Runs the writer to its first acknowledged contact and its end; returns how long that took
+/// on the machine as it is now, and the contact.
+fn time_one_run(writer: &PathBuf, journal: &PathBuf, tag: &str) -> (Duration, Contact) {
+    let started = Instant::now();
+    let out = Command::new(writer)
+        .arg(journal)
+        .arg(tag)
+        .arg("1")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "the writer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (took, serde_json::from_slice(&out.stdout).unwrap())
+}
+
 /// Runs the writer once and kills it `after` its start or, with `writing`, after its first
 /// acknowledged contact; returns the contacts it acknowledged (whole lines only: a line cut
 /// short by the kill was never a promise).
@@ -87,10 +106,22 @@ async fn every_acknowledged_contact_survives_sigkill() {
     let started = Instant::now();
     let mut acknowledged: HashMap<uuid::Uuid, Contact> = HashMap::new();
     let mut rounds_with_writes = 0;
+    let mut whole_run = Duration::ZERO;
     for round in 0..kills {
-        // Every other run is killed at a random moment from its start (before or while the
-        // journal opens), the others at a random moment among its commits.
-        let after = Duration::from_micros(rng.gen_range(0..30_000));
+        // Every other run is killed at a random moment from its start (while the journal
+        // opens, migrates, or at its first commits: within 1.25 times what a whole run of one
+        // contact takes, timed again every tenth round so that the window follows the
+        // machine's load), the others at a random moment among its commits.
+        if round % 10 == 0 {
+            let (took, contact) = time_one_run(&writer, &journal, &format!("t{round}"));
+            whole_run = took;
+            acknowledged.insert(contact.id, contact);
+        }
+        let after = if round % 2 == 1 {
+            Duration::from_micros(rng.gen_range(0..30_000))
+        } else {
+            whole_run.mul_f64(rng.gen_range(0.0..1.25))
+        };
         let saved = run_and_kill(
             &writer,
             &journal,

@@ -76,6 +76,11 @@ async fn counted(store: &SqliteStore) -> u32 {
 #[tokio::test]
 async fn a_save_during_a_bulk_write_is_saved_at_once_and_counted_after_it() {
     let f = sqlite_at(NOW).await;
+    let earlier = f
+        .journal
+        .log(&rated(3, 3, "2026-11-22T09:00:00+01:00"))
+        .await
+        .unwrap();
     let imported = contacts(300, "Bo");
     let mut bulk = f.store.bulk(Existing::Skip, 300).await.unwrap();
     assert_eq!(bulk.write(&imported[..200]).await.unwrap(), 200);
@@ -84,8 +89,13 @@ async fn a_save_during_a_bulk_write_is_saved_at_once_and_counted_after_it() {
         .await
         .expect("the save waited for the bulk write")
         .unwrap();
-    // Shown at once where the user looks for it, though the journal is still locked.
-    assert_eq!(f.journal.recent(5).await.unwrap(), vec![saved.clone()]);
+    // Shown at once where the user looks for it, though the journal is still locked: newest
+    // first among the journal's own, and within the list's length.
+    assert_eq!(
+        f.journal.recent(5).await.unwrap(),
+        vec![saved.clone(), earlier.clone()]
+    );
+    assert_eq!(f.journal.recent(1).await.unwrap(), vec![saved.clone()]);
     assert_eq!(f.journal.get(&saved.id.to_string()).await.unwrap(), saved);
     assert_eq!(
         count(
@@ -102,7 +112,7 @@ async fn a_save_during_a_bulk_write_is_saved_at_once_and_counted_after_it() {
 
     // The running store moves it in on its own, into the journal and its figures.
     let deadline = tokio::time::Instant::now() + PATIENCE;
-    while counted(&f.store).await != 301 {
+    while counted(&f.store).await != 302 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the pending contact never moved in: {} counted",
@@ -111,7 +121,7 @@ async fn a_save_during_a_bulk_write_is_saved_at_once_and_counted_after_it() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let journal = f.dir.path().join("j.sqlite");
-    assert_eq!(count(&journal, "SELECT count(*) FROM contacts").await, 301);
+    assert_eq!(count(&journal, "SELECT count(*) FROM contacts").await, 302);
     assert_eq!(
         count(
             &f.dir.path().join("j.sqlite-pending"),
@@ -122,7 +132,7 @@ async fn a_save_during_a_bulk_write_is_saved_at_once_and_counted_after_it() {
     );
     // The import is what it would have been without the save beside it.
     let mut all = f.store.list(&ListQuery::default()).await.unwrap();
-    all.retain(|c| c.id != saved.id);
+    all.retain(|c| c.id != saved.id && c.id != earlier.id);
     let mut expected = imported.clone();
     let key = |c: &Contact| c.id;
     all.sort_by_key(key);
@@ -222,8 +232,9 @@ async fn a_contact_moved_and_then_erased_does_not_come_back_from_the_pending_fil
         store.list(&ListQuery::default()).await.unwrap(),
         vec![saved]
     );
+    assert_eq!(store.erase_customer("KLANT-1").await.unwrap(), 1);
     store.close().await;
-    // A crash between the move's commit and the removal of the pending row leaves the row.
+    // The row as a crash between a move's commit and its removal leaves it.
     {
         let mut conn =
             SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&pending))
@@ -236,9 +247,6 @@ async fn a_contact_moved_and_then_erased_does_not_come_back_from_the_pending_fil
             .await
             .unwrap();
     }
-    let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.erase_customer("KLANT-1").await.unwrap(), 1);
-    store.close().await;
     let store = SqliteStore::open(&path).await.unwrap();
     assert!(store.list(&ListQuery::default()).await.unwrap().is_empty());
     assert_eq!(count(&path, "SELECT count(*) FROM contacts").await, 0);
@@ -265,10 +273,16 @@ async fn a_pending_contact_keeps_its_id_to_itself() {
         f.store.insert(&fresh).await,
         Err(contactmoment_core::Error::Conflict(_))
     ));
+    // A retry once the lock is free, before the contact has moved in.
     drop(other);
+    assert!(matches!(
+        f.store.insert(&fresh).await,
+        Err(contactmoment_core::Error::Conflict(_))
+    ));
     f.store.close().await;
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(store.list(&ListQuery::default()).await.unwrap().len(), 2);
+    assert_eq!(count(&path, "SELECT count(*) FROM contacts").await, 2);
 }
 
 #[tokio::test]

@@ -330,7 +330,10 @@ mod tests {
         assert_eq!(bulk.write(&written).await.expect("write"), 5);
         drop(bulk);
         // The writer rolls back before its next use; readers never saw the drops.
-        store.insert(&contact(30)).await.expect("insert");
+        store
+            .insert_many(&[contact(30)], Existing::Fail)
+            .await
+            .expect("insert");
         assert_eq!(schema().await, before);
         let week = "2026-11-16".parse().expect("date");
         let filter = StatsFilter {

@@ -159,6 +159,9 @@ impl JournalFile for SqliteStore {
 
     async fn replace_from_backup(&self, file: &Path) -> Result<u64> {
         SqliteStore::inspect(file).await?;
+        // Pending contacts move in first, so that the copy of the journal kept before a
+        // restore holds them.
+        self.settle_first().await?;
         // A copy of the backup is brought up to this version first, so that a backup made by
         // an older version restores as well; the journal itself then changes in one
         // transaction, which readers (the app) see all at once or not at all.

@@ -125,9 +125,10 @@ impl SqliteStore {
             }
             tx.commit().await?;
         }
+        // Only the lock is waited for briefly: a pool timeout this short would also cut off
+        // making the connection on a busy machine, and with it opening the journal.
         let saver = SqlitePoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(SAVE_WAITS)
             .connect_with(
                 options
                     .clone()
@@ -152,15 +153,16 @@ impl SqliteStore {
         Self::checkpoint_in_background(checkpointer.clone());
         // Its own connection, which never waits for the lock: on the saves' connection each
         // try during an import held up a save that came at that moment.
+        // Connected on first use, when there is a pending file: opening a journal makes no
+        // connection it does not need.
         let settler = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(
+            .connect_lazy_with(
                 options
                     .busy_timeout(Duration::ZERO)
                     .pragma("secure_delete", "ON")
                     .pragma("wal_autocheckpoint", "0"),
-            )
-            .await?;
+            );
         Self::settle_in_background(settler.clone(), pending.clone());
         Ok(Self {
             writer,
@@ -223,11 +225,30 @@ impl SqliteStore {
     /// Runs one write statement in a transaction of its own; returns how many rows it changed.
     /// Pending contacts move in first, so that the statement (an edit, an erasure) finds them.
     async fn write(&self, query: Query<'_>) -> Result<u64> {
-        self.pending.settle(&self.writer).await?;
+        self.settle_first().await?;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let changed = query.execute(&mut *tx).await?.rows_affected();
         tx.commit().await?;
         Ok(changed)
+    }
+
+    /// Moves the contacts saved in the pending file into the journal now, waiting for the
+    /// lock as any write does (before a backup that must hold them).
+    pub async fn settle_pending(&self) -> Result<()> {
+        self.settle_first().await
+    }
+
+    /// Moves the pending contacts in before another write, waiting for the lock as that write
+    /// would: an erasure or an edit must find them. Refuses when the journal stayed locked
+    /// all that time, rather than write past a contact still pending.
+    pub(super) async fn settle_first(&self) -> Result<()> {
+        match self.pending.settle(&self.writer).await? {
+            Some(_) => Ok(()),
+            None => Err(Error::Conflict(
+                "the journal is busy with another long write (an import); try again when it has finished"
+                    .to_owned(),
+            )),
+        }
     }
 
     /// Runs a DELETE or UPDATE that removes personal data, then empties the write-ahead log
@@ -314,17 +335,24 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn insert(&self, c: &Contact) -> Result<()> {
+        let id = c.id.to_string();
+        let exists = || Err(Error::Conflict(format!("a contact with id {id} exists")));
+        // A retried save with the same id, whose first try went to the pending file.
+        if self.pending.holds(&id).await? {
+            return exists();
+        }
         let Some(tx) = pending::begin(&self.saver).await? else {
-            let (present,): (bool,) =
-                sqlx::query_as("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)")
-                    .bind(c.id.to_string())
-                    .fetch_one(&self.reader)
-                    .await?;
+            // Also an id moved in and erased since: a contact saved under it now would be
+            // taken for the moved one and left out.
+            let (present,): (bool,) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?1) \
+                 OR EXISTS (SELECT 1 FROM pending_moved WHERE id = ?1)",
+            )
+            .bind(&id)
+            .fetch_one(&self.reader)
+            .await?;
             if present {
-                return Err(Error::Conflict(format!(
-                    "a contact with id {} exists",
-                    c.id
-                )));
+                return exists();
             }
             return self.pending.add(c).await;
         };
@@ -433,7 +461,9 @@ impl Store for SqliteStore {
             Vec::new()
         });
         if !pending.is_empty() {
-            found.extend(pending);
+            // Between a move's commit and the removal of its rows, a contact is in both.
+            let stored: std::collections::HashSet<Uuid> = found.iter().map(|c| c.id).collect();
+            found.extend(pending.into_iter().filter(|c| !stored.contains(&c.id)));
             found.sort_by_key(|c| {
                 std::cmp::Reverse((c.occurred_at.timestamp_millis(), c.logged_at))
             });
@@ -719,7 +749,7 @@ impl Store for SqliteStore {
     }
 
     async fn customer_contacts(&self, customer_ref: &str) -> Result<Vec<(Contact, bool)>> {
-        sqlx::query_as::<_, ContactRow>(
+        let mut found = sqlx::query_as::<_, ContactRow>(
             "SELECT * FROM contacts WHERE customer_ref = ? ORDER BY occurred_ms, logged_at",
         )
         .bind(customer_ref)
@@ -727,7 +757,20 @@ impl Store for SqliteStore {
         .await?
         .into_iter()
         .map(ContactRow::into_contact)
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+        // A customer asking for their data gets the contacts still pending too.
+        let pending = self.pending.contacts().await?;
+        let stored: std::collections::HashSet<Uuid> = found.iter().map(|(c, _)| c.id).collect();
+        let theirs: Vec<_> = pending
+            .into_iter()
+            .filter(|c| c.customer_ref.as_deref() == Some(customer_ref) && !stored.contains(&c.id))
+            .map(|c| (c, false))
+            .collect();
+        if !theirs.is_empty() {
+            found.extend(theirs);
+            found.sort_by_key(|(c, _)| (c.occurred_at.timestamp_millis(), c.logged_at));
+        }
+        Ok(found)
     }
 
     async fn erase_customer(&self, customer_ref: &str) -> Result<u64> {
@@ -745,16 +788,28 @@ impl Store for SqliteStore {
     }
 
     async fn plain_customer_refs(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
+        let mut refs: std::collections::BTreeSet<String> = sqlx::query_scalar(
             "SELECT DISTINCT customer_ref FROM contacts \
              WHERE customer_ref IS NOT NULL AND customer_ref NOT LIKE 'ps:%'",
         )
         .fetch_all(&self.reader)
-        .await?)
+        .await?
+        .into_iter()
+        .collect();
+        // Pending contacts are renamed too once they have moved in (the rename moves them first).
+        refs.extend(
+            self.pending
+                .contacts()
+                .await?
+                .into_iter()
+                .filter_map(|c| c.customer_ref)
+                .filter(|r| !r.starts_with("ps:")),
+        );
+        Ok(refs.into_iter().collect())
     }
 
     async fn rename_customer_refs(&self, renames: &[(String, String)]) -> Result<u64> {
-        self.pending.settle(&self.writer).await?;
+        self.settle_first().await?;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let mut renamed = 0;
         for (from, to) in renames {
@@ -855,13 +910,16 @@ mod tests {
             .await
             .unwrap();
         let pending = store.pending.pool(true).await.unwrap().unwrap().clone();
-        for (name, pool) in [
-            ("writer", &store.writer),
-            ("saver", &store.saver),
-            ("settler", &store.settler),
-            ("pending", &pending),
+        // How long each waits for the lock: the writer out an import, a save briefly (then it
+        // goes to the pending file), the background move not at all (it tries again).
+        for (name, pool, waits) in [
+            ("writer", &store.writer, 60_000),
+            ("saver", &store.saver, 25),
+            ("settler", &store.settler, 0),
+            ("pending", &pending, 10_000),
         ] {
             let mut conn = pool.acquire().await.unwrap();
+            assert_eq!(pragma(&mut conn, "busy_timeout").await, waits, "{name}");
             assert_eq!(
                 pragma(&mut conn, "synchronous").await,
                 2,

@@ -99,6 +99,8 @@ impl SqliteStore {
     /// journal's member id so far) the member's: they take the server's member id, and every
     /// contact of theirs goes into the outbox, so the team gets their history.
     pub async fn join_team(&self, link: &Link, own_member: &str) -> Result<u64> {
+        // Pending contacts move in first, so that they take the member id too.
+        self.settle_first().await?;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         if sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM team_link")
             .fetch_one(&mut *tx)

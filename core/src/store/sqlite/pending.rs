@@ -32,8 +32,8 @@ use crate::store::{BulkWrite, Existing, ListQuery};
 /// demo, a restore, an erasure of many contacts) makes a save wait this long.
 pub(super) const SAVE_WAITS: Duration = Duration::from_millis(25);
 
-/// How long a moved contact's id is remembered after it left the pending file: far longer
-/// than the moment between the move's commit and the row's removal.
+/// How long a moved contact's id is remembered once its row has left the pending file (while
+/// the row is there, however long after a crash, the id is kept).
 const MOVED_KEPT: &str = "-1 day";
 
 /// The pending file beside a journal, opened when it first exists.
@@ -105,6 +105,19 @@ impl Pending {
         }
     }
 
+    /// Whether a contact with this id is pending.
+    pub(super) async fn holds(&self, id: &str) -> Result<bool> {
+        let Some(pool) = self.pool(false).await? else {
+            return Ok(false);
+        };
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pending WHERE id = ?)")
+                .bind(id)
+                .fetch_one(pool)
+                .await?,
+        )
+    }
+
     /// Every pending contact, in the order they were saved.
     pub(super) async fn contacts(&self) -> Result<Vec<Contact>> {
         let Some(pool) = self.pool(false).await? else {
@@ -168,16 +181,17 @@ impl Pending {
     }
 
     /// Moves the pending contacts into the journal through `writer`, in one transaction;
-    /// returns how many moved. With the saves' connection, whose lock wait is short, a
-    /// journal still locked by a long write is left for the next try (`Ok(0)`).
-    pub(super) async fn settle(&self, writer: &SqlitePool) -> Result<u64> {
-        let waiting = self.contacts().await?;
-        if waiting.is_empty() {
-            return Ok(0);
+    /// returns how many moved, or `None` when the journal stayed locked by another write for
+    /// as long as `writer` waits (the next try moves them).
+    pub(super) async fn settle(&self, writer: &SqlitePool) -> Result<Option<u64>> {
+        if self.contacts().await?.is_empty() {
+            return Ok(Some(0));
         }
         let Some(mut tx) = begin(writer).await? else {
-            return Ok(0);
+            return Ok(None);
         };
+        // Read again under the lock: another program may have moved some meanwhile.
+        let waiting = self.contacts().await?;
         let ids: Vec<String> = waiting.iter().map(|c| c.id.to_string()).collect();
         let mut moved: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT id FROM pending_moved WHERE id IN (");
@@ -196,11 +210,15 @@ impl Pending {
             .into_iter()
             .filter(|c| !moved.contains(&c.id.to_string()))
             .collect();
-        sqlx::query(&format!(
-            "DELETE FROM pending_moved WHERE moved_at < datetime('now', '{MOVED_KEPT}')"
-        ))
-        .execute(&mut *tx)
-        .await?;
+        let mut forget: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "DELETE FROM pending_moved WHERE moved_at < datetime('now', '{MOVED_KEPT}') \
+             AND id NOT IN ("
+        ));
+        let mut each = forget.separated(", ");
+        for id in &ids {
+            each.push_bind(id);
+        }
+        forget.push(")").build().execute(&mut *tx).await?;
         for c in &fresh {
             sqlx::query("INSERT INTO pending_moved (id, moved_at) VALUES (?, datetime('now'))")
                 .bind(c.id.to_string())
@@ -210,8 +228,10 @@ impl Pending {
         let mut bulk = Box::new(SqliteBulk::new(tx, Existing::Skip));
         let written = bulk.write(&fresh).await?;
         bulk.commit().await?;
-        self.remove(&ids).await?;
-        Ok(written)
+        if !ids.is_empty() {
+            self.remove(&ids).await?;
+        }
+        Ok(Some(written))
     }
 }
 
