@@ -72,8 +72,8 @@ pub struct SqliteStore {
     checkpointer: SqlitePool,
 }
 
-/// How often the write-ahead log is copied into the file.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How often the write-ahead log is copied into the file, and pending contacts moved in.
+const BACKGROUND_EVERY: Duration = Duration::from_secs(1);
 
 impl SqliteStore {
     /// Opens (creating if needed) the journal file at `path` and brings its schema up to date.
@@ -178,19 +178,13 @@ impl SqliteStore {
     /// is free, so that a running app counts them soon after a long write ends, also those
     /// saved by another process (the CLI). Ends when the journal is closed.
     fn settle_in_background(settler: SqlitePool, pending: Pending) {
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(CHECKPOINT_EVERY);
-            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                every.tick().await;
-                if settler.is_closed() {
-                    break;
-                }
+        every_second_until_closed(settler, move |settler| {
+            let pending = pending.clone();
+            async move {
                 if let Err(e) = pending.settle(&settler).await {
-                    if settler.is_closed() {
-                        break;
+                    if !settler.is_closed() {
+                        tracing::warn!(error = %e, "pending contacts could not move into the journal; the next round retries");
                     }
-                    tracing::warn!(error = %e, "pending contacts could not move into the journal; the next round retries");
                 }
             }
         });
@@ -201,21 +195,12 @@ impl SqliteStore {
     /// go on appending to the log meanwhile (a commit is durable once it is in the log). Ends
     /// when the journal is closed.
     fn checkpoint_in_background(pool: SqlitePool) {
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(CHECKPOINT_EVERY);
-            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                every.tick().await;
-                if pool.is_closed() {
-                    break;
-                }
-                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&pool)
-                    .await
-                {
-                    if pool.is_closed() {
-                        break;
-                    }
+        every_second_until_closed(pool, |pool| async move {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                if !pool.is_closed() {
                     tracing::info!(error = %e, "a background checkpoint failed; the next one retries");
                 }
             }
@@ -330,6 +315,26 @@ impl SqliteStore {
             answers,
         })
     }
+}
+
+/// Runs `job` on `pool` every [`BACKGROUND_EVERY`], on a task of its own, until the pool is closed (the
+/// journal with it); a round that is late is not made up.
+fn every_second_until_closed<F, Fut>(pool: SqlitePool, job: F)
+where
+    F: Fn(SqlitePool) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(BACKGROUND_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            job(pool.clone()).await;
+        }
+    });
 }
 
 #[async_trait]
