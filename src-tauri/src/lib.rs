@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod desktop;
+pub mod instance;
 pub mod print;
 pub mod recovery;
 pub mod save;
@@ -145,7 +146,7 @@ fn with_desktop(builder: Builder<tauri::Wry>, location: &str) -> Builder<tauri::
     builder
         .plugin(
             tauri_plugin_single_instance::Builder::new()
-                .dbus_id(instance_id(location))
+                .dbus_id(instance::id(location))
                 .callback(|app, argv, _cwd| desktop::second_start(app, &argv))
                 .build(),
         )
@@ -163,49 +164,6 @@ fn with_desktop(builder: Builder<tauri::Wry>, location: &str) -> Builder<tauri::
         .on_window_event(desktop::on_window_event)
 }
 
-/// One running app per journal: the D-Bus name of the single-instance plugin carries a hash
-/// of the journal's location, so two journals (a test's, a second desk's) run side by side.
-fn instance_id(location: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(location.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("nl.contactmoment.desktop.j{hex}")
-}
-
-/// A second start hands its arguments to the app already running on this journal before it
-/// opens anything itself, so that `contactmoment-app --log` brings the log form up at once
-/// rather than after a journal, GTK and a web view were set up for nothing. It speaks the
-/// single-instance plugin's D-Bus protocol (name, path, method); should that ever change,
-/// the plugin's own hand-over during start-up still works, only later. False when no app runs
-/// on this journal (or there is no session bus).
-#[cfg(target_os = "linux")]
-fn hand_over(location: &str) -> bool {
-    let name = format!("{}.SingleInstance", instance_id(location));
-    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
-    let Ok(bus) = zbus::blocking::Connection::session() else {
-        return false;
-    };
-    let argv: Vec<String> = std::env::args().collect();
-    let cwd = std::env::current_dir()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    bus.call_method(
-        Some(name.as_str()),
-        path.as_str(),
-        Some("org.SingleInstance.DBus"),
-        "ExecuteCallback",
-        &(argv, cwd.as_str()),
-    )
-    .is_ok()
-}
-
-/// Elsewhere the single-instance plugin hands over during start-up.
-#[cfg(not(target_os = "linux"))]
-fn hand_over(_location: &str) -> bool {
-    false
-}
-
 /// Opens the configured journal and runs the app until it is quit. The window opens at once:
 /// only what can be told without reading the whole file is checked first; the check of every
 /// page follows in the background, and only a failed check takes the user to the recovery
@@ -221,9 +179,6 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let location = location::configured()?;
-    if hand_over(&location) {
-        return Ok(());
-    }
     let opened =
         tauri::async_runtime::block_on(Desk::open_checked(&location, Arc::new(SystemClock)));
     let builder = with_desktop(tauri::Builder::default(), &location);

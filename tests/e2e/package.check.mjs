@@ -38,6 +38,8 @@ test('the .deb unpacks into what a user needs, and its app starts on the log for
     assert.match(control, /libayatana-appindicator3-1/, 'the tray needs it at run time');
     for (const file of [
       'usr/bin/contactmoment-app',
+      // The launcher above becomes this one when no app runs on the journal.
+      'usr/bin/contactmoment-desktop',
       'usr/bin/contactmoment',
       'usr/share/man/man1/contactmoment.1.gz',
       'usr/share/bash-completion/completions/contactmoment',

@@ -1,4 +1,5 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setLanguage } from './lib/i18n/index.svelte';
@@ -44,6 +45,64 @@ describe('the app shell', () => {
     expect(screen.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');
     await user.keyboard('{Control>}1{/Control}');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));
+  });
+
+  it('puts the keyboard on the log form before it takes the screen left down', async () => {
+    setLanguage('en');
+    fakeBackend({
+      startup_problem: () => null,
+      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
+      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+      review_by_staff: () => [],
+      review_facets: () => facets(),
+      review_contacts: () => page([]),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    await user.keyboard('{Control>}3{/Control}');
+    expect(await screen.findByTestId('review-summary')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId('rating-functional-1')).toBeNull());
+
+    fireEvent.keyDown(window, { key: '1', ctrlKey: true });
+    await tick();
+    await tick();
+    // The form has the keyboard while the review, hidden, is still in the page …
+    expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
+    expect(screen.getByTestId('review-screen').closest('[hidden]')).not.toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Team review' })).toBeNull();
+    // … and only after a frame is the review gone.
+    await waitFor(() => expect(screen.queryByTestId('review-screen')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
+  });
+
+  it('puts the keyboard back on the log form when it comes back before it was taken down', async () => {
+    setLanguage('en');
+    fakeBackend({
+      startup_problem: () => null,
+      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
+      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+      review_by_staff: () => [],
+      review_facets: () => facets(),
+      review_contacts: () => page([]),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    // The review's code is loaded: the next switch to it happens at once.
+    await user.keyboard('{Control>}3{/Control}');
+    await screen.findByTestId('review-summary');
+    await user.keyboard('{Control>}1{/Control}');
+    await waitFor(() => expect(screen.queryByTestId('review-screen')).toBeNull());
+
+    fireEvent.keyDown(window, { key: '3', ctrlKey: true });
+    await tick();
+    fireEvent.keyDown(window, { key: '1', ctrlKey: true });
+    await tick();
+    await tick();
+    // The form was hidden, not taken down: it is the same form, and it has the keyboard.
+    expect(screen.getByTestId('rating-functional-1').closest('[hidden]')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
   });
 
   it('explains when the journal cannot be opened', async () => {

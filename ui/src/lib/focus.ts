@@ -3,7 +3,9 @@
 
 /** Focuses the current screen's heading (made focusable by script, not by Tab). */
 export function focusHeading(): void {
-  const heading = document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('h1');
+  // A screen just left may still be in the page, hidden, until the new one has been painted.
+  const heading =
+    document.querySelector<HTMLElement>('main > :not([hidden]) h1') ?? document.querySelector<HTMLElement>('h1');
   if (!heading) return;
   heading.tabIndex = -1;
   heading.focus();

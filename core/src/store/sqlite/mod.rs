@@ -75,6 +75,18 @@ pub struct SqliteStore {
 /// How often the write-ahead log is copied into the file, and pending contacts moved in.
 const BACKGROUND_EVERY: Duration = Duration::from_secs(1);
 
+/// The journal's pools keep their connections for as long as the journal is open and hand
+/// them out without a test query: a connection to a file in this process cannot go stale, and
+/// sqlx's defaults (a ping before every use, closing a connection idle for ten minutes) cost
+/// every save a round trip to SQLite's thread and the first save after a quiet spell a new
+/// connection with all its pragmas.
+pub(super) fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new()
+        .test_before_acquire(false)
+        .idle_timeout(None)
+        .max_lifetime(None)
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the journal file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self> {
@@ -97,7 +109,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let writer = SqlitePoolOptions::new()
+        let writer = pool_options()
             .max_connections(1)
             .acquire_timeout(BUSY_TIMEOUT * 2)
             // A larger page cache keeps the indexes of a big import in memory between
@@ -127,7 +139,7 @@ impl SqliteStore {
         }
         // Only the lock is waited for briefly: a pool timeout this short would also cut off
         // making the connection on a busy machine, and with it opening the journal.
-        let saver = SqlitePoolOptions::new()
+        let saver = pool_options()
             .max_connections(1)
             .connect_with(
                 options
@@ -142,11 +154,11 @@ impl SqliteStore {
         if let Err(e) = pending.settle(&saver).await {
             tracing::warn!(error = %e, "pending contacts could not move into the journal");
         }
-        let checkpointer = SqlitePoolOptions::new()
+        let checkpointer = pool_options()
             .max_connections(1)
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
-        let reader = SqlitePoolOptions::new()
+        let reader = pool_options()
             .max_connections(READERS)
             .connect_with(options.clone().read_only(true))
             .await?;
@@ -155,14 +167,12 @@ impl SqliteStore {
         // try during an import held up a save that came at that moment.
         // Connected on first use, when there is a pending file: opening a journal makes no
         // connection it does not need.
-        let settler = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with(
-                options
-                    .busy_timeout(Duration::ZERO)
-                    .pragma("secure_delete", "ON")
-                    .pragma("wal_autocheckpoint", "0"),
-            );
+        let settler = pool_options().max_connections(1).connect_lazy_with(
+            options
+                .busy_timeout(Duration::ZERO)
+                .pragma("secure_delete", "ON")
+                .pragma("wal_autocheckpoint", "0"),
+        );
         Self::settle_in_background(settler.clone(), pending.clone());
         Ok(Self {
             writer,
@@ -901,6 +911,33 @@ mod tests {
             .fetch_one(conn)
             .await
             .unwrap()
+    }
+
+    /// A save after a quiet spell finds its connection open, and no pool asks SQLite a test
+    /// question before handing one out (see `pool_options`).
+    #[tokio::test]
+    async fn every_pool_keeps_its_connections_and_hands_them_out_untested() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .unwrap();
+        let pending = store.pending.pool(true).await.unwrap().unwrap().clone();
+        for (name, pool) in [
+            ("writer", &store.writer),
+            ("saver", &store.saver),
+            ("settler", &store.settler),
+            ("reader", &store.reader),
+            ("checkpointer", &store.checkpointer),
+            ("pending", &pending),
+        ] {
+            let options = pool.options();
+            assert!(
+                !options.get_test_before_acquire(),
+                "{name}: no ping before each use"
+            );
+            assert_eq!(options.get_idle_timeout(), None, "{name}: kept while idle");
+            assert_eq!(options.get_max_lifetime(), None, "{name}: kept for good");
+        }
     }
 
     /// What the README rests crash and power-cut safety and erasure on, read back from the

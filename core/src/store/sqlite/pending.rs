@@ -16,9 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::OnceCell;
 
@@ -62,7 +60,7 @@ impl Pending {
         let pool = self
             .pool
             .get_or_try_init(|| async {
-                let pool = SqlitePoolOptions::new()
+                let pool = super::pool_options()
                     .max_connections(1)
                     .connect_with(
                         SqliteConnectOptions::new()
