@@ -64,9 +64,14 @@ describe('the app shell', () => {
     expect(await screen.findByTestId('review-summary')).toBeTruthy();
     await waitFor(() => expect(screen.queryByTestId('rating-functional-1')).toBeNull());
 
+    // jsdom scrolls nothing: the page's scrolling element stands in, to see it asked to.
+    const scrolled = vi.fn();
+    Object.defineProperty(document, 'scrollingElement', { configurable: true, value: { scrollTo: scrolled } });
     fireEvent.keyDown(window, { key: '1', ctrlKey: true });
     await tick();
     await tick();
+    expect(scrolled).toHaveBeenCalledWith(0, 0);
+    Reflect.deleteProperty(document, 'scrollingElement');
     // The form has the keyboard while the review, hidden, is still in the page …
     expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
     expect(screen.getByTestId('review-screen').closest('[hidden]')).not.toBeNull();
