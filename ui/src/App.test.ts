@@ -11,6 +11,23 @@ vi.mock('./lib/chart/uplot', () => ({
   createChart: () => ({ update: vi.fn(), destroy: vi.fn() }),
 }));
 
+/** The app on an English journal with one week to review, once the log form is up. */
+async function onTheLogForm(): Promise<ReturnType<typeof userEvent.setup>> {
+  setLanguage('en');
+  fakeBackend({
+    startup_problem: () => null,
+    get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
+    review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+    review_by_staff: () => [],
+    review_facets: () => facets(),
+    review_contacts: () => page([]),
+  });
+  const user = userEvent.setup();
+  render(App);
+  await screen.findByTestId('rating-functional-1');
+  return user;
+}
+
 describe('the app shell', () => {
   it('starts on the log screen in the saved language and switches screens with Ctrl+digit', async () => {
     setLanguage('en');
@@ -48,20 +65,9 @@ describe('the app shell', () => {
   });
 
   it('puts the keyboard on the log form before it takes the screen left down', async () => {
-    setLanguage('en');
-    fakeBackend({
-      startup_problem: () => null,
-      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
-      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
-      review_by_staff: () => [],
-      review_facets: () => facets(),
-      review_contacts: () => page([]),
-    });
-    const user = userEvent.setup();
-    render(App);
-    await screen.findByTestId('rating-functional-1');
+    const user = await onTheLogForm();
     await user.keyboard('{Control>}3{/Control}');
-    expect(await screen.findByTestId('review-summary')).toBeTruthy();
+    await screen.findByTestId('review-summary');
     await waitFor(() => expect(screen.queryByTestId('rating-functional-1')).toBeNull());
 
     // jsdom scrolls nothing: the page's scrolling element stands in, to see it asked to.
@@ -82,18 +88,7 @@ describe('the app shell', () => {
   });
 
   it('puts the keyboard back on the log form when it comes back before it was taken down', async () => {
-    setLanguage('en');
-    fakeBackend({
-      startup_problem: () => null,
-      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
-      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
-      review_by_staff: () => [],
-      review_facets: () => facets(),
-      review_contacts: () => page([]),
-    });
-    const user = userEvent.setup();
-    render(App);
-    await screen.findByTestId('rating-functional-1');
+    const user = await onTheLogForm();
     // The review's code is loaded: the next switch to it happens at once.
     await user.keyboard('{Control>}3{/Control}');
     await screen.findByTestId('review-summary');

@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/svelte';
+import { cleanup, configure } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { afterEach } from 'vitest';
 
@@ -10,6 +10,11 @@ globalThis.ResizeObserver ??= class {
   disconnect(): void {}
 };
 HTMLCanvasElement.prototype.getContext = () => null;
+
+// The screens behind the log form are loaded when first shown: in a test that is Vite turning
+// their source into modules on demand, which takes more than the default second on a busy
+// two-core machine.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
