@@ -14,7 +14,10 @@ pub mod sync;
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use contactmoment_core::{location, Desk, DesktopRequest, Journal, Language, SystemClock};
+use contactmoment_core::backup::StartupProblem;
+use contactmoment_core::{
+    location, Desk, DesktopRequest, Journal, Language, Settings, SystemClock,
+};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
 pub use desktop::Desktop;
@@ -75,7 +78,8 @@ impl Opened {
 }
 
 /// Registers the state and the command table on a builder of any runtime, for a journal
-/// that opened.
+/// that opened: how the tests drive the commands on Tauri's mock runtime. The real app
+/// registers the same in `setup`, once the journal it opened meanwhile is there (see `run`).
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     let startup = Startup {
         location: state.get().location.clone(),
@@ -179,22 +183,55 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let location = location::configured()?;
-    let opened =
-        tauri::async_runtime::block_on(Desk::open_checked(&location, Arc::new(SystemClock)));
-    let builder = with_desktop(tauri::Builder::default(), &location);
-    let builder = match opened {
-        Ok(desk) => app_builder(builder, AppState::new(desk)),
-        Err(problem) => {
-            tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal cannot be opened");
-            let startup = Startup {
-                location,
-                problem: Mutex::new(Some(problem)),
-            };
-            recovery_builder(builder, startup)
+    // The journal opens while Tauri sets up GTK, its plugins and its event loop; the window,
+    // whose first screen is handed what the journal holds, waits for it in `setup`. Creating a
+    // new journal takes 40–50 ms, opening a large one cold 15 ms: no longer added to the start.
+    let opening = std::thread::spawn({
+        let location = location.clone();
+        move || {
+            tauri::async_runtime::block_on(async {
+                let opened = Desk::open_checked(&location, Arc::new(SystemClock)).await;
+                let first = FirstScreen::of(&opened).await;
+                (opened, first)
+            })
         }
-    };
-    let app = builder
-        .setup(|app| {
+    });
+    let app = with_commands(with_desktop(tauri::Builder::default(), &location))
+        .setup(move |app| {
+            let (opened, first) = opening
+                .join()
+                .map_err(|_| "opening the journal panicked")?;
+            let startup = match opened {
+                Ok(desk) => {
+                    let state = AppState::new(desk);
+                    let startup = Startup {
+                        location: state.get().location.clone(),
+                        problem: Mutex::new(None),
+                    };
+                    app.manage(state);
+                    startup
+                }
+                Err(problem) => {
+                    tracing::warn!(journal = %problem.journal, detail = %problem.detail, "the journal cannot be opened");
+                    Startup {
+                        location,
+                        problem: Mutex::new(Some(problem)),
+                    }
+                }
+            };
+            app.manage(startup);
+            // Made here rather than from the configuration (`create: false` there), so that
+            // the script handing over the first screen comes with it.
+            let window = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("tauri.conf.json describes no window")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &window)?
+                .initialization_script(first.script())
+                .build()?;
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move { settle_in(handle).await });
             Ok(())
@@ -208,6 +245,40 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     Ok(())
+}
+
+/// What the page needs for its first screen, handed to it before its script runs: the page
+/// would otherwise ask for both over IPC after its script has run, two round trips the log form
+/// waited for on every start. The page asks again in the background, since a page loaded a
+/// second time would find what was true at start.
+#[derive(Debug, serde::Serialize)]
+pub struct FirstScreen {
+    pub problem: Option<StartupProblem>,
+    pub settings: Option<Settings>,
+}
+
+impl FirstScreen {
+    /// What the first screen needs of the journal the app opened, or of why it could not.
+    pub async fn of(opened: &Result<Desk, StartupProblem>) -> Self {
+        match opened {
+            Ok(desk) => Self {
+                problem: None,
+                // Unread, the page asks for the settings itself and reports what went wrong.
+                settings: desk.journal().settings().await.ok(),
+            },
+            Err(problem) => Self {
+                problem: Some(problem.clone()),
+                settings: None,
+            },
+        }
+    }
+
+    /// The script that sets `window.__CONTACTMOMENT_FIRST_SCREEN__`. JSON is a JavaScript
+    /// expression, whatever a name or path in it holds.
+    pub fn script(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "null".into());
+        format!("window.__CONTACTMOMENT_FIRST_SCREEN__ = {json};")
+    }
 }
 
 /// What follows the window's opening: the tray and the shortcut from the settings, then, once
@@ -659,6 +730,51 @@ mod tests {
         );
         let entries = std::fs::read_dir(dir.join("capabilities")).unwrap().count();
         assert_eq!(entries, 1, "one capability file");
+    }
+
+    /// The page's first screen is handed the same settings and start-up problem as the
+    /// commands answer later, as one JSON value, whatever the name holds.
+    #[test]
+    fn the_first_screen_is_handed_what_the_commands_answer() {
+        let h = harness();
+        let input =
+            json!({ "display_name": "Anna \"de Vries\"\u{2028}</script>", "language": "nl" });
+        invoke(&h, "save_settings", json!({ "input": input })).unwrap();
+        let handed = |first: FirstScreen| -> Value {
+            let script = first.script();
+            let json = script
+                .strip_prefix("window.__CONTACTMOMENT_FIRST_SCREEN__ = ")
+                .and_then(|s| s.strip_suffix(';'))
+                .expect("one assignment");
+            serde_json::from_str(json).unwrap()
+        };
+        let desk = tauri::async_runtime::block_on(Desk::open_checked(
+            &h.dir.path().join(JOURNAL_FILE).display().to_string(),
+            Arc::new(FixedClock::at("2026-11-22T10:00:00+01:00")),
+        ));
+        let first = handed(tauri::async_runtime::block_on(FirstScreen::of(&desk)));
+        assert_eq!(first["problem"], Value::Null);
+        assert_eq!(
+            first["settings"],
+            invoke(&h, "get_settings", json!({})).unwrap()
+        );
+        assert_eq!(
+            first["settings"]["display_name"],
+            "Anna \"de Vries\"\u{2028}</script>"
+        );
+        assert_eq!(first["settings"]["language"], "nl");
+
+        let problem = StartupProblem {
+            problem: contactmoment_core::FileProblem::Damaged,
+            journal: "/data/journal.sqlite".into(),
+            detail: "Page 3 is never used".into(),
+            backups: vec![],
+        };
+        let first = handed(tauri::async_runtime::block_on(FirstScreen::of(&Err(
+            problem.clone(),
+        ))));
+        assert_eq!(first["settings"], Value::Null);
+        assert_eq!(first["problem"], serde_json::to_value(&problem).unwrap());
     }
 
     /// The app started on a damaged journal: it says so, refuses a file it did not list, and

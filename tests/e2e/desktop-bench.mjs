@@ -1,5 +1,6 @@
 // `make bench`, the desktop's part, on the release build: how fast the app is there when a
-// call ends. Start from the binary's exec to the log form taking keys, beside a hello-world
+// call ends. Start from the binary's exec to the log form on screen with the keyboard on it
+// (the frame after the first question took it has been drawn), beside a hello-world
 // Tauri 2 app built in the same run (tests/hello), on an empty journal and on the 1,000,000
 // contact journal, with the page cache dropped before each start where the machine allows it;
 // idle memory of both; Enter → "Saved" over 200 saves on the 1M journal; the system-wide
@@ -138,7 +139,7 @@ async function starts(kinds) {
     }
   }
   return kinds.map(({ label }, k) => {
-    console.log(`${label}: start → interactive median ${ms(median(took[k]))} (min ${ms(sorted(took[k])[0])}, max ${ms(sorted(took[k]).at(-1))}) over ${STARTS} starts, ${cold ? 'page cache dropped before each' : 'page cache NOT dropped (not permitted here)'}; idle memory ${median(memory[k]).toFixed(0)} MB`);
+    console.log(`${label}: start → on screen with the keyboard, median ${ms(median(took[k]))} (min ${ms(sorted(took[k])[0])}, max ${ms(sorted(took[k]).at(-1))}) over ${STARTS} starts, ${cold ? 'page cache dropped before each' : 'page cache NOT dropped (not permitted here)'}; idle memory ${median(memory[k]).toFixed(0)} MB`);
     return median(took[k]);
   });
 }
@@ -146,9 +147,9 @@ async function starts(kinds) {
 const app = pre.app;
 console.log(`# desktop: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.release()}`);
 const [helloMs, emptyMs, bigMs] = await starts([
-  { label: 'hello-world Tauri 2', binary: hello, mark: 'ready', journal: null },
-  { label: 'Contactmoment, empty journal', binary: app, mark: 'log-ready', journal: null },
-  { label: 'Contactmoment, 1,000,000 contacts', binary: app, mark: 'log-ready', journal },
+  { label: 'hello-world Tauri 2', binary: hello, mark: 'shown', journal: null },
+  { label: 'Contactmoment, empty journal', binary: app, mark: 'log-shown', journal: null },
+  { label: 'Contactmoment, 1,000,000 contacts', binary: app, mark: 'log-shown', journal },
 ]);
 console.log(`start ratio to hello-world: empty ${(emptyMs / helloMs).toFixed(2)}×, 1M ${(bigMs / helloMs).toFixed(2)}× (target ≤ 1.25×)`);
 

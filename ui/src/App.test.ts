@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from './lib/i18n/index.svelte';
 import { desktopRequests, facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
 import { forgetKept } from './lib/kept';
@@ -103,6 +103,39 @@ describe('the app shell', () => {
     // The form was hidden, not taken down: it is the same form, and it has the keyboard.
     expect(screen.getByTestId('rating-functional-1').closest('[hidden]')).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
+  });
+
+  describe('with what the shell handed over before the script ran', () => {
+    const handOver = (first: unknown) => Object.assign(window, { __CONTACTMOMENT_FIRST_SCREEN__: first });
+    afterEach(() => Reflect.deleteProperty(window, '__CONTACTMOMENT_FIRST_SCREEN__'));
+    // Answers that never come: what shows was not waited for.
+    const never = () => new Promise<never>(() => undefined);
+
+    it('shows the log form in the journal\'s language without waiting for a round trip', async () => {
+      setLanguage('en');
+      handOver({ problem: null, settings: settings({ display_name: 'Sanne', language: 'nl' }) });
+      const backend = fakeBackend({ startup_problem: never, get_settings: never, ask_valued: never });
+      render(App);
+      expect(screen.getByText('Contact vastleggen')).toBeTruthy();
+      expect(screen.getByText(/Sanne/)).toBeTruthy();
+      expect(document.documentElement.lang).toBe('nl');
+      await tick();
+      expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
+      // It still asks, in case the page was loaded again since the start.
+      await waitFor(() => expect(backend.calls.map((c) => c.cmd)).toContain('startup_problem'));
+    });
+
+    it('opens on the recovery screen when the journal could not be opened', () => {
+      setLanguage('en');
+      handOver({
+        problem: { problem: 'damaged', journal: '/data/journal.sqlite', detail: 'Page 3 is never used', backups: [] },
+        settings: null,
+      });
+      fakeBackend({ startup_problem: never });
+      render(App);
+      expect(screen.getByTestId('recovery-problem').textContent).toBe('The journal file is damaged.');
+      expect(screen.queryByTestId('nav-log')).toBeNull();
+    });
   });
 
   it('explains when the journal cannot be opened', async () => {

@@ -7,6 +7,12 @@ describe('validLanguage', () => {
     expect(validLanguage('en')).toBe('en');
   });
 
+  it('writes other spellings of a tag the canonical way', () => {
+    expect(validLanguage('en-us')).toBe('en-US');
+    expect(validLanguage('NL')).toBe('nl');
+    expect(validLanguage('sr-Latn-RS')).toBe('sr-Latn-RS');
+  });
+
   it('replaces the POSIX locale names WebKitGTK reports', () => {
     expect(validLanguage('C')).toBe('en-US');
     expect(validLanguage('')).toBe('en-US');

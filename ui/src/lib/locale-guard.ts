@@ -5,6 +5,9 @@
 
 /** A canonical language tag for `tag`, or en-US when it is not one. */
 export function validLanguage(tag: string | undefined): string {
+  // The usual tag ("nl-NL") is canonical as it stands; asking Intl would load ICU's data
+  // before the log form is shown.
+  if (tag && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(tag)) return tag;
   try {
     return Intl.getCanonicalLocales(tag ? [tag] : [])[0] ?? 'en-US';
   } catch {

@@ -25,16 +25,15 @@ export function setLanguage(lang: Language | null): void {
   if (typeof document !== 'undefined') document.documentElement.lang = state.lang;
 }
 
-const numbers: Record<Language, Intl.NumberFormat> = {
-  en: new Intl.NumberFormat('en-GB'),
-  nl: new Intl.NumberFormat('nl-NL'),
-};
+// Made on first use: the first one loads ICU's data, which the log form does not wait for.
+const numbers: Partial<Record<Language, Intl.NumberFormat>> = {};
+const numberFormat = (lang: Language) => (numbers[lang] ??= new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB'));
 
 /** The text for `key` with its `{placeholders}` filled in; numbers are written the way the
  * language writes them ("325,974" in English, "325.974" in Dutch). */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   const text: string = dictionaries[state.lang][key];
-  const fill = (v: string | number) => (typeof v === 'number' ? numbers[state.lang].format(v) : v);
+  const fill = (v: string | number) => (typeof v === 'number' ? numberFormat(state.lang).format(v) : v);
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? fill(vars[name]!) : m));
 }
 

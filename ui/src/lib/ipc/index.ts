@@ -121,6 +121,14 @@ export const api = {
   closeWindow: (keepInTray: boolean) => call<null>('close_window', { keepInTray }),
 };
 
+/** What the shell hands the page before its script runs, so that the first screen needs no
+ * round trip (`FirstScreen` in the shell). A shell that hands nothing (a test's) leaves null. */
+export type FirstScreen = { problem: StartupProblem | null; settings: Settings | null };
+
+export function firstScreen(): FirstScreen | null {
+  return (window as { __CONTACTMOMENT_FIRST_SCREEN__?: FirstScreen }).__CONTACTMOMENT_FIRST_SCREEN__ ?? null;
+}
+
 /** An empty contact form: every optional field empty, no ratings yet. */
 export function emptyInput(): ContactInput {
   return {
