@@ -228,3 +228,112 @@ fn skip_invalid_imports_the_valid_rows_and_reports_the_rest() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.csv"));
 }
+
+/// What the journal shows of its contacts: how many, and the weekly figures (kept in the
+/// rollups) over every week the demo can fill, for the team and per staff member.
+fn visible(db: &Path) -> (usize, String, String) {
+    let range = [
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2035-12-31",
+        "--format",
+        "json",
+    ];
+    (
+        all(db).as_array().unwrap().len(),
+        String::from_utf8(ok(db, &[&["weekly"][..], &range].concat())).unwrap(),
+        String::from_utf8(ok(db, &[&["weekly", "--per-staff"][..], &range].concat())).unwrap(),
+    )
+}
+
+/// An import killed with SIGKILL at a random moment, 20 times: the journal afterwards shows the
+/// whole file or none of it, never a part, and its weekly figures (the rollups) are exactly
+/// those of one of the two; SQLite's check finds nothing. The kill moments spread over one and
+/// a quarter times an unhurried import, so they fall in the reading, the writing, the index
+/// building and the commit.
+#[test]
+fn an_import_killed_at_any_moment_leaves_all_of_the_file_or_none() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.sqlite");
+    ok(&demo, &["demo", "--contacts", "4000", "--seed", "16"]);
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, ok(&demo, &["export"])).unwrap();
+    // The journal imported into already holds contacts of its own: "none" is those alone.
+    let template = seeded(dir.path());
+    let fresh = |name: &str| {
+        let db = dir.path().join(name);
+        std::fs::copy(&template, &db).unwrap();
+        db
+    };
+    let none = visible(&template);
+    // The window is sized on the median of three unhurried imports: the first one is
+    // often the slowest.
+    let mut took: Vec<u64> = (0..3)
+        .map(|k| {
+            let db = fresh(&format!("whole-{k}.sqlite"));
+            let timed = Instant::now();
+            ok(&db, &["import", csv.to_str().unwrap()]);
+            timed.elapsed().as_micros() as u64
+        })
+        .collect();
+    took.sort_unstable();
+    let window = took[1] * 5 / 4;
+    let whole = visible(&dir.path().join("whole-0.sqlite"));
+    assert_eq!(whole.0, none.0 + 4000);
+
+    let mut seed: u64 = 20_261_205;
+    let (mut killed, mut finished, mut left_none) = (0, 0, 0);
+    for run in 0..20 {
+        let db = fresh(&format!("run-{run}.sqlite"));
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let mut child = crate::support::command(&db)
+            .args(["import", csv.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros((seed >> 33) % window));
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            finished += 1;
+        } else {
+            assert_eq!(
+                out.status.signal(),
+                Some(9),
+                "import {run} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            killed += 1;
+        }
+        assert_eq!(ok(&db, &["check"]), b"ok\n", "run {run}");
+        let shown = visible(&db);
+        left_none += usize::from(shown == none);
+        assert!(
+            shown == none || shown == whole,
+            "run {run} shows {} contacts: neither none ({}) nor all ({}) of the file, or \
+             weekly figures that match neither",
+            shown.0,
+            none.0,
+            whole.0
+        );
+    }
+    assert!(
+        killed >= 10,
+        "only {killed} of 20 imports were killed before they finished ({finished} finished): \
+         the window no longer covers an import"
+    );
+    assert!(left_none > 0, "no kill fell before the commit");
+    println!(
+        "import killed: {killed} of 20 runs killed, {left_none} left none of the file, the \
+         other {} all of it (an unhurried import took {} ms)",
+        20 - left_none,
+        window * 4 / 5 / 1000
+    );
+}
