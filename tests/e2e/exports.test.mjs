@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { artifacts, byTestId, chord, demoJournal, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
+import { artifacts, byTestId, chooseLanguage, chord, demoJournal, launch, prerequisites, requireOrSkip, screenshot } from './harness.mjs';
 
 const pre = prerequisites();
 let run;
@@ -40,11 +40,7 @@ test('the report as PDF, the charts as PNG and the weekly table as CSV, in Dutch
   if (!requireOrSkip(t, pre.missing)) return;
   const s = run.session;
   await s.wait(until.elementLocated(byTestId('rating-functional-1')), 20000);
-  await chord(s, Key.CONTROL, '4');
-  await s.wait(until.elementLocated(byTestId('settings-language')), 5000);
-  await s.findElement(byTestId('settings-language')).sendKeys('Nederlands');
-  await s.findElement(byTestId('settings-save')).click();
-  await s.wait(async () => (await s.executeScript('return document.documentElement.lang')) === 'nl', 5000);
+  await chooseLanguage(s, 'Nederlands', 'nl');
   await chord(s, Key.CONTROL, '3');
   await s.wait(until.elementLocated(byTestId('staff-card')), 20000);
   const week = await s.executeScript(

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Builder, By } from 'selenium-webdriver';
+import { Builder, By, Key, until } from 'selenium-webdriver';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const artifacts = path.join(root, 'tests/e2e/artifacts');
@@ -171,6 +171,16 @@ export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 /** Presses a key with a modifier held, as Ctrl+3 is pressed. */
 export async function chord(session, modifier, key) {
   await session.actions({ async: true }).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
+}
+
+/** Chooses `language` ('Nederlands', 'English') in Settings and saves, as a person would;
+ * waits until the page speaks it (`lang`: 'nl', 'en'). */
+export async function chooseLanguage(session, language, lang) {
+  await chord(session, Key.CONTROL, '4');
+  await session.wait(until.elementLocated(byTestId('settings-language')), 5000);
+  await session.findElement(byTestId('settings-language')).sendKeys(language);
+  await session.findElement(byTestId('settings-save')).click();
+  await session.wait(async () => (await session.executeScript('return document.documentElement.lang')) === lang, 5000);
 }
 
 /** A journal in a temporary folder, filled by the CLI's demo with `args`; `remove()` deletes it. */

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Key, until } from 'selenium-webdriver';
-import { byTestId, chord, launch, prerequisites, requireOrSkip } from './harness.mjs';
+import { until } from 'selenium-webdriver';
+import { byTestId, chooseLanguage, launch, prerequisites, requireOrSkip } from './harness.mjs';
 
 test('a restart shows the log form in the language chosen, handed over before the page ran', async (t) => {
   const pre = prerequisites();
@@ -19,11 +19,7 @@ test('a restart shows the log form in the language chosen, handed over before th
     try {
       const s = first.session;
       await s.wait(until.elementLocated(byTestId('rating-functional-1')), 20000);
-      await chord(s, Key.CONTROL, '4');
-      await s.wait(until.elementLocated(byTestId('settings-language')), 5000);
-      await s.findElement(byTestId('settings-language')).sendKeys('Nederlands');
-      await s.findElement(byTestId('settings-save')).click();
-      await s.wait(async () => (await s.executeScript('return document.documentElement.lang')) === 'nl', 5000);
+      await chooseLanguage(s, 'Nederlands', 'nl');
     } finally {
       await first.stop();
     }

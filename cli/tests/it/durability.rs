@@ -6,14 +6,13 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{command, ok, run};
+use crate::support::{command, killed_after, next_random, ok, run};
 
 fn log_command(db: &Path, note: &str, k: u32) -> Command {
     let mut cmd = command(db);
@@ -86,28 +85,12 @@ fn a_log_killed_by_sigkill_at_any_moment_keeps_what_it_acknowledged() {
         if k % 10 == 0 {
             window = time_one(k);
         }
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
         let note = format!("cli-{k}");
-        let mut child = log_command(&db, &note, k)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros((seed >> 33) % window));
-        let _ = child.kill();
-        let out = child.wait_with_output().unwrap();
-        if out.status.success() {
+        let delay = Duration::from_micros(next_random(&mut seed) % window);
+        let (done, out) = killed_after(log_command(&db, &note, k), delay, &format!("log {k}"));
+        if done {
             finished += 1;
         } else {
-            // Not finished means killed by the signal: never a lock or any other error.
-            assert_eq!(
-                out.status.signal(),
-                Some(9),
-                "log {k} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
             killed_notes.push(note.clone());
         }
         let printed = String::from_utf8(out.stdout).unwrap();

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{ok_bytes as ok, run as cli};
+use crate::support::{command, killed_after, next_random, ok_bytes as ok, run as cli};
 
 fn all(db: &Path) -> Value {
     serde_json::from_slice(&ok(db, &["export", "--format", "json"])).unwrap()
@@ -254,7 +254,6 @@ fn visible(db: &Path) -> (usize, String, String) {
 /// building and the commit.
 #[test]
 fn an_import_killed_at_any_moment_leaves_all_of_the_file_or_none() {
-    use std::os::unix::process::ExitStatusExt;
     use std::time::{Duration, Instant};
 
     let dir = tempfile::tempdir().unwrap();
@@ -289,27 +288,13 @@ fn an_import_killed_at_any_moment_leaves_all_of_the_file_or_none() {
     let (mut killed, mut finished, mut left_none) = (0, 0, 0);
     for run in 0..20 {
         let db = fresh(&format!("run-{run}.sqlite"));
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let mut child = crate::support::command(&db)
-            .args(["import", csv.to_str().unwrap()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros((seed >> 33) % window));
-        let _ = child.kill();
-        let out = child.wait_with_output().unwrap();
-        if out.status.success() {
+        let mut import = command(&db);
+        import.args(["import", csv.to_str().unwrap()]);
+        let delay = Duration::from_micros(next_random(&mut seed) % window);
+        let (done, _) = killed_after(import, delay, &format!("import {run}"));
+        if done {
             finished += 1;
         } else {
-            assert_eq!(
-                out.status.signal(),
-                Some(9),
-                "import {run} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
             killed += 1;
         }
         assert_eq!(ok(&db, &["check"]), b"ok\n", "run {run}");

@@ -1,5 +1,7 @@
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// The real binary on the journal at `db`, ignoring any journal set in the environment.
 pub fn command(db: &Path) -> Command {
@@ -26,4 +28,36 @@ pub fn ok_bytes(db: &Path, args: &[&str]) -> Vec<u8> {
 
 pub fn ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8(ok_bytes(db, args)).unwrap()
+}
+
+/// The next of the pseudo-random numbers that place the kills: the same on every run.
+pub fn next_random(seed: &mut u64) -> u64 {
+    *seed = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    *seed >> 33
+}
+
+/// Runs `cmd`, kills it with SIGKILL after `delay` and returns whether it had finished, with
+/// its output. A run that had not finished was ended by the kill, never by an error of its
+/// own (a lock, say).
+pub fn killed_after(mut cmd: Command, delay: Duration, what: &str) -> (bool, Output) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let finished = out.status.success();
+    if !finished {
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "{what} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (finished, out)
 }
