@@ -229,6 +229,7 @@ async fn sqlite_file_is_durable_by_configuration() {
             "week_customer_rollup",
             "week_notes",
             "week_rollup",
+            "week_staff_answer_rollup",
             "week_staff_rollup",
             "week_team_answer_rollup",
             "week_team_rollup",

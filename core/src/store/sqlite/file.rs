@@ -224,6 +224,7 @@ async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64>
         "week_topic_rollup",
         "week_answer_rollup",
         "week_team_answer_rollup",
+        "week_staff_answer_rollup",
         "week_topic_answer_rollup",
     ] {
         sqlx::query(&format!("DELETE FROM main.{table}"))

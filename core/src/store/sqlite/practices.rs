@@ -65,15 +65,18 @@ impl SqliteStore {
             Some(GroupBy::Topic) => "topic",
         };
         // Whole weeks come from a rollup, as the ratings do: the team's (a few rows per week),
-        // per topic for the whole team, or per staff member; a topic with staff is counted
-        // from the contacts.
+        // per topic for the whole team, or per staff member (and channel, when one is asked
+        // for); a topic with staff is counted from the contacts.
         let whole_weeks = f.from.weekday() == Weekday::Mon && f.to.weekday() == Weekday::Sun;
         let team = by != Some(GroupBy::Staff) && f.staff.is_empty();
         let topical = f.topic.is_some() || by == Some(GroupBy::Topic);
+        let over_channels = f.channel.is_none() && by != Some(GroupBy::Channel);
         let rollup = match (topical, team) {
             (true, true) => Some("week_topic_answer_rollup"),
             (true, false) => None,
             (false, true) => Some("week_team_answer_rollup"),
+            // Staff over every channel have a rollup without the channels.
+            (false, false) if over_channels => Some("week_staff_answer_rollup"),
             (false, false) => Some("week_answer_rollup"),
         };
         let rollup = rollup.filter(|_| whole_weeks);
