@@ -35,6 +35,7 @@ fn contactmoment_commands() -> &'static [&'static str] {
         "ask_valued",
         "moments",
         "export_contacts_csv",
+        "stop_export",
         "export_weekly_csv",
         "export_png",
         "save_report_pdf",

@@ -35,7 +35,7 @@ pub use model::{
     NumberedRequest, Settings, SettingsInput, ShownScreen,
 };
 pub use practices::Practices;
-pub use review::{ContactPage, ContactsQuery, CustomerHistory, Facets, WeekNote};
+pub use review::{ContactPage, ContactsQuery, CustomerHistory, ExportProgress, Facets, WeekNote};
 pub use stats::{
     Axis, Change, Changes, Group, Move, PeriodStats, Proportion, Quadrant, Review, StaffReview,
     StaffWeeks, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged, MIN_N,

@@ -37,6 +37,15 @@ pub struct ContactPage {
     pub contacts: Vec<Contact>,
 }
 
+/// How far an export has come: contacts written, of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
 /// The values the review's filters offer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Facets {

@@ -2,6 +2,7 @@
 //! TypeScript from there, so the web view and the shell cannot drift apart.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use contactmoment_core::export::{self, CsvStyle};
 use contactmoment_core::practices::Moments;
@@ -9,9 +10,10 @@ use contactmoment_core::team::sync::{SyncReport, TeamStatus};
 use contactmoment_core::team::wire::{NewMemberReply, Role};
 use contactmoment_core::{
     AppInfo, Contact, ContactInput, ContactPage, ContactsQuery, CustomerHistory, EarlierName,
-    ErrorPayload, Facets, Language, Practices, Review, Settings, SettingsInput, StaffReview,
-    WeekNote, WeeklyQuery, WhatChanged,
+    ErrorPayload, ExportProgress, Facets, Language, Practices, Review, Settings, SettingsInput,
+    StaffReview, WeekNote, WeeklyQuery, WhatChanged,
 };
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
@@ -223,28 +225,70 @@ pub async fn ask_valued(state: State<'_, AppState>) -> CmdResult<bool> {
 }
 
 /// Saves the contacts behind the current review as CSV where the user chooses; returns the
-/// file written, or `null` when the dialog was cancelled. Dutch users get semicolons, which
-/// their spreadsheets expect; either way the file imports again.
+/// file written, or `null` when the dialog was cancelled or the user stopped the export.
+/// Dutch users get semicolons, which their spreadsheets expect; either way the file imports
+/// again. The file is written a page at a time (a million contacts take seconds and would
+/// take hundreds of megabytes held whole); `progress` hears how far it is, every tenth of a
+/// second and at the end. Saves go on meanwhile: the export only reads.
 #[tauri::command]
 pub async fn export_contacts_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    exports: State<'_, Exports>,
     query: WeeklyQuery,
     file_name: String,
     semicolons: bool,
+    progress: Channel<ExportProgress>,
 ) -> CmdResult<Option<String>> {
     let Some(path) = save_dialog(&app, &file_name, "CSV", "csv")? else {
         return Ok(None);
     };
-    let style = csv_style(semicolons);
-    let mut out = Vec::new();
-    state
+    let mut file = save::Beside::new(&path)?;
+    exports.stop.store(false, Ordering::SeqCst);
+    let mut told = std::time::Instant::now();
+    let exported = state
         .get()
         .journal
-        .export_contacts(&query, &mut out, style)
-        .await?;
-    saved(&path, &out)
+        .export_contacts(
+            &query,
+            &mut file,
+            csv_style(semicolons),
+            &mut |done, total| {
+                if done == total || told.elapsed() >= PROGRESS_EVERY {
+                    told = std::time::Instant::now();
+                    // A page that went away (reloaded) no longer wants to know.
+                    let _ = progress.send(ExportProgress { done, total });
+                }
+                !exports.stop.load(Ordering::SeqCst)
+            },
+        )
+        .await;
+    match exported {
+        Err(e) => Err(file.failure().unwrap_or_else(|| e.into())),
+        // Stopped: the part written is removed with `file`, and an earlier file stays.
+        Ok(None) => Ok(None),
+        Ok(Some(_)) => {
+            file.keep()?;
+            Ok(Some(path.display().to_string()))
+        }
+    }
 }
+
+/// Stops the contacts export under way after the page it is writing; it then answers
+/// `null` and leaves no file.
+#[tauri::command]
+pub fn stop_export(exports: State<'_, Exports>) {
+    exports.stop.store(true, Ordering::SeqCst);
+}
+
+/// What the user can ask of the export under way.
+#[derive(Default)]
+pub struct Exports {
+    stop: AtomicBool,
+}
+
+/// How often a long export tells the page how far it is.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Saves the review's weekly table (figures, rating counts, quadrants) as CSV that a
 /// spreadsheet in the user's language opens as numbers.

@@ -97,6 +97,7 @@ pub fn recovery_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Bu
 fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .manage(Desktop::default())
+        .manage(commands::Exports::default())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -124,6 +125,7 @@ fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::ask_valued,
             commands::moments,
             commands::export_contacts_csv,
+            commands::stop_export,
             commands::export_weekly_csv,
             commands::export_png,
             commands::save_report_pdf,
@@ -220,18 +222,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
                 }
             };
             app.manage(startup);
-            // Made here rather than from the configuration (`create: false` there), so that
-            // the script handing over the first screen comes with it.
-            let window = app
-                .config()
-                .app
-                .windows
-                .first()
-                .cloned()
-                .ok_or("tauri.conf.json describes no window")?;
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &window)?
-                .initialization_script(first.script())
-                .build()?;
+            first.open_window(app.handle())?;
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move { settle_in(handle).await });
             Ok(())
@@ -271,6 +262,24 @@ impl FirstScreen {
                 settings: None,
             },
         }
+    }
+
+    /// Opens the window `tauri.conf.json` describes, with the script handing this over. Tauri
+    /// does not make it itself (`create: false` there): the script has to come with it.
+    pub fn open_window<R: tauri::Runtime>(
+        &self,
+        app: &tauri::AppHandle<R>,
+    ) -> Result<tauri::WebviewWindow<R>, Box<dyn std::error::Error>> {
+        let window = app
+            .config()
+            .app
+            .windows
+            .first()
+            .cloned()
+            .ok_or("tauri.conf.json describes no window")?;
+        Ok(tauri::WebviewWindowBuilder::from_config(app, &window)?
+            .initialization_script(self.script())
+            .build()?)
     }
 
     /// The script that sets `window.__CONTACTMOMENT_FIRST_SCREEN__`. JSON is a JavaScript
@@ -425,9 +434,17 @@ mod tests {
         let app = app_builder(mock_builder(), state)
             .build(tauri::generate_context!())
             .unwrap();
-        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        // The window the app opens, which the desktop integration finds by its label. Were
+        // Tauri to make it from the configuration too, it would come without the hand-over.
+        let windows = &app.config().app.windows;
+        assert!(windows.len() == 1 && !windows[0].create);
+        let window = FirstScreen {
+            problem: None,
+            settings: None,
+        }
+        .open_window(app.handle())
+        .unwrap();
+        assert_eq!(window.label(), "main");
         Harness {
             dir,
             journal: Some(journal),
@@ -704,6 +721,7 @@ mod tests {
             "ask_valued",
             "moments",
             "export_contacts_csv",
+            "stop_export",
             "export_weekly_csv",
             "export_png",
             "save_report_pdf",

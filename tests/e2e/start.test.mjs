@@ -31,6 +31,10 @@ test('a restart shows the log form in the language chosen, handed over before th
       const handed = await s.executeScript('return window.__CONTACTMOMENT_FIRST_SCREEN__');
       assert.equal(handed?.problem, null, 'no start-up problem');
       assert.equal(handed?.settings?.language, 'nl', 'the settings were handed over');
+      const firstDrawn = await s.executeScript(
+        "return performance.getEntriesByName('log-ready').map((m) => m.detail && m.detail.lang)",
+      );
+      assert.deepEqual(firstDrawn, ['nl'], 'the log form came up in Dutch before any round trip');
       assert.equal(await s.executeScript('return document.documentElement.lang'), 'nl');
       assert.match(await s.findElement(byTestId('nav-log')).getText(), /^Vastleggen/);
     } finally {

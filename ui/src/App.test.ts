@@ -3,8 +3,11 @@ import { tick } from 'svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from './lib/i18n/index.svelte';
-import { desktopRequests, facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
+import { contact, desktopRequests, facets, fakeBackend, page, reviewOf, reviewWeek, settings } from './test/ipc';
 import { forgetKept } from './lib/kept';
+import { app } from './lib/state.svelte';
+import type { ExportProgress, Settings } from './lib/ipc';
+import type { Channel } from '@tauri-apps/api/core';
 import App from './App.svelte';
 
 vi.mock('./lib/chart/uplot', () => ({
@@ -105,6 +108,98 @@ describe('the app shell', () => {
     expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
   });
 
+  it('shows how far the contacts export is on every screen while a contact is logged, then where it went', async () => {
+    setLanguage('en');
+    let progress: Channel<ExportProgress> | undefined;
+    let finish: (path: string) => void = () => undefined;
+    const backend = fakeBackend({
+      startup_problem: () => null,
+      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
+      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+      review_by_staff: () => [],
+      review_facets: () => facets(),
+      review_contacts: () => page([]),
+      ask_valued: () => false,
+      customer_history: () => null,
+      log_contact: () => contact({ functional: 4, emotional: 5 }),
+      export_contacts_csv: (args) => {
+        progress = args.progress as Channel<ExportProgress>;
+        return new Promise<string>((resolve) => (finish = resolve));
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    await user.keyboard('{Control>}3{/Control}');
+    await user.click(await screen.findByTestId('export-contacts'));
+    const asked = backend.calls.find((c) => c.cmd === 'export_contacts_csv')!;
+    expect(asked.args).toMatchObject({ semicolons: false, fileName: expect.stringMatching(/^contactmoment-contacts-.*\.csv$/) });
+    // While the save dialog is open nothing shows; the first page starts the line.
+    expect(screen.queryByTestId('bulk-line')).toBeNull();
+    expect((screen.getByTestId('export-contacts') as HTMLButtonElement).disabled).toBe(true);
+    progress!.onmessage({ done: 250000, total: 1000000 });
+    expect((await screen.findByTestId('bulk-progress-text')).textContent).toBe('Exporting contacts: 250,000 of 1,000,000 (25%)');
+    expect((screen.getByRole('progressbar') as HTMLProgressElement).value).toBe(250000);
+
+    // The log form is not held up: a contact is saved while the export runs.
+    await user.keyboard('{Control>}1{/Control}');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));
+    await user.keyboard('4');
+    await user.keyboard('5');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByTestId('status-text').textContent).toBe('Saved'));
+    progress!.onmessage({ done: 750000, total: 1000000 });
+    expect((await screen.findByTestId('bulk-progress-text')).textContent).toBe('Exporting contacts: 750,000 of 1,000,000 (75%)');
+
+    finish('/home/sanne/contactmoment-contacts.csv');
+    expect((await screen.findByTestId('bulk-outcome')).textContent).toBe('Contacts saved to /home/sanne/contactmoment-contacts.csv');
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    // Closed from the keyboard, the keyboard goes back to the form's first question.
+    screen.getByRole('button', { name: 'Close this message' }).focus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('bulk-line')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1')));
+  });
+
+  it('stops a long export from its line, with the keyboard, and says no file was saved', async () => {
+    setLanguage('en');
+    let progress: Channel<ExportProgress> | undefined;
+    let finish: (path: string | null) => void = () => undefined;
+    const backend = fakeBackend({
+      startup_problem: () => null,
+      get_settings: () => settings({ display_name: 'Sanne', language: 'en' }),
+      review: () => reviewOf([reviewWeek('2026-W47', '2026-11-16')]),
+      review_by_staff: () => [],
+      review_facets: () => facets(),
+      review_contacts: () => page([]),
+      ask_valued: () => false,
+      export_contacts_csv: (args) => {
+        progress = args.progress as Channel<ExportProgress>;
+        return new Promise<string | null>((resolve) => (finish = resolve));
+      },
+      stop_export: () => {
+        finish(null);
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('rating-functional-1');
+    await user.keyboard('{Control>}3{/Control}');
+    await user.click(await screen.findByTestId('export-contacts'));
+    progress!.onmessage({ done: 5000, total: 1000000 });
+    const stop = await screen.findByRole('button', { name: 'Stop export' });
+    stop.focus();
+    await user.keyboard('{Enter}');
+    expect(backend.calls.filter((c) => c.cmd === 'stop_export')).toHaveLength(1);
+    expect((await screen.findByTestId('bulk-outcome')).textContent).toBe('Export stopped: no file was saved.');
+    // The keyboard was on Stop, which is gone: it is on the outcome's close button now.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close this message' })));
+    await user.keyboard('{Enter}');
+    expect(screen.queryByTestId('bulk-line')).toBeNull();
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('H1'));
+  });
+
   describe('with what the shell handed over before the script ran', () => {
     const handOver = (first: unknown) => Object.assign(window, { __CONTACTMOMENT_FIRST_SCREEN__: first });
     afterEach(() => Reflect.deleteProperty(window, '__CONTACTMOMENT_FIRST_SCREEN__'));
@@ -113,16 +208,52 @@ describe('the app shell', () => {
 
     it('shows the log form in the journal\'s language without waiting for a round trip', async () => {
       setLanguage('en');
-      handOver({ problem: null, settings: settings({ display_name: 'Sanne', language: 'nl' }) });
+      handOver({ problem: null, settings: settings({ display_name: 'Handed Hanna', language: 'nl' }) });
       const backend = fakeBackend({ startup_problem: never, get_settings: never, ask_valued: never });
       render(App);
       expect(screen.getByText('Contact vastleggen')).toBeTruthy();
-      expect(screen.getByText(/Sanne/)).toBeTruthy();
+      expect(screen.getByText(/Handed Hanna/)).toBeTruthy();
       expect(document.documentElement.lang).toBe('nl');
       await tick();
       expect(document.activeElement).toBe(screen.getByTestId('rating-functional-1'));
       // It still asks, in case the page was loaded again since the start.
       await waitFor(() => expect(backend.calls.map((c) => c.cmd)).toContain('startup_problem'));
+    });
+
+    it('takes the answers over what was handed over, for a page loaded again since the start', async () => {
+      setLanguage('en');
+      handOver({ problem: null, settings: settings({ display_name: 'Handed Hanna', language: 'nl' }) });
+      fakeBackend({
+        startup_problem: () => null,
+        get_settings: () => settings({ display_name: 'Fresh Femke', language: 'en' }),
+        ask_valued: never,
+      });
+      render(App);
+      expect(screen.getByText('Contact vastleggen')).toBeTruthy();
+      expect(await screen.findByText('Log a contact')).toBeTruthy();
+      expect(screen.getByText(/Fresh Femke/)).toBeTruthy();
+      expect(screen.queryByText(/Handed Hanna/)).toBeNull();
+      expect(document.documentElement.lang).toBe('en');
+    });
+
+    it('keeps settings saved while the answer to its own question was on its way', async () => {
+      setLanguage('en');
+      handOver({ problem: null, settings: settings({ display_name: 'Handed Hanna', language: 'nl' }) });
+      let answer: (s: Settings) => void = () => undefined;
+      const backend = fakeBackend({
+        startup_problem: () => null,
+        get_settings: () => new Promise<Settings>((resolve) => (answer = resolve)),
+        ask_valued: never,
+      });
+      render(App);
+      await waitFor(() => expect(backend.calls.map((c) => c.cmd)).toContain('get_settings'));
+      app.settings = settings({ display_name: 'Saved Sam', language: 'en' });
+      answer(settings({ display_name: 'Handed Hanna', language: 'nl' }));
+      expect(await screen.findByText(/Saved Sam/)).toBeTruthy();
+      await tick();
+      await tick();
+      expect(app.settings.display_name).toBe('Saved Sam');
+      expect(screen.queryByText(/Handed Hanna/)).toBeNull();
     });
 
     it('opens on the recovery screen when the journal could not be opened', () => {

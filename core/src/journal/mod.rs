@@ -215,7 +215,9 @@ impl Journal {
         &self,
         each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
     ) -> Result<u64> {
-        self.store.each_contact(each).await
+        self.store
+            .each_contact(None, &mut |page, _| each(page).map(|()| true))
+            .await
     }
 
     /// Marks a contact's follow-up done, recording when and by whom (the display name), or

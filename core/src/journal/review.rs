@@ -292,26 +292,36 @@ impl Journal {
     }
 
     /// Writes every contact a review filter counts as CSV (the columns of `export`, so the
-    /// file can be imported again), oldest first; returns how many.
+    /// file can be imported again), oldest first; returns how many, or `None` when `progress`
+    /// stopped it. `progress` hears how many have been written, and of how many, after every
+    /// page, and answers whether to go on.
     pub async fn export_contacts<W: std::io::Write + Send>(
         &self,
         query: &WeeklyQuery,
         out: W,
         style: CsvStyle,
-    ) -> Result<u64> {
-        // One query, so the file is one consistent snapshot even while others write.
-        let everything = DrillDown {
-            filter: self.stats_filter(query)?,
-            quadrant: None,
-            rating: None,
-            open_follow_ups: false,
-            limit: u32::MAX,
-            offset: 0,
-        };
-        let (_, mut all) = self.store.contacts(&everything).await?;
-        all.reverse();
-        export::contacts_csv(out, &all, style)?;
-        Ok(all.len() as u64)
+        progress: &mut (dyn FnMut(u64, u64) -> bool + Send),
+    ) -> Result<Option<u64>> {
+        let filter = self.stats_filter(query)?;
+        let mut csv = export::ContactsCsv::new(out, style)?;
+        let mut done = 0;
+        let mut stopped = false;
+        // Pages of one snapshot, so the file is consistent even while others write, and
+        // memory stays flat whatever the range holds.
+        let written = self
+            .store
+            .each_contact(Some(&filter), &mut |page, total| {
+                csv.write(page)?;
+                done += page.len() as u64;
+                stopped = !progress(done, total);
+                Ok(!stopped)
+            })
+            .await?;
+        if stopped {
+            return Ok(None);
+        }
+        csv.finish()?;
+        Ok(Some(written))
     }
 
     /// Every staff member and topic in the journal, for the review's filters.

@@ -289,12 +289,14 @@ pub trait Store: Send + Sync {
     /// Live contacts, newest first.
     async fn list(&self, query: &ListQuery) -> Result<Vec<Contact>>;
 
-    /// Every live contact, oldest first, handed to `each` a page at a time from one snapshot
-    /// of the journal (what is written meanwhile is not seen): memory stays flat whatever the
-    /// journal's size. Returns how many.
+    /// Every live contact (or those `filter` takes), oldest first, handed to `each` a page at
+    /// a time from one snapshot of the journal (what is written meanwhile is not seen), with
+    /// how many there are in all: memory stays flat whatever the journal's size. `each`
+    /// answers whether to go on. Returns how many were handed over.
     async fn each_contact(
         &self,
-        each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
+        filter: Option<&StatsFilter>,
+        each: &mut (dyn for<'c> FnMut(&'c [Contact], u64) -> Result<bool> + Send),
     ) -> Result<u64>;
 
     /// How many live contacts match, and a page of them, newest first.

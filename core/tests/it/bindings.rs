@@ -10,10 +10,10 @@ use contactmoment_core::{
     team::sync::{SyncReport, TeamStatus},
     team::wire::{NewMemberReply, Role},
     AppInfo, Axis, Change, Changes, Channel, Contact, ContactInput, ContactPage, ContactsQuery,
-    CustomerHistory, DesktopRequest, EarlierName, ErrorCode, ErrorPayload, Facets, FileProblem,
-    Group, Language, Move, NumberedRequest, PeriodStats, Practices, Proportion, Quadrant, Review,
-    Settings, SettingsInput, ShownScreen, StaffReview, StaffWeeks, ValidationKind, WeekNote,
-    WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
+    CustomerHistory, DesktopRequest, EarlierName, ErrorCode, ErrorPayload, ExportProgress, Facets,
+    FileProblem, Group, Language, Move, NumberedRequest, PeriodStats, Practices, Proportion,
+    Quadrant, Review, Settings, SettingsInput, ShownScreen, StaffReview, StaffWeeks,
+    ValidationKind, WeekNote, WeekStats, WeeklyQuery, WeeklyReport, WhatChanged,
 };
 use ts_rs::TS;
 
@@ -62,6 +62,7 @@ fn generated() -> String {
         WeekNote::decl(),
         ContactsQuery::decl(),
         ContactPage::decl(),
+        ExportProgress::decl(),
         CustomerHistory::decl(),
         Facets::decl(),
         ErrorCode::decl(),

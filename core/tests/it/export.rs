@@ -5,7 +5,7 @@ use contactmoment_core::demo::DemoSpec;
 use contactmoment_core::export::{self, ContactsCsv, CsvStyle, JsonList};
 use contactmoment_core::{Contact, ListQuery};
 
-use crate::support::sqlite_at;
+use crate::support::{log_all, rated, sqlite_at};
 
 #[tokio::test]
 async fn a_paged_export_is_the_whole_journal_oldest_first() {
@@ -77,4 +77,120 @@ async fn an_empty_journal_exports_a_header_and_an_empty_list() {
     let w = JsonList::<&mut Vec<u8>>::new(&mut json);
     w.finish().unwrap();
     assert_eq!(json, b"[]\n");
+}
+
+/// The review's export: what its filter counts, and only that, a page at a time from one
+/// snapshot, with the progress of every page; contacts at the far ends of the time zones on
+/// the range's first and last days are in, those a minute beyond are out.
+#[tokio::test]
+async fn a_review_export_is_what_the_filter_counts_a_page_at_a_time() {
+    use contactmoment_core::{ContactsQuery, WeeklyQuery};
+
+    let f = sqlite_at("2026-11-22T12:00:00+01:00").await;
+    let j = &f.journal;
+    let spec = DemoSpec {
+        contacts: 14_000,
+        staff: 3,
+        weeks: 20,
+        seed: 4,
+    };
+    j.load_demo(spec, &mut |_| {}).await.unwrap();
+    let edges = [
+        "2026-09-07T00:00:00+14:00",
+        "2026-09-06T23:59:00-12:00",
+        "2026-11-15T23:59:00-12:00",
+        "2026-11-16T00:00:00+14:00",
+    ];
+    let edge_contacts = log_all(j, &edges.map(|at| rated(4, 4, at))).await;
+    let query = WeeklyQuery {
+        from: "2026-09-07".parse().ok(),
+        to: "2026-11-15".parse().ok(),
+        ..WeeklyQuery::default()
+    };
+    let counted = j
+        .contacts(&ContactsQuery {
+            filter: query.clone(),
+            ..ContactsQuery::default()
+        })
+        .await
+        .unwrap()
+        .total;
+
+    let mut csv = Vec::new();
+    let mut heard = Vec::new();
+    let written = j
+        .export_contacts(&query, &mut csv, CsvStyle::PLAIN, &mut |done, total| {
+            heard.push((done, total));
+            true
+        })
+        .await
+        .unwrap()
+        .expect("not stopped");
+    assert_eq!(written, counted);
+    assert!(
+        written > 5_000 && written < 14_000,
+        "{written}: more than a page, not all"
+    );
+    assert!(heard.len() >= 2, "a progress report per page: {heard:?}");
+    assert!(heard
+        .windows(2)
+        .all(|w| w[0].0 < w[1].0 && w[0].1 == w[1].1));
+    assert_eq!(heard.last(), Some(&(written, written)));
+
+    let mut rows = csv::Reader::from_reader(csv.as_slice());
+    let ids: Vec<String> = rows.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert_eq!(ids.len() as u64, written);
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    let id = |i: usize| edge_contacts[i].id.to_string();
+    assert!(
+        ids.contains(&id(0)) && ids.contains(&id(2)),
+        "the range's own ends are in"
+    );
+    assert!(
+        !ids.contains(&id(1)) && !ids.contains(&id(3)),
+        "the days around it are out"
+    );
+
+    // One staff member's contacts: a narrower filter over the same pages.
+    let mine = WeeklyQuery {
+        staff: vec![j.facets().await.unwrap().staff[1].clone()],
+        ..query.clone()
+    };
+    let mut heard = Vec::new();
+    let written = j
+        .export_contacts(
+            &mine,
+            std::io::sink(),
+            CsvStyle::PLAIN,
+            &mut |done, total| {
+                heard.push((done, total));
+                true
+            },
+        )
+        .await
+        .unwrap()
+        .expect("not stopped");
+    let counted = j
+        .contacts(&ContactsQuery {
+            filter: mine,
+            ..ContactsQuery::default()
+        })
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(written, counted);
+    assert!(written > 1_000, "{written}");
+    assert_eq!(heard.last(), Some(&(written, written)));
+
+    // Stopped after its first page: no more pages are read, and the caller hears so.
+    let mut pages = 0;
+    let stopped = j
+        .export_contacts(&query, std::io::sink(), CsvStyle::PLAIN, &mut |_, _| {
+            pages += 1;
+            false
+        })
+        .await
+        .unwrap();
+    assert_eq!((stopped, pages), (None, 1));
 }

@@ -4,7 +4,8 @@ export const CHANNELS: readonly Channel[] = ['phone', 'email', 'chat', 'counter'
 export const RATINGS = [1, 2, 3, 4, 5] as const;
 export const NOTE_MAX = 2000;
 
-const locales: Record<Language, string> = { en: 'en-GB', nl: 'nl-NL' };
+/** The locale each language writes its dates and numbers in. */
+export const locales: Record<Language, string> = { en: 'en-GB', nl: 'nl-NL' };
 
 /** 0.754 → "75%". */
 export function percent(share: number | null): string {

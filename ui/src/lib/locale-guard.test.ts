@@ -1,16 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validLanguage } from './locale-guard';
 
 describe('validLanguage', () => {
-  it('keeps real language tags', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('keeps real language tags without asking Intl, which would load ICU before the form', () => {
+    const canonical = vi.spyOn(Intl, 'getCanonicalLocales');
     expect(validLanguage('nl-NL')).toBe('nl-NL');
     expect(validLanguage('en')).toBe('en');
+    expect(validLanguage('iw-IL')).toBe('iw-IL');
+    expect(canonical).not.toHaveBeenCalled();
+    expect(() => new Intl.NumberFormat(validLanguage('iw-IL'))).not.toThrow();
   });
 
   it('writes other spellings of a tag the canonical way', () => {
+    const canonical = vi.spyOn(Intl, 'getCanonicalLocales');
     expect(validLanguage('en-us')).toBe('en-US');
     expect(validLanguage('NL')).toBe('nl');
     expect(validLanguage('sr-Latn-RS')).toBe('sr-Latn-RS');
+    expect(canonical).toHaveBeenCalledTimes(3);
   });
 
   it('replaces the POSIX locale names WebKitGTK reports', () => {

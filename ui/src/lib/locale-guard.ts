@@ -3,10 +3,11 @@
 // is imported, leaving a blank window. main.ts imports this module first, so the language is
 // valid before any library reads it.
 
-/** A canonical language tag for `tag`, or en-US when it is not one. */
+/** A language tag Intl accepts for `tag` (other spellings made canonical), or en-US when it is
+ * not one. */
 export function validLanguage(tag: string | undefined): string {
-  // The usual tag ("nl-NL") is canonical as it stands; asking Intl would load ICU's data
-  // before the log form is shown.
+  // The usual tag ("nl-NL") is valid as it stands; asking Intl would load ICU's data before
+  // the log form is shown. An old alias such as "iw-IL" passes as it is, which Intl accepts.
   if (tag && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(tag)) return tag;
   try {
     return Intl.getCanonicalLocales(tag ? [tag] : [])[0] ?? 'en-US';

@@ -420,9 +420,10 @@ impl Store for SqliteStore {
 
     async fn each_contact(
         &self,
-        each: &mut (dyn for<'c> FnMut(&'c [Contact]) -> Result<()> + Send),
+        filter: Option<&StatsFilter>,
+        each: &mut (dyn for<'c> FnMut(&'c [Contact], u64) -> Result<bool> + Send),
     ) -> Result<u64> {
-        self.pages(each).await
+        self.pages(filter, each).await
     }
 
     async fn list(&self, q: &ListQuery) -> Result<Vec<Contact>> {

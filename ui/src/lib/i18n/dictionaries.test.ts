@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage, t } from './index.svelte';
 import { en } from './en';
 import { nl } from './nl';
 
@@ -22,5 +23,18 @@ describe('dictionaries', () => {
     expect(nl['q.emotional']).toBe('Voelde de klant zich welkom?');
     expect(en['q.functional']).toBe('Was it solved?');
     expect(en['q.emotional']).toBe('Did the customer feel welcome?');
+  });
+});
+
+describe('t', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('writes numbers the way the current language does, also after switching back and forth', () => {
+    setLanguage('nl');
+    expect(t('journal.subtitle', { n: 325974 })).toBe('De laatste 325.974 contacten die je vastlegde, nieuwste eerst.');
+    setLanguage('en');
+    expect(t('journal.subtitle', { n: 325974 })).toBe('The latest 325,974 contacts you logged, newest first.');
+    setLanguage('nl');
+    expect(t('form.note.count', { n: 1500, max: 2000 })).toBe('1.500 van 2.000 tekens');
   });
 });

@@ -2,6 +2,7 @@
 // user picks one in Settings; reading `t` inside markup re-renders when it changes.
 import type { ErrorPayload, Language } from '../ipc';
 import { IpcError } from '../ipc';
+import { locales } from '../format';
 import { en, type Dictionary, type Key } from './en';
 import { nl } from './nl';
 
@@ -27,7 +28,7 @@ export function setLanguage(lang: Language | null): void {
 
 // Made on first use: the first one loads ICU's data, which the log form does not wait for.
 const numbers: Partial<Record<Language, Intl.NumberFormat>> = {};
-const numberFormat = (lang: Language) => (numbers[lang] ??= new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB'));
+const numberFormat = (lang: Language) => (numbers[lang] ??= new Intl.NumberFormat(locales[lang]));
 
 /** The text for `key` with its `{placeholders}` filled in; numbers are written the way the
  * language writes them ("325,974" in English, "325.974" in Dutch). */
@@ -58,6 +59,9 @@ export function errorText(e: unknown): string {
     }
     case 'internal':
       return t('error.internal', { message: p.message });
+    case 'storage':
+      // A file the user chose, not the journal, could not be written.
+      return p.field === 'file' ? t('error.storage.file', { message: p.message }) : t('error.storage');
     default:
       return t(`error.${p.code}`);
   }

@@ -468,6 +468,8 @@ limit: number | null, offset: number, };
 
 export type ContactPage = { total: number, contacts: Array<Contact>, };
 
+export type ExportProgress = { done: number, total: number, };
+
 export type CustomerHistory = { 
 /**
  * Earlier contacts with this customer (not deleted).

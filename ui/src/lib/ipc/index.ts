@@ -1,7 +1,7 @@
 // The one door to the Rust side. Every command the web view may call is listed here, with
 // argument and result types generated from the Rust types (see bindings.ts). Failures
 // arrive as IpcError carrying the core's {code, message, field, kind}.
-import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
   AppInfo,
   Contact,
@@ -10,6 +10,7 @@ import type {
   ContactsQuery,
   EarlierName,
   ErrorPayload,
+  ExportProgress,
   Facets,
   Language,
   Review,
@@ -80,9 +81,15 @@ export const api = {
   setStar: (id: string, star: boolean) => call<Contact>('set_star', { id, star }),
   /** Whether this new contact asks "did the customer feel valued?" (a random 1 in k). */
   askValued: () => call<boolean>('ask_valued'),
-  /** Each export asks where to save in a native dialog; resolves to the path, or null if cancelled. */
-  exportContactsCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean) =>
-    call<string | null>('export_contacts_csv', { query, fileName, semicolons }),
+  /** Each export asks where to save in a native dialog; resolves to the path, or null if
+   * cancelled. The contacts go out a page at a time, and `onProgress` hears how far. */
+  exportContactsCsv: (query: WeeklyQuery, fileName: string, semicolons: boolean, onProgress: (p: ExportProgress) => void) => {
+    const progress = new Channel<ExportProgress>();
+    progress.onmessage = onProgress;
+    return call<string | null>('export_contacts_csv', { query, fileName, semicolons, progress });
+  },
+  /** Stops the contacts export under way; it then resolves to null and leaves no file. */
+  stopExport: () => call<null>('stop_export'),
   /** In the language's spreadsheet conventions: Dutch gets semicolons and decimal commas. */
   exportWeeklyCsv: (query: WeeklyQuery, fileName: string, language: Language) =>
     call<string | null>('export_weekly_csv', { query, fileName, language }),
