@@ -59,9 +59,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ErrorPayload> {
 /// A file the user chose that cannot be written (a full disk, a folder without permission):
 /// named as the file, so it is not taken for trouble with the journal.
 pub fn unwritable(path: &Path, e: &std::io::Error) -> ErrorPayload {
+    // `tempfile` adds the temporary file's own name, which the user never chose or saw.
+    let reason = e.to_string();
+    let reason = reason.split(" at path ").next().unwrap_or_default();
     ErrorPayload {
         code: contactmoment_core::ErrorCode::Storage,
-        message: format!("{}: {e}", path.display()),
+        message: format!("{}: {reason}", path.display()),
         field: Some("file".to_owned()),
         kind: None,
     }
@@ -150,6 +153,22 @@ mod tests {
             let e = file_name(bad, "csv").unwrap_err();
             assert_eq!(e.field.as_deref(), Some("file_name"), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_folder_that_is_not_there_is_named_without_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("gone").join("contacts.csv");
+        let Err(e) = Beside::new(&target) else {
+            panic!("a file in a missing folder cannot be written")
+        };
+        assert_eq!(e.field.as_deref(), Some("file"));
+        assert!(
+            e.message.starts_with(&format!("{}: ", target.display())),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("at path"), "{}", e.message);
     }
 
     #[test]

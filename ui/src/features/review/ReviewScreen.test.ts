@@ -447,7 +447,7 @@ describe('the review screen', () => {
     expect(signedPoints(0.003, 'nl')).toBe('+0,3');
   });
 
-  it('says when nothing moved beyond chance, and when there is too little to compare', async () => {
+  it('says when nothing moved beyond chance, when there is too little to compare, and when there is nothing before', async () => {
     backend({ what_changed: () => ({ compared: 12, moves: [] }) });
     const { unmount } = render(ReviewScreen);
     expect((await screen.findByTestId('changed-none')).textContent).toBe(
@@ -458,6 +458,13 @@ describe('the review screen', () => {
     const second = render(ReviewScreen);
     expect((await screen.findByTestId('changed-none')).textContent).toBe('Too few contacts in one of the two periods to compare.');
     second.unmount();
+    // With nothing at all before the period, that is what it says.
+    backend({ what_changed: () => ({ compared: 0, moves: [] }), review: () => ({ ...sample, previous: { ...sample.previous, n: 0 } }) });
+    const third = render(ReviewScreen);
+    expect((await screen.findByTestId('changed-none')).textContent).toBe(
+      'Nothing to compare with: the period before this one has no contacts.',
+    );
+    third.unmount();
     // A failed comparison says so and leaves the rest of the review standing.
     backend({ what_changed: () => { throw { code: 'internal', message: 'boom', field: null, kind: null }; } });
     render(ReviewScreen);

@@ -7,6 +7,7 @@ import type { Review } from '../../lib/ipc';
 import type { AxisName, Reference } from './references';
 import { inProgress } from './figures';
 import { today } from '../../lib/format';
+import { count } from '../../lib/i18n/index.svelte';
 
 export const COLORS: Record<AxisName, { line: string; band: string }> = {
   functional: { line: '#2563eb', band: 'rgba(37, 99, 235, 0.14)' },
@@ -114,7 +115,7 @@ export function axisOptions(
   // as its longest line, "n=" and the week's count, at some 5.5 px a character of 10 px type,
   // plus a gap that keeps neighbours apart.
   const ticks = (u: uPlot, splits: number[]) => {
-    const chars = Math.max(3, ...weeks().map((w) => `n=${w.n}`.length));
+    const chars = Math.max(3, ...weeks().map((w) => `n=${count(w.n)}`.length));
     const room = u.bbox.width / devicePixelRatio / ((chars * 5.5 + 8) * scale);
     const step = Math.max(1, Math.ceil(weeks().length / Math.max(1, room)));
     const now = today();
@@ -122,7 +123,7 @@ export function axisOptions(
       const w = weeks()[i];
       // A week still in progress is starred; the note under the charts says what it means.
       const star = w && inProgress(w, now) ? '*' : '';
-      return w && i % step === 0 ? `${w.week.slice(5)}${star}\nn=${w.n}` : '';
+      return w && i % step === 0 ? `${w.week.slice(5)}${star}\nn=${count(w.n)}` : '';
     });
   };
   const bound = { stroke: 'transparent', width: 0, points: { show: false } };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { setLanguage, t } from './index.svelte';
+import { count, setLanguage, t } from './index.svelte';
 import { en } from './en';
 import { nl } from './nl';
 
@@ -36,5 +36,8 @@ describe('t', () => {
     expect(t('journal.subtitle', { n: 325974 })).toBe('The latest 325,974 contacts you logged, newest first.');
     setLanguage('nl');
     expect(t('form.note.count', { n: 1500, max: 2000 })).toBe('1.500 van 2.000 tekens');
+    expect(count(25349)).toBe('25.349');
+    setLanguage('en');
+    expect(count(25349)).toBe('25,349');
   });
 });

@@ -204,6 +204,7 @@ export const en = {
   'changed.title': 'What changed since the previous period',
   'changed.loading': 'Comparing with the previous period…',
   'changed.too_few': 'Too few contacts in one of the two periods to compare.',
+  'changed.no_previous': 'Nothing to compare with: the period before this one has no contacts.',
   'changed.nothing': 'No change beyond chance: {n} shares compared, none moved far enough to rule chance out.',
   'changed.on_channel': '{axis} {where}',
   'changed.for_topic': '{axis} for topic “{topic}”',

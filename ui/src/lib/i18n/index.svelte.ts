@@ -30,6 +30,11 @@ export function setLanguage(lang: Language | null): void {
 const numbers: Partial<Record<Language, Intl.NumberFormat>> = {};
 const numberFormat = (lang: Language) => (numbers[lang] ??= new Intl.NumberFormat(locales[lang]));
 
+/** A count written the way the current language writes it ("25,349"; Dutch "25.349"). */
+export function count(n: number): string {
+  return numberFormat(state.lang).format(n);
+}
+
 /** The text for `key` with its `{placeholders}` filled in; numbers are written the way the
  * language writes them ("325,974" in English, "325.974" in Dutch). */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {

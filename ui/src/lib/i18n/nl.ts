@@ -205,6 +205,7 @@ export const nl: Dictionary = {
   'changed.title': 'Wat er veranderde sinds de vorige periode',
   'changed.loading': 'Vergelijken met de vorige periode…',
   'changed.too_few': 'Te weinig contacten in een van beide perioden om te vergelijken.',
+  'changed.no_previous': 'Niets om mee te vergelijken: de periode hiervoor heeft geen contacten.',
   'changed.nothing': 'Geen verandering buiten toeval: {n} aandelen vergeleken, geen enkele bewoog genoeg om toeval uit te sluiten.',
   'changed.on_channel': '‘{axis}’ {where}',
   'changed.for_topic': '‘{axis}’ bij onderwerp “{topic}”',
