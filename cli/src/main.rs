@@ -6,7 +6,7 @@ mod args;
 mod tables;
 mod team;
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -232,21 +232,33 @@ async fn execute(desk: &Desk, command: Command) -> Result<(), Error> {
             )?;
         }
         Command::Import { file, skip_invalid } => {
-            let bytes = std::fs::read(&file).map_err(|e| {
+            let cannot = |e: io::Error| {
                 Error::validation(
                     "file",
                     ValidationKind::Unparseable,
                     format!("cannot read {}: {e}", file.display()),
                 )
-            })?;
+            };
+            let opened = std::fs::File::open(&file).map_err(cannot)?;
+            let about = opened.metadata().map_err(cannot)?;
+            // A file is read as the import goes; what cannot be read twice (a pipe, a process
+            // substitution) is read whole first.
+            let (source, size): (Box<dyn Source>, u64) = if about.is_file() {
+                (Box::new(opened), about.len())
+            } else {
+                let mut bytes = Vec::new();
+                (&opened).read_to_end(&mut bytes).map_err(cannot)?;
+                let size = bytes.len() as u64;
+                (Box::new(io::Cursor::new(bytes)), size)
+            };
             // Drawn on stderr only when it is a terminal; scripts see nothing of it.
-            let bar = ProgressBar::new(bytes.len() as u64).with_style(
+            let bar = ProgressBar::new(size).with_style(
                 ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.set_message("importing");
             let report = journal
-                .import(bytes, skip_invalid, &mut |done| bar.set_position(done))
+                .import(source, skip_invalid, &mut |done| bar.set_position(done))
                 .await;
             bar.finish_and_clear();
             let report = report?;
@@ -395,6 +407,11 @@ fn weekly_query(f: Filters) -> Result<WeeklyQuery, Error> {
 }
 
 /// Makes a backup; returns where it went.
+/// A file to import, read once to count its lines and again to import it.
+trait Source: io::Read + io::Seek + Send {}
+
+impl<T: io::Read + io::Seek + Send> Source for T {}
+
 async fn backup(desk: &Desk, file: Option<PathBuf>) -> Result<String, Error> {
     let dest = match file {
         Some(file) => {

@@ -5,6 +5,7 @@
 //! no-op.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -108,31 +109,61 @@ fn separator(text: &str) -> u8 {
 pub const BATCH_ROWS: usize = 10_000;
 
 /// About how many data rows a file has (its line count; quoted line breaks make it an
-/// overestimate), known before reading it.
-pub fn row_estimate(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+/// overestimate), known before reading it, from a quick pass over it.
+pub fn row_estimate(mut file: impl Read) -> std::io::Result<u64> {
+    let mut buffer = vec![0; PEEK];
+    let mut lines = 0;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(lines),
+            Ok(n) => lines += buffer[..n].iter().filter(|&&b| b == b'\n').count() as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
-/// Reads and validates a whole file. File-level problems (empty, not UTF-8, missing columns)
+/// How much of a file is read at a time; the start of a file this long is where its
+/// separator is looked for, and one this short is checked whole for being empty.
+const PEEK: usize = 64 * 1024;
+
+/// Reads and validates a whole file, a buffer at a time (a file of millions of rows is never
+/// held whole). File-level problems (empty, not UTF-8, missing columns)
 /// are an error; row-level problems are collected in the result. Valid contacts go to `sink`
 /// in batches with how many bytes have been read; once a row is invalid and `skip_invalid` is
 /// off, no more batches go out (the file will be refused) but reading goes on to list every
 /// problem. When `sink` returns `false` (the writer has failed), reading stops.
 pub fn parse(
-    bytes: &[u8],
+    file: impl Read,
     clock: &dyn Clock,
     skip_invalid: bool,
     sink: &mut dyn FnMut(Vec<Contact>, u64) -> bool,
 ) -> Result<Parsed, Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(file_error("the file is empty"));
-    }
-    let sample = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let mut file = BufReader::with_capacity(PEEK, file);
+    let (bom, separator) = {
+        let start = file
+            .fill_buf()
+            .map_err(|e| file_error(format!("cannot be read: {e}")))?;
+        let whole = start.len() < PEEK;
+        let bom = if start.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let start = &start[bom..];
+        if whole && start.iter().all(u8::is_ascii_whitespace) {
+            return Err(file_error("the file is empty"));
+        }
+        (
+            bom,
+            separator(&String::from_utf8_lossy(&start[..start.len().min(4096)])),
+        )
+    };
+    file.consume(bom);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator(&sample))
+        .delimiter(separator)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(file);
     let headers = reader
         .headers()
         .map_err(|_| file_error("the header is not UTF-8 text"))?
@@ -217,7 +248,7 @@ pub fn parse(
         }
     }
     if skip_invalid || parsed.invalid_rows == 0 {
-        sink(batch, bytes.len() as u64);
+        sink(batch, bom as u64 + reader.position().byte());
     }
     Ok(parsed)
 }
@@ -355,6 +386,64 @@ mod tests {
             true
         })?;
         Ok((parsed, contacts))
+    }
+
+    /// A file that arrives a few bytes at a time, as a pipe may deliver it.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(97);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// A file several times the reading buffer, with a byte-order mark and semicolons, read
+    /// whole in pieces or a few bytes at a time: every row arrives once, in batches, and the
+    /// last batch reports every byte read.
+    #[test]
+    fn reads_a_file_larger_than_its_buffer_as_it_goes() {
+        let mut text = String::from("\u{feff}occurred_at;staff;functional;emotional;note\n");
+        let rows = 3 * BATCH_ROWS + 17;
+        for i in 0..rows {
+            text.push_str(&format!(
+                "2026-11-{:02}T10:00:00+01:00;Anna;{};{};\"regel {i}; met \"\"aanhalingstekens\"\"\"\n",
+                1 + i % 20,
+                1 + i % 5,
+                1 + i * 3 % 5
+            ));
+        }
+        assert!(text.len() > 4 * PEEK, "the file spans many buffers");
+        let bytes = text.as_bytes();
+        assert_eq!(
+            row_estimate(bytes).unwrap(),
+            rows as u64 + 1,
+            "the header too"
+        );
+        for file in [&mut { bytes } as &mut dyn Read, &mut Trickle(bytes)] {
+            let mut batches = Vec::new();
+            let mut notes = Vec::new();
+            let parsed = parse(file, &clock(), false, &mut |batch, read| {
+                batches.push((batch.len(), read));
+                notes.extend(batch.into_iter().filter_map(|c| c.note));
+                true
+            })
+            .unwrap();
+            assert_eq!((parsed.rows, parsed.valid_rows), (rows as u64, rows as u64));
+            assert_eq!(
+                batches.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                [&BATCH_ROWS, &BATCH_ROWS, &BATCH_ROWS, &17]
+            );
+            assert!(batches.windows(2).all(|w| w[0].1 < w[1].1), "{batches:?}");
+            assert_eq!(batches[3].1, bytes.len() as u64);
+            assert_eq!(notes[0], "regel 0; met \"aanhalingstekens\"");
+            assert_eq!(
+                notes[rows - 1],
+                format!("regel {}; met \"aanhalingstekens\"", rows - 1)
+            );
+        }
     }
 
     fn parse_str(s: &str) -> Result<Parsed, Error> {

@@ -1,5 +1,7 @@
 //! Many contacts at once: importing a file and loading the demo.
 
+use std::io::{Read, Seek};
+
 use super::*;
 
 impl Journal {
@@ -8,20 +10,31 @@ impl Journal {
     /// leaves the journal as it was; with it, the valid rows are written and the rest
     /// reported. Rows whose id is already in the journal are left as they are. `progress`
     /// hears how many bytes of the file have been written.
-    pub async fn import(
+    pub async fn import<F>(
         &self,
-        bytes: Vec<u8>,
+        mut file: F,
         skip_invalid: bool,
         progress: &mut (dyn FnMut(u64) + Send),
-    ) -> Result<ImportReport> {
-        let mut bulk = self
-            .store
-            .bulk(Existing::Skip, import::row_estimate(&bytes))
-            .await?;
+    ) -> Result<ImportReport>
+    where
+        F: Read + Seek + Send + 'static,
+    {
+        let failed =
+            |e: tokio::task::JoinError| Error::Internal(format!("reading the file failed: {e}"));
+        // Its lines are counted first, so that the write knows how large it will be; the
+        // quick pass also brings the file into the system's cache for the real one.
+        let (file, rows) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+            let rows = import::row_estimate(&mut file)?;
+            file.rewind()?;
+            Ok((file, rows))
+        })
+        .await
+        .map_err(failed)??;
+        let mut bulk = self.store.bulk(Existing::Skip, rows).await?;
         let (send, mut batches) = tokio::sync::mpsc::channel(2);
         let clock = Arc::clone(&self.clock);
         let reader = tokio::task::spawn_blocking(move || {
-            import::parse(&bytes, clock.as_ref(), skip_invalid, &mut |batch, read| {
+            import::parse(file, clock.as_ref(), skip_invalid, &mut |batch, read| {
                 send.blocking_send((batch, read)).is_ok()
             })
         });
@@ -33,9 +46,7 @@ impl Journal {
             imported += bulk.write(&batch).await?;
             progress(read);
         }
-        let parsed = reader
-            .await
-            .map_err(|e| Error::Internal(format!("reading the file failed: {e}")))??;
+        let parsed = reader.await.map_err(failed)??;
         if parsed.invalid_rows > 0 && !skip_invalid {
             return Err(Error::Import(parsed.rejection()));
         }

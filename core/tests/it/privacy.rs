@@ -196,7 +196,13 @@ async fn pseudonymised_references_are_hashes_on_disk_and_lookups_still_work() {
         contactmoment_core::export::CsvStyle::PLAIN,
     )
     .unwrap();
-    assert_eq!(j.import(csv, false, &mut |_| {}).await.unwrap().imported, 1);
+    assert_eq!(
+        j.import(std::io::Cursor::new(csv), false, &mut |_| {})
+            .await
+            .unwrap()
+            .imported,
+        1
+    );
 
     assert!(
         !on_disk(f.dir.path(), "KLANT-4711"),

@@ -371,7 +371,10 @@ async fn weekly_figures_always_match_the_contacts_themselves() {
     }
     let mut csv = Vec::new();
     export::contacts_csv(&mut csv, &batch, export::CsvStyle::PLAIN).unwrap();
-    let report = j.import(csv, false, &mut |_| {}).await.unwrap();
+    let report = j
+        .import(std::io::Cursor::new(csv), false, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!((report.imported, report.already_present), (5, 5));
 
     let contacts = j

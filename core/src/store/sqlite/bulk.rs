@@ -18,6 +18,13 @@ use crate::store::{AnswerCounts, BulkWrite, Existing, WeekCounts};
 /// Below this many rows a bulk write keeps the indexes up to date as it goes.
 pub const BULK_REBUILD_MIN: u64 = 100_000;
 
+/// Counts folded in memory are written to the rollups once they hold this many keys (weeks ×
+/// people or topics × channels), so that a write's memory does not grow with the weeks and
+/// people it covers: the 10,000,000 contacts of 2,000 staff over five years fold into some
+/// 3 million keys per rollup, which held 1.9 GB until the commit. Contacts arrive roughly in
+/// time order, so each key is mostly written once.
+pub(super) const FLUSH_KEYS: usize = 100_000;
+
 /// The contacts' insert triggers that a bulk write rebuilding the indexes drops with them and
 /// makes again before it commits (their cost was 10 of the 16 s a million contacts took to go
 /// in). Meanwhile the write does their work: it queues its contacts for the team itself
@@ -43,6 +50,8 @@ pub(super) struct SqliteBulk {
     /// While the insert triggers are dropped, the new contacts' answers counted per week,
     /// staff and channel and per week, topic and channel.
     pub(super) answers: Option<[AnswerFold; 2]>,
+    /// How many folded keys are written out at once ([`FLUSH_KEYS`]).
+    pub(super) flush_at: usize,
 }
 
 impl SqliteBulk {
@@ -54,7 +63,19 @@ impl SqliteBulk {
             folds: [HashMap::new(), HashMap::new()],
             rebuild: Vec::new(),
             answers: None,
+            flush_at: FLUSH_KEYS,
         }
+    }
+
+    /// How many keys the folds hold.
+    fn folded(&self) -> usize {
+        let answers = self
+            .answers
+            .iter()
+            .flatten()
+            .map(HashMap::len)
+            .sum::<usize>();
+        self.folds.iter().map(HashMap::len).sum::<usize>() + answers
     }
 
     /// Writes what was folded so far to the rollups, so that statements run later in the
@@ -202,6 +223,9 @@ impl BulkWrite for SqliteBulk {
                     .add(&counts);
             }
         }
+        if self.folded() >= self.flush_at {
+            self.flush().await?;
+        }
         Ok(inserted)
     }
 
@@ -287,6 +311,89 @@ mod tests {
                 "contacts_customer_rollup_update_out",
             ]
         );
+    }
+
+    /// Counts written out while a write goes on add up to the same rollups as counts held
+    /// until its commit, for the ratings, the answers and the rollups kept from them.
+    #[tokio::test]
+    async fn rollups_flushed_along_the_way_equal_rollups_flushed_at_the_commit() {
+        use crate::clock::FixedClock;
+        use crate::model::ContactInput;
+        let clock = FixedClock::at("2026-11-22T12:00:00+01:00");
+        let contacts: Vec<Contact> = (0..90_u32)
+            .map(|i| {
+                let input = ContactInput {
+                    functional: Some(1 + (i % 5) as i32),
+                    emotional: Some(1 + (i * 7 % 5) as i32),
+                    staff: Some(["Anna", "Bram", "Citlali"][(i % 3) as usize].into()),
+                    channel: Some(["phone", "email", "chat"][(i / 3 % 3) as usize].into()),
+                    topic: (i % 4 != 0).then(|| ["factuur", "storing"][(i % 2) as usize].into()),
+                    customer_ref: (i % 2 == 0).then(|| format!("K-{}", i % 7)),
+                    nps: (i % 3 == 0).then_some((i % 11) as i32),
+                    level: (i % 5 != 0).then_some(1 + (i % 5) as i32),
+                    valued: (i % 2 == 1).then_some(1 + (i * 3 % 5) as i32),
+                    // Ten weeks, in time order as a demo or an export has them.
+                    occurred_at: Some(format!(
+                        "2026-09-{:02}T10:{:02}:00+02:00",
+                        1 + i / 3,
+                        i % 60
+                    )),
+                    ..ContactInput::default()
+                };
+                crate::validate::contact(&input, None, &clock).expect("valid")
+            })
+            .collect();
+        let mut rollups = Vec::new();
+        for flush_at in [1, FLUSH_KEYS] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+                .await
+                .expect("open");
+            let mut bulk = store
+                .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
+                .await
+                .expect("bulk");
+            assert!(bulk.without_triggers(), "the answers are folded too");
+            bulk.flush_at = flush_at;
+            for part in contacts.chunks(7) {
+                bulk.write(part).await.expect("write");
+                if flush_at == 1 {
+                    assert_eq!(bulk.folded(), 0, "written out after each part");
+                }
+            }
+            Box::new(bulk).commit().await.expect("commit");
+            let mut tables = Vec::new();
+            for table in [
+                "week_rollup",
+                "week_topic_rollup",
+                "week_team_rollup",
+                "week_staff_rollup",
+                "week_answer_rollup",
+                "week_topic_answer_rollup",
+                "week_team_answer_rollup",
+                "week_staff_answer_rollup",
+            ] {
+                let columns: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                        .fetch_all(&store.reader)
+                        .await
+                        .expect("columns");
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote({c})"))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT {row} FROM {table} ORDER BY 1"))
+                        .fetch_all(&store.reader)
+                        .await
+                        .expect("rows");
+                assert!(!rows.is_empty(), "{table} counts something");
+                tables.push((table, rows));
+            }
+            rollups.push(tables);
+        }
+        assert_eq!(rollups[0], rollups[1]);
     }
 
     /// A rebuilding bulk write that ends without its commit (a refused import, a failed

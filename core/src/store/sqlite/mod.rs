@@ -318,11 +318,9 @@ impl SqliteStore {
             }
         }
         Ok(SqliteBulk {
-            tx,
-            existing,
-            folds: [HashMap::new(), HashMap::new()],
             rebuild,
             answers,
+            ..SqliteBulk::new(tx, existing)
         })
     }
 }
