@@ -406,12 +406,12 @@ fn weekly_query(f: Filters) -> Result<WeeklyQuery, Error> {
     })
 }
 
-/// Makes a backup; returns where it went.
 /// A file to import, read once to count its lines and again to import it.
 trait Source: io::Read + io::Seek + Send {}
 
 impl<T: io::Read + io::Seek + Send> Source for T {}
 
+/// Makes a backup; returns where it went.
 async fn backup(desk: &Desk, file: Option<PathBuf>) -> Result<String, Error> {
     let dest = match file {
         Some(file) => {
