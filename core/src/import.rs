@@ -4,10 +4,10 @@
 //! rejects the whole file and nothing is written; ids make a second import of the same file a
 //! no-op.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
@@ -75,6 +75,25 @@ impl Parsed {
         }
     }
 
+    /// Counts the rows that repeat an earlier row's id, found by a second reading, as invalid,
+    /// listing them in row order among the problems the first reading found.
+    fn count_repeats(&mut self, repeats: Vec<(u64, u64)>) {
+        let repeated = repeats.len() as u64;
+        self.valid_rows -= repeated;
+        self.invalid_rows += repeated;
+        self.errors
+            .extend(repeats.into_iter().map(|(row, first)| RowError {
+                row,
+                column: Some("id".to_owned()),
+                reason: format!("duplicate of row {first}"),
+            }));
+        self.errors.sort_by_key(|e| e.row);
+        // Unlisted problems lie past the last listed one, so the first listed stay the first.
+        let over = self.errors.len().saturating_sub(MAX_LISTED_ERRORS);
+        self.errors.truncate(MAX_LISTED_ERRORS);
+        self.unlisted_errors += over as u64;
+    }
+
     pub fn rejection(&self) -> Rejection {
         Rejection {
             errors: self.errors.clone(),
@@ -127,18 +146,43 @@ pub fn row_estimate(mut file: impl Read) -> std::io::Result<u64> {
 /// separator is looked for, and one this short is checked whole for being empty.
 const PEEK: usize = 64 * 1024;
 
+/// The filter that remembers which ids a file has had so far: 16 MiB whatever the file's
+/// size, where a map of every id held 40 bytes a row (some 400 MB for 10,000,000 rows).
+const SEEN_BITS: usize = 1 << 27;
+
 /// Reads and validates a whole file, a buffer at a time (a file of millions of rows is never
 /// held whole). File-level problems (empty, not UTF-8, missing columns)
 /// are an error; row-level problems are collected in the result. Valid contacts go to `sink`
 /// in batches with how many bytes have been read; once a row is invalid and `skip_invalid` is
 /// off, no more batches go out (the file will be refused) but reading goes on to list every
 /// problem. When `sink` returns `false` (the writer has failed), reading stops.
+///
+/// An id that appears twice is an error on its second row. The ids seen go into a filter of
+/// fixed size rather than a map; an id it may have seen before is only a candidate, and when
+/// there are candidates the file is read a second time to settle them. The second row of a
+/// repeated id can therefore already have gone to `sink`: the store keeps the first row of an
+/// id, and the rows it did not write are counted as the file's duplicates and its ids already
+/// present.
 pub fn parse(
-    file: impl Read,
+    file: impl Read + Seek,
     clock: &dyn Clock,
     skip_invalid: bool,
     sink: &mut dyn FnMut(Vec<Contact>, u64) -> bool,
 ) -> Result<Parsed, Error> {
+    parse_with(file, clock, skip_invalid, sink, SEEN_BITS)
+}
+
+fn parse_with(
+    file: impl Read + Seek,
+    clock: &dyn Clock,
+    skip_invalid: bool,
+    sink: &mut dyn FnMut(Vec<Contact>, u64) -> bool,
+    seen_bits: usize,
+) -> Result<Parsed, Error> {
+    let clock = &Stopped {
+        now: clock.now(),
+        zone: clock,
+    };
     let mut file = BufReader::with_capacity(PEEK, file);
     let (bom, separator) = {
         let start = file
@@ -160,10 +204,7 @@ pub fn parse(
         )
     };
     file.consume(bom);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .from_reader(file);
+    let mut reader = records(file, separator);
     let headers = reader
         .headers()
         .map_err(|_| file_error("the header is not UTF-8 text"))?
@@ -186,7 +227,9 @@ pub fn parse(
     }
 
     let mut parsed = Parsed::default();
-    let mut seen: HashMap<Uuid, u64> = HashMap::new();
+    // Nine hashes suit some ten million ids: a million give no false candidates.
+    let mut seen = fastbloom::BloomFilter::with_num_bits(seen_bits).hashes(9);
+    let mut candidates: HashSet<Uuid> = HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     loop {
@@ -231,14 +274,13 @@ pub fn parse(
         }
         match contact_from(&record, &index, clock) {
             Ok(contact) => {
-                if let Some(first) = seen.insert(contact.id, row) {
-                    parsed.invalid_rows += 1;
-                    parsed.refuse(row, Some("id"), format!("duplicate of row {first}"));
-                } else {
-                    parsed.valid_rows += 1;
-                    if skip_invalid || parsed.invalid_rows == 0 {
-                        batch.push(contact);
-                    }
+                // Ids made here for rows without one are new: only the file's own can repeat.
+                if file_id(&record, &index).is_some() && seen.insert(&contact.id) {
+                    candidates.insert(contact.id);
+                }
+                parsed.valid_rows += 1;
+                if skip_invalid || parsed.invalid_rows == 0 {
+                    batch.push(contact);
                 }
             }
             Err((column, reason)) => {
@@ -250,7 +292,91 @@ pub fn parse(
     if skip_invalid || parsed.invalid_rows == 0 {
         sink(batch, bom as u64 + reader.position().byte());
     }
+    if !candidates.is_empty() {
+        let mut file = reader.into_inner();
+        file.seek(SeekFrom::Start(bom as u64))
+            .map_err(|e| file_error(format!("cannot be read again: {e}")))?;
+        let repeats = repeats(records(file, separator), &index, clock, &candidates)?;
+        parsed.count_repeats(repeats);
+    }
     Ok(parsed)
+}
+
+/// The clock stopped when a file's reading starts, so that a second reading judges each row
+/// (is it in the future?) as the first did.
+struct Stopped<'c> {
+    now: DateTime<FixedOffset>,
+    zone: &'c dyn Clock,
+}
+
+impl Clock for Stopped<'_> {
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.now
+    }
+
+    fn offset_at(&self, local: NaiveDateTime) -> Option<FixedOffset> {
+        self.zone.offset_at(local)
+    }
+}
+
+fn records<R: Read>(file: R, separator: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .from_reader(file)
+}
+
+/// The id a row gives itself, as written.
+fn file_id<'r>(record: &'r csv::StringRecord, index: &HashMap<&str, usize>) -> Option<&'r str> {
+    index
+        .get("id")
+        .and_then(|&i| record.get(i))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// The second reading of a file, for the ids the first may have seen twice: each valid row
+/// with one of those ids that repeats an earlier valid row, as (its row, the earlier row).
+fn repeats<R: Read>(
+    mut reader: csv::Reader<R>,
+    index: &HashMap<&str, usize>,
+    clock: &dyn Clock,
+    candidates: &HashSet<Uuid>,
+) -> Result<Vec<(u64, u64)>, Error> {
+    let fields = reader
+        .headers()
+        .map_err(|_| file_error("the header is not UTF-8 text"))?
+        .len();
+    let mut first: HashMap<Uuid, u64> = HashMap::new();
+    let mut repeats = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Rows are numbered as the first reading numbered them, unreadable ones included.
+    let mut row = 1;
+    loop {
+        row += 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(repeats),
+            Ok(true) => {}
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(file_error(format!("cannot be read again: {e}")))
+            }
+            Err(_) => continue,
+        }
+        let candidate = file_id(&record, index)
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .filter(|id| candidates.contains(id));
+        if candidate.is_none() || record.len() != fields {
+            continue;
+        }
+        if let Ok(contact) = contact_from(&record, index, clock) {
+            match first.get(&contact.id) {
+                Some(&earlier) => repeats.push((row, earlier)),
+                None => {
+                    first.insert(contact.id, row);
+                }
+            }
+        }
+    }
 }
 
 /// A core refusal as the column it names and its reason.
@@ -371,6 +497,8 @@ pub struct ImportReport {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
     use crate::clock::FixedClock;
 
@@ -381,7 +509,7 @@ mod tests {
     /// What was read, with every contact handed on.
     fn read(s: &str, skip_invalid: bool) -> Result<(Parsed, Vec<Contact>), Error> {
         let mut contacts = Vec::new();
-        let parsed = parse(s.as_bytes(), &clock(), skip_invalid, &mut |batch, _| {
+        let parsed = parse(Cursor::new(s), &clock(), skip_invalid, &mut |batch, _| {
             contacts.extend(batch);
             true
         })?;
@@ -389,14 +517,18 @@ mod tests {
     }
 
     /// A file that arrives a few bytes at a time, as a pipe may deliver it.
-    struct Trickle<'a>(&'a [u8]);
+    struct Trickle<'a>(Cursor<&'a [u8]>);
 
     impl Read for Trickle<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = buf.len().min(self.0.len()).min(97);
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
+            let n = buf.len().min(97);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    impl Seek for Trickle<'_> {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.0.seek(to)
         }
     }
 
@@ -422,14 +554,19 @@ mod tests {
             rows as u64 + 1,
             "the header too"
         );
-        for file in [&mut { bytes } as &mut dyn Read, &mut Trickle(bytes)] {
+        for trickle in [false, true] {
             let mut batches = Vec::new();
             let mut notes = Vec::new();
-            let parsed = parse(file, &clock(), false, &mut |batch, read| {
+            let mut sink = |batch: Vec<Contact>, read| {
                 batches.push((batch.len(), read));
                 notes.extend(batch.into_iter().filter_map(|c| c.note));
                 true
-            })
+            };
+            let parsed = if trickle {
+                parse(Trickle(Cursor::new(bytes)), &clock(), false, &mut sink)
+            } else {
+                parse(Cursor::new(bytes), &clock(), false, &mut sink)
+            }
             .unwrap();
             assert_eq!((parsed.rows, parsed.valid_rows), (rows as u64, rows as u64));
             assert_eq!(
@@ -533,6 +670,67 @@ mod tests {
         assert_eq!(problems(&text), ["row 3, column id: duplicate of row 2"]);
     }
 
+    /// Whether the filter of ids seen suspects almost none or every one, the rows refused as
+    /// repeats are exactly those repeating an earlier valid row's id (an invalid row's id is
+    /// free to use), listed in row order among the other problems, the first twenty listed.
+    #[test]
+    fn finds_exactly_the_repeated_ids_however_many_the_filter_suspects() {
+        let id = |i: usize| format!("0193a5c2-7f00-7000-8000-{i:012}");
+        let line = |i: usize, functional: u8| {
+            format!("{},2026-11-20T10:00:00+01:00,Anna,{functional},5", id(i))
+        };
+        // Line k of the data is row k + 2.
+        let mut lines: Vec<String> = (0..400).map(|i| line(i, 4)).collect();
+        lines[10] = line(10, 9);
+        lines[50] = line(10, 4);
+        lines[60] = line(10, 3);
+        lines[100] = line(3, 2);
+        lines[101] = line(3, 4).to_uppercase().replace("ANNA", "Anna");
+        for (k, fresh) in (200..225).zip(1000..) {
+            lines[k] = line(fresh, 0);
+        }
+        lines[300] = line(3, 5);
+        let text = format!(
+            "id,occurred_at,staff,functional,emotional\n{}\n",
+            lines.join("\n")
+        );
+        let mut listed = vec![
+            "row 12, column functional: functional rating must be 1–5, not 9".to_owned(),
+            "row 62, column id: duplicate of row 52".to_owned(),
+            "row 102, column id: duplicate of row 5".to_owned(),
+            "row 103, column id: duplicate of row 5".to_owned(),
+        ];
+        listed.extend((202..218).map(|row| {
+            format!("row {row}, column functional: functional rating must be 1–5, not 0")
+        }));
+        for bits in [64, SEEN_BITS] {
+            let mut handed_on = 0;
+            let p = parse_with(
+                Cursor::new(&text),
+                &clock(),
+                true,
+                &mut |batch, _| {
+                    handed_on += batch.len();
+                    true
+                },
+                bits,
+            )
+            .unwrap();
+            assert_eq!(
+                p.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                listed,
+                "{bits} bits"
+            );
+            assert_eq!(
+                (p.rows, p.valid_rows, p.invalid_rows, p.unlisted_errors),
+                (400, 370, 30, 10),
+                "{bits} bits"
+            );
+            // The repeats were handed on before they were known: the store keeps the first.
+            assert_eq!(handed_on, 374, "{bits} bits");
+        }
+    }
+
     #[test]
     fn hands_on_batches_and_stops_handing_on_once_the_file_will_be_refused() {
         let row = "2026-11-20T10:00:00+01:00,Anna,4,5,\n";
@@ -542,7 +740,7 @@ mod tests {
         }
         let mut sizes = Vec::new();
         let mut ends = Vec::new();
-        let p = parse(text.as_bytes(), &clock(), false, &mut |batch, read| {
+        let p = parse(Cursor::new(&text), &clock(), false, &mut |batch, read| {
             sizes.push(batch.len());
             ends.push(read);
             true
@@ -568,7 +766,7 @@ mod tests {
 
         // A writer that gives up stops the reading.
         let mut calls = 0;
-        parse(text.as_bytes(), &clock(), true, &mut |_, _| {
+        parse(Cursor::new(&text), &clock(), true, &mut |_, _| {
             calls += 1;
             false
         })

@@ -206,24 +206,38 @@ fn skip_invalid_imports_the_valid_rows_and_reports_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("j.sqlite");
     let file = dir.path().join("mixed.csv");
+    // The last row repeats the first one's id: the first is kept.
     let text = format!(
-        "{HEADER}\n{}\n{}\n{}\n",
+        "{HEADER}\n{}\n{}\n{}\n{}\n",
         row(1, "2026-11-03T10:00:00+01:00", "4", "4"),
         row(2, "2026-11-03T10:00:00+01:00", "four", "4"),
         row(3, "2026-11-04T10:00:00+01:00", "5", "2"),
+        row(1, "2026-11-05T10:00:00+01:00", "1", "1"),
     );
     std::fs::write(&file, text).unwrap();
     let out = cli(&db, &["import", "--skip-invalid", file.to_str().unwrap()]);
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stderr).unwrap().trim(),
-        "row 3, column functional: \"four\" is not a rating 1–5"
+        "row 3, column functional: \"four\" is not a rating 1–5\n\
+         row 5, column id: duplicate of row 2"
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
-        "imported 2 of 3 rows (0 already in the journal, 1 invalid rows skipped)"
+        "imported 2 of 4 rows (0 already in the journal, 2 invalid rows skipped)"
     );
-    assert_eq!(all(&db).as_array().unwrap().len(), 2);
+    let kept = all(&db);
+    assert_eq!(kept.as_array().unwrap().len(), 2);
+    let first = kept
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "0193a5c2-7f00-7000-8000-000000000001")
+        .unwrap();
+    assert_eq!(
+        (&first["functional"], &first["emotional"]),
+        (&4.into(), &4.into())
+    );
     let missing = cli(&db, &["import", "no-such-file.csv"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.csv"));
