@@ -60,6 +60,8 @@ pub struct Parsed {
     pub invalid_rows: u64,
     pub errors: Vec<RowError>,
     pub unlisted_errors: u64,
+    /// Ids the filter of ids seen took for repeats, settled by a second reading of the file.
+    pub suspected: u64,
 }
 
 impl Parsed {
@@ -77,12 +79,13 @@ impl Parsed {
 
     /// Counts the rows that repeat an earlier row's id, found by a second reading, as invalid,
     /// listing them in row order among the problems the first reading found.
-    fn count_repeats(&mut self, repeats: Vec<(u64, u64)>) {
-        let repeated = repeats.len() as u64;
-        self.valid_rows -= repeated;
-        self.invalid_rows += repeated;
+    fn count_repeats(&mut self, repeats: Repeats) {
+        // Saturating: a file changed between the readings must not wrap the counts around.
+        self.valid_rows = self.valid_rows.saturating_sub(repeats.count);
+        self.invalid_rows += repeats.count;
+        self.unlisted_errors += repeats.count - repeats.first.len() as u64;
         self.errors
-            .extend(repeats.into_iter().map(|(row, first)| RowError {
+            .extend(repeats.first.into_iter().map(|(row, first)| RowError {
                 row,
                 column: Some("id".to_owned()),
                 reason: format!("duplicate of row {first}"),
@@ -146,23 +149,33 @@ pub fn row_estimate(mut file: impl Read) -> std::io::Result<u64> {
 /// separator is looked for, and one this short is checked whole for being empty.
 const PEEK: usize = 64 * 1024;
 
-/// The filter that remembers which ids a file has had so far: 16 MiB whatever the file's
-/// size, where a map of every id held 40 bytes a row (some 400 MB for 10,000,000 rows).
+/// The filter that remembers which ids a file has had so far: 16 MiB, where a map of every id
+/// held 40 bytes a row (some 400 MB for 10,000,000 rows). What still grows with a file is the
+/// ids the filter takes for repeats: the real repeats, and false ones, about 2,000 in
+/// 10,000,000 ids, ever more beyond.
 const SEEN_BITS: usize = 1 << 27;
+
+/// The best number of hashes for [`SEEN_BITS`] and 10,000,000 ids (bits per id × ln 2 ≈ 9.3).
+const SEEN_HASHES: u32 = 9;
+
+/// A fixed seed, so that whether a file is read a second time is the same on every run.
+const SEEN_SEED: u128 = 0x636f_6e74_6163_746d_6f6d_656e_7400;
 
 /// Reads and validates a whole file, a buffer at a time (a file of millions of rows is never
 /// held whole). File-level problems (empty, not UTF-8, missing columns)
 /// are an error; row-level problems are collected in the result. Valid contacts go to `sink`
 /// in batches with how many bytes have been read; once a row is invalid and `skip_invalid` is
 /// off, no more batches go out (the file will be refused) but reading goes on to list every
-/// problem. When `sink` returns `false` (the writer has failed), reading stops.
+/// problem. When `sink` returns `false` (the writer has failed), reading stops. Every row is
+/// judged against the time the reading started (rows without `logged_at` are logged then).
 ///
 /// An id that appears twice is an error on its second row. The ids seen go into a filter of
 /// fixed size rather than a map; an id it may have seen before is only a candidate, and when
-/// there are candidates the file is read a second time to settle them. The second row of a
-/// repeated id can therefore already have gone to `sink`: the store keeps the first row of an
-/// id, and the rows it did not write are counted as the file's duplicates and its ids already
-/// present.
+/// there are candidates the file is read a second time to settle them. A repeat is therefore
+/// known only after the whole file went to `sink`, with `skip_invalid` off too (the caller
+/// then refuses the file and drops what it wrote). The store keeps the first row of an id, so
+/// the repeats it was handed are not written; they are counted here as invalid, not as ids
+/// already present.
 pub fn parse(
     file: impl Read + Seek,
     clock: &dyn Clock,
@@ -227,8 +240,9 @@ fn parse_with(
     }
 
     let mut parsed = Parsed::default();
-    // Nine hashes suit some ten million ids: a million give no false candidates.
-    let mut seen = fastbloom::BloomFilter::with_num_bits(seen_bits).hashes(9);
+    let mut seen = fastbloom::BloomFilter::with_num_bits(seen_bits)
+        .seed(&SEEN_SEED)
+        .hashes(SEEN_HASHES);
     let mut candidates: HashSet<Uuid> = HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut batch = Vec::with_capacity(BATCH_ROWS);
@@ -289,14 +303,18 @@ fn parse_with(
             }
         }
     }
-    if skip_invalid || parsed.invalid_rows == 0 {
-        sink(batch, bom as u64 + reader.position().byte());
+    if (skip_invalid || parsed.invalid_rows == 0)
+        && !sink(batch, bom as u64 + reader.position().byte())
+    {
+        return Ok(parsed);
     }
+    parsed.suspected = candidates.len() as u64;
     if !candidates.is_empty() {
         let mut file = reader.into_inner();
         file.seek(SeekFrom::Start(bom as u64))
             .map_err(|e| file_error(format!("cannot be read again: {e}")))?;
-        let repeats = repeats(records(file, separator), &index, clock, &candidates)?;
+        let reader = records(file, separator);
+        let repeats = repeats(reader, parsed.rows, &index, clock, &candidates)?;
         parsed.count_repeats(repeats);
     }
     Ok(parsed)
@@ -335,27 +353,35 @@ fn file_id<'r>(record: &'r csv::StringRecord, index: &HashMap<&str, usize>) -> O
         .filter(|v| !v.is_empty())
 }
 
-/// The second reading of a file, for the ids the first may have seen twice: each valid row
-/// with one of those ids that repeats an earlier valid row, as (its row, the earlier row).
+/// The rows of a file that repeat an earlier valid row's id.
+#[derive(Debug, Default)]
+struct Repeats {
+    /// The first [`MAX_LISTED_ERRORS`], as (the row, the earlier row).
+    first: Vec<(u64, u64)>,
+    count: u64,
+}
+
+/// The second reading of the first `rows` rows of a file, for the ids the first reading may
+/// have seen twice: each valid row with one of those ids that repeats an earlier valid row.
 fn repeats<R: Read>(
     mut reader: csv::Reader<R>,
+    rows: u64,
     index: &HashMap<&str, usize>,
     clock: &dyn Clock,
     candidates: &HashSet<Uuid>,
-) -> Result<Vec<(u64, u64)>, Error> {
+) -> Result<Repeats, Error> {
     let fields = reader
         .headers()
         .map_err(|_| file_error("the header is not UTF-8 text"))?
         .len();
-    let mut first: HashMap<Uuid, u64> = HashMap::new();
-    let mut repeats = Vec::new();
+    let mut earliest: HashMap<Uuid, u64> = HashMap::new();
+    let mut repeats = Repeats::default();
     let mut record = csv::StringRecord::new();
-    // Rows are numbered as the first reading numbered them, unreadable ones included.
-    let mut row = 1;
-    loop {
-        row += 1;
+    // Rows are numbered as the first reading numbered them, unreadable ones included, and
+    // the rows it did not reach (it stopped at a read error) are not judged.
+    for row in 2..rows + 2 {
         match reader.read_record(&mut record) {
-            Ok(false) => return Ok(repeats),
+            Ok(false) => break,
             Ok(true) => {}
             Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
                 return Err(file_error(format!("cannot be read again: {e}")))
@@ -369,14 +395,20 @@ fn repeats<R: Read>(
             continue;
         }
         if let Ok(contact) = contact_from(&record, index, clock) {
-            match first.get(&contact.id) {
-                Some(&earlier) => repeats.push((row, earlier)),
+            match earliest.get(&contact.id) {
+                Some(&earlier) => {
+                    repeats.count += 1;
+                    if repeats.first.len() < MAX_LISTED_ERRORS {
+                        repeats.first.push((row, earlier));
+                    }
+                }
                 None => {
-                    first.insert(contact.id, row);
+                    earliest.insert(contact.id, row);
                 }
             }
         }
     }
+    Ok(repeats)
 }
 
 /// A core refusal as the column it names and its reason.
@@ -670,64 +702,87 @@ mod tests {
         assert_eq!(problems(&text), ["row 3, column id: duplicate of row 2"]);
     }
 
-    /// Whether the filter of ids seen suspects almost none or every one, the rows refused as
-    /// repeats are exactly those repeating an earlier valid row's id (an invalid row's id is
-    /// free to use), listed in row order among the other problems, the first twenty listed.
+    /// Whether the filter of ids seen suspects only the real repeats or every id, and whether
+    /// the file arrives whole or a few bytes at a time, the rows refused as repeats are exactly
+    /// those repeating an earlier valid row's id (the id of a row refused for another reason
+    /// is free to use), numbered as the first reading numbered them (an unreadable row
+    /// included), listed in row order among the other problems, the first twenty listed.
     #[test]
     fn finds_exactly_the_repeated_ids_however_many_the_filter_suspects() {
         let id = |i: usize| format!("0193a5c2-7f00-7000-8000-{i:012}");
         let line = |i: usize, functional: u8| {
             format!("{},2026-11-20T10:00:00+01:00,Anna,{functional},5", id(i))
         };
-        // Line k of the data is row k + 2.
-        let mut lines: Vec<String> = (0..400).map(|i| line(i, 4)).collect();
-        lines[10] = line(10, 9);
-        lines[50] = line(10, 4);
-        lines[60] = line(10, 3);
-        lines[100] = line(3, 2);
-        lines[101] = line(3, 4).to_uppercase().replace("ANNA", "Anna");
+        // Line k of the data is row k + 2; the file spans several reading buffers.
+        let mut lines: Vec<Vec<u8>> = (0..1500).map(|i| line(i, 4).into_bytes()).collect();
+        lines[1] = format!("{},extra", line(700, 4)).into_bytes();
+        lines[5] = b"\xff\xfe,2026-11-20T10:00:00+01:00,Anna,4,5".to_vec();
+        lines[10] = line(10, 9).into_bytes();
+        lines[50] = line(10, 4).into_bytes();
+        lines[60] = line(10, 3).into_bytes();
+        lines[100] = line(3, 2).into_bytes();
+        lines[101] = line(3, 4)
+            .to_uppercase()
+            .replace("ANNA", "Anna")
+            .into_bytes();
         for (k, fresh) in (200..225).zip(1000..) {
-            lines[k] = line(fresh, 0);
+            lines[k] = line(fresh, 0).into_bytes();
         }
-        lines[300] = line(3, 5);
-        let text = format!(
-            "id,occurred_at,staff,functional,emotional\n{}\n",
-            lines.join("\n")
-        );
+        lines[300] = line(3, 5).into_bytes();
+        let mut file = b"id,occurred_at,staff,functional,emotional\n".to_vec();
+        for l in &lines {
+            file.extend_from_slice(l);
+            file.push(b'\n');
+        }
+        assert!(file.len() > PEEK);
         let mut listed = vec![
+            "row 3: has 6 fields where the header has 5".to_owned(),
+            "row 7: is not UTF-8 text".to_owned(),
             "row 12, column functional: functional rating must be 1–5, not 9".to_owned(),
             "row 62, column id: duplicate of row 52".to_owned(),
             "row 102, column id: duplicate of row 5".to_owned(),
             "row 103, column id: duplicate of row 5".to_owned(),
         ];
-        listed.extend((202..218).map(|row| {
+        listed.extend((202..216).map(|row| {
             format!("row {row}, column functional: functional rating must be 1–5, not 0")
         }));
-        for bits in [64, SEEN_BITS] {
+        for (bits, trickle) in [
+            (64, false),
+            (64, true),
+            (SEEN_BITS, false),
+            (SEEN_BITS, true),
+        ] {
+            let what = format!("{bits} bits, trickling {trickle}");
             let mut handed_on = 0;
-            let p = parse_with(
-                Cursor::new(&text),
-                &clock(),
-                true,
-                &mut |batch, _| {
-                    handed_on += batch.len();
-                    true
-                },
-                bits,
-            )
+            let mut sink = |batch: Vec<Contact>, _| {
+                handed_on += batch.len();
+                true
+            };
+            let bytes = Cursor::new(file.as_slice());
+            let p = if trickle {
+                parse_with(Trickle(bytes), &clock(), true, &mut sink, bits)
+            } else {
+                parse_with(bytes, &clock(), true, &mut sink, bits)
+            }
             .unwrap();
             assert_eq!(
                 p.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 listed,
-                "{bits} bits"
+                "{what}"
             );
             assert_eq!(
                 (p.rows, p.valid_rows, p.invalid_rows, p.unlisted_errors),
-                (400, 370, 30, 10),
-                "{bits} bits"
+                (1500, 1468, 32, 12),
+                "{what}"
             );
-            // The repeats were handed on before they were known: the store keeps the first.
-            assert_eq!(handed_on, 374, "{bits} bits");
+            // Ids 3 and 10 only, or nearly every id.
+            if bits == SEEN_BITS {
+                assert_eq!(p.suspected, 2, "{what}");
+            } else {
+                assert!(p.suspected > 1400, "{what}: {}", p.suspected);
+            }
+            // The repeats were handed on before they were known to be repeats.
+            assert_eq!(handed_on, 1472, "{what}");
         }
     }
 
