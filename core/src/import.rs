@@ -289,7 +289,7 @@ fn parse_with(
         match contact_from(&record, &index, clock) {
             Ok(contact) => {
                 // Ids made here for rows without one are new: only the file's own can repeat.
-                if file_id(&record, &index).is_some() && seen.insert(&contact.id) {
+                if field(&record, &index, "id").is_some() && seen.insert(&contact.id) {
                     candidates.insert(contact.id);
                 }
                 parsed.valid_rows += 1;
@@ -314,7 +314,14 @@ fn parse_with(
         file.seek(SeekFrom::Start(bom as u64))
             .map_err(|e| file_error(format!("cannot be read again: {e}")))?;
         let reader = records(file, separator);
-        let repeats = repeats(reader, parsed.rows, &index, clock, &candidates)?;
+        let repeats = repeats(
+            reader,
+            parsed.rows,
+            headers.len(),
+            &index,
+            clock,
+            &candidates,
+        )?;
         parsed.count_repeats(repeats);
     }
     Ok(parsed)
@@ -344,10 +351,14 @@ fn records<R: Read>(file: R, separator: u8) -> csv::Reader<R> {
         .from_reader(file)
 }
 
-/// The id a row gives itself, as written.
-fn file_id<'r>(record: &'r csv::StringRecord, index: &HashMap<&str, usize>) -> Option<&'r str> {
+/// A row's value in a column, trimmed; `None` when the column is missing or the cell empty.
+fn field<'r>(
+    record: &'r csv::StringRecord,
+    index: &HashMap<&str, usize>,
+    column: &str,
+) -> Option<&'r str> {
     index
-        .get("id")
+        .get(column)
         .and_then(|&i| record.get(i))
         .map(str::trim)
         .filter(|v| !v.is_empty())
@@ -366,14 +377,11 @@ struct Repeats {
 fn repeats<R: Read>(
     mut reader: csv::Reader<R>,
     rows: u64,
+    fields: usize,
     index: &HashMap<&str, usize>,
     clock: &dyn Clock,
     candidates: &HashSet<Uuid>,
 ) -> Result<Repeats, Error> {
-    let fields = reader
-        .headers()
-        .map_err(|_| file_error("the header is not UTF-8 text"))?
-        .len();
     let mut earliest: HashMap<Uuid, u64> = HashMap::new();
     let mut repeats = Repeats::default();
     let mut record = csv::StringRecord::new();
@@ -388,10 +396,10 @@ fn repeats<R: Read>(
             }
             Err(_) => continue,
         }
-        let candidate = file_id(&record, index)
+        let candidate = field(&record, index, "id")
             .and_then(|id| Uuid::parse_str(id).ok())
-            .filter(|id| candidates.contains(id));
-        if candidate.is_none() || record.len() != fields {
+            .is_some_and(|id| candidates.contains(&id));
+        if !candidate || record.len() != fields {
             continue;
         }
         if let Ok(contact) = contact_from(&record, index, clock) {
@@ -424,14 +432,7 @@ fn contact_from(
     index: &HashMap<&str, usize>,
     clock: &dyn Clock,
 ) -> Result<Contact, (String, String)> {
-    let get = |column: &str| {
-        index
-            .get(column)
-            .and_then(|&i| record.get(i))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
+    let get = |column: &str| field(record, index, column).map(str::to_owned);
     let rating = |column: &str| -> Result<Option<i32>, (String, String)> {
         get(column)
             .map(|v| {
