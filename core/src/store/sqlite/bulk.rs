@@ -10,6 +10,8 @@ use super::counts::{
     ROLLUPS,
 };
 use super::customers;
+use super::flush::Flusher;
+use super::pending::LongWrite;
 use super::rows::{bind_mutable, insert_sql, rfc3339_utc, ROWS_PER_STATEMENT};
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
@@ -52,6 +54,10 @@ pub(super) struct SqliteBulk {
     pub(super) answers: Option<[AnswerFold; 2]>,
     /// How many folded keys are written out at once ([`FLUSH_KEYS`]).
     pub(super) flush_at: usize,
+    /// Flushes a long write's log as it grows, until the commit.
+    pub(super) flusher: Option<Flusher>,
+    /// Sends saves to the pending file while a long write runs.
+    pub(super) long_write: Option<LongWrite>,
 }
 
 impl SqliteBulk {
@@ -64,6 +70,8 @@ impl SqliteBulk {
             rebuild: Vec::new(),
             answers: None,
             flush_at: FLUSH_KEYS,
+            flusher: None,
+            long_write: None,
         }
     }
 
@@ -232,7 +240,11 @@ impl BulkWrite for SqliteBulk {
     async fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush().await?;
         let Self {
-            mut tx, rebuild, ..
+            mut tx,
+            rebuild,
+            flusher,
+            long_write,
+            ..
         } = *self;
         // The customers' recount reads their histories through two of the indexes and
         // rewrites the contacts whose figures change: with those two built first and the
@@ -253,6 +265,7 @@ impl BulkWrite for SqliteBulk {
             sqlx::query(create).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        drop((flusher, long_write));
         Ok(())
     }
 }
@@ -261,6 +274,126 @@ impl BulkWrite for SqliteBulk {
 mod tests {
     use super::*;
     use crate::store::sqlite::SqliteStore;
+
+    /// A long write has the disk flushed while it runs, so that a save's fsync meanwhile has
+    /// little to wait for; a short one leaves it to its commit. The flushing ends with the
+    /// write, committed or given up.
+    #[tokio::test]
+    async fn a_long_write_has_the_disk_flushed_while_it_runs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        let short = store
+            .begin_bulk(Existing::Skip, BULK_REBUILD_MIN - 1)
+            .await
+            .expect("bulk");
+        assert!(short.flusher.is_none(), "a short write is not flushed");
+        drop(short);
+        let patience = std::time::Duration::from_secs(10);
+        for commit in [true, false] {
+            let bulk = store
+                .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
+                .await
+                .expect("bulk");
+            let flusher = bulk.flusher.as_ref().expect("a long write is flushed");
+            let waited = std::time::Instant::now();
+            while flusher.flushed() < 2 {
+                assert!(
+                    waited.elapsed() < patience,
+                    "flushed {} times in 10 s",
+                    flusher.flushed()
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            let flusher = flusher.watch();
+            if commit {
+                Box::new(bulk).commit().await.expect("commit");
+            } else {
+                drop(bulk);
+            }
+            let waited = std::time::Instant::now();
+            while flusher.upgrade().is_some() {
+                assert!(waited.elapsed() < patience, "the flushing went on");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+    }
+
+    /// During a long write in this process a save goes to the pending file at once, without
+    /// asking for the lock it cannot get (here the saves' connection is held, so asking would
+    /// wait past the test's patience); after it, a save goes into the journal again.
+    #[tokio::test]
+    async fn a_save_during_a_long_write_here_goes_to_the_pending_file_without_waiting() {
+        use crate::clock::FixedClock;
+        use crate::model::ContactInput;
+        use crate::store::Store;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        let clock = FixedClock::at("2026-11-22T12:00:00+01:00");
+        let contact = || {
+            let input = ContactInput {
+                functional: Some(4),
+                emotional: Some(5),
+                staff: Some("Lea".into()),
+                ..ContactInput::default()
+            };
+            crate::validate::contact(&input, None, &clock).expect("valid")
+        };
+        let patience = std::time::Duration::from_secs(10);
+        let in_journal = |c: &Contact| {
+            sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)")
+                .bind(c.id.to_string())
+                .fetch_one(&store.reader)
+        };
+
+        let bulk = store
+            .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
+            .await
+            .expect("bulk");
+        let held = store.saver.acquire().await.expect("the saves' connection");
+        let during = contact();
+        tokio::time::timeout(patience, store.insert(&during))
+            .await
+            .expect("the save asked for the lock")
+            .expect("saved");
+        assert!(store
+            .pending
+            .holds(&during.id.to_string())
+            .await
+            .expect("pending"));
+        drop(held);
+        Box::new(bulk).commit().await.expect("commit");
+
+        let after = contact();
+        tokio::time::timeout(patience, store.insert(&after))
+            .await
+            .expect("the save waited")
+            .expect("saved");
+        assert!(in_journal(&after).await.expect("query"));
+        assert!(!store
+            .pending
+            .holds(&after.id.to_string())
+            .await
+            .expect("pending"));
+
+        // Only a long write counts, and one given up counts no more.
+        let given_up = store
+            .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
+            .await
+            .expect("bulk");
+        assert!(store.pending.during_long_write());
+        drop(given_up);
+        assert!(!store.pending.during_long_write());
+        let short = store
+            .begin_bulk(Existing::Skip, BULK_REBUILD_MIN - 1)
+            .await
+            .expect("bulk");
+        assert!(!store.pending.during_long_write());
+        drop(short);
+    }
 
     /// Every insert trigger on the contacts is one a bulk write knows how to do without: a
     /// new one must be added to [`INSERT_TRIGGERS`] with what does its work meanwhile.

@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::Connection;
 
 use super::counts::{count_columns, ROLLUPS};
+use super::flush::{Flushed, Flusher};
 use super::{SqliteStore, MIGRATOR};
 use crate::error::{Error, FileProblem, Result};
 use crate::store::Store;
@@ -186,7 +187,14 @@ impl JournalFile for SqliteStore {
                 .bind(copy.to_string_lossy().into_owned())
                 .execute(&mut *conn)
                 .await?;
+            // A long write: saves meanwhile go to the pending file at once and move into the
+            // restored journal after it.
+            let long_write = (
+                self.pending.long_write(),
+                Flusher::start(Flushed::LogOf(self.path.clone())),
+            );
             let replaced = replace_from_incoming(&mut conn).await;
+            drop(long_write);
             sqlx::query("DETACH DATABASE incoming")
                 .execute(&mut *conn)
                 .await?;

@@ -8,12 +8,16 @@
 //! - Reads use their own small pool and never block the writer.
 //! - A new contact is saved on a connection of its own that waits only briefly for the lock:
 //!   while a long write (an import) holds it, the contact goes to the pending file beside
-//!   the journal and moves in afterwards (see [`pending`]).
+//!   the journal and moves in afterwards (see [`pending`]); at once, without waiting, when
+//!   the long write is this program's own.
+//! - A long write has the disk flushed as it goes, so that no save's fsync has a gigabyte to
+//!   wait behind (see [`flush`]).
 
 mod bulk;
 mod counts;
 mod customers;
 pub mod file;
+mod flush;
 pub mod outbox;
 mod pages;
 mod pending;
@@ -21,7 +25,7 @@ mod practices;
 mod rows;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -44,6 +48,7 @@ use crate::model::{needs_follow_up_sql, positive_sql, Axis, Contact, Quadrant};
 pub use bulk::BULK_REBUILD_MIN;
 use bulk::{SqliteBulk, INSERT_TRIGGERS};
 use counts::{push_staff_channel, push_topic};
+use flush::{Flushed, Flusher};
 use pending::{Pending, SAVE_WAITS};
 use rows::{
     bind_mutable, corrupt, rfc3339_utc, ContactRow, Query, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
@@ -70,6 +75,9 @@ pub struct SqliteStore {
     /// Copies the write-ahead log into the file in the background (see
     /// [`SqliteStore::checkpoint_in_background`]).
     checkpointer: SqlitePool,
+    /// The journal file's path, for flushing a long write and a long checkpoint as they go
+    /// (see [`flush`]).
+    path: PathBuf,
 }
 
 /// How often the write-ahead log is copied into the file, and pending contacts moved in.
@@ -103,6 +111,7 @@ impl SqliteStore {
 
     async fn open_with(base: SqliteConnectOptions) -> Result<Self> {
         let pending = Pending::beside(base.get_filename());
+        let path = base.get_filename().to_owned();
         let options = base
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -162,7 +171,7 @@ impl SqliteStore {
             .max_connections(READERS)
             .connect_with(options.clone().read_only(true))
             .await?;
-        Self::checkpoint_in_background(checkpointer.clone());
+        Self::checkpoint_in_background(checkpointer.clone(), path.clone());
         // Its own connection, which never waits for the lock: on the saves' connection each
         // try during an import held up a save that came at that moment.
         // Connected on first use, when there is a pending file: opening a journal makes no
@@ -181,6 +190,7 @@ impl SqliteStore {
             pending,
             reader,
             checkpointer,
+            path,
         })
     }
 
@@ -203,15 +213,25 @@ impl SqliteStore {
     /// Every second, copies what the write-ahead log holds into the journal file, on a
     /// connection of its own: a passive checkpoint waits for no reader or writer, and saves
     /// go on appending to the log meanwhile (a commit is durable once it is in the log). Ends
-    /// when the journal is closed.
-    fn checkpoint_in_background(pool: SqlitePool) {
-        every_second_until_closed(pool, |pool| async move {
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await
-            {
-                if !pool.is_closed() {
-                    tracing::info!(error = %e, "a background checkpoint failed; the next one retries");
+    /// when the journal is closed. A checkpoint that takes longer than a moment (the first
+    /// after a bulk write copies all of it) has the disk flushed as it goes.
+    fn checkpoint_in_background(pool: SqlitePool, journal: PathBuf) {
+        every_second_until_closed(pool, move |pool| {
+            let journal = journal.clone();
+            async move {
+                let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool);
+                tokio::pin!(checkpoint);
+                let done = tokio::select! {
+                    done = &mut checkpoint => done,
+                    () = tokio::time::sleep(flush::FLUSH_EVERY) => {
+                        let _flushing = Flusher::start(Flushed::FileSystemOf(journal));
+                        checkpoint.await
+                    }
+                };
+                if let Err(e) = done {
+                    if !pool.is_closed() {
+                        tracing::info!(error = %e, "a background checkpoint failed; the next one retries");
+                    }
                 }
             }
         });
@@ -282,6 +302,9 @@ impl SqliteStore {
             self.pending.pool(true).await?;
         }
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let long_write = (expected >= BULK_REBUILD_MIN).then(|| self.pending.long_write());
+        let flusher = (expected >= BULK_REBUILD_MIN)
+            .then(|| Flusher::start(Flushed::LogOf(self.path.clone())));
         // Building an index once over sorted rows beats updating it row by row when a write
         // at least doubles the journal: the secondary indexes are dropped inside the
         // transaction and built again before it commits (or come back with a rollback).
@@ -320,6 +343,8 @@ impl SqliteStore {
         Ok(SqliteBulk {
             rebuild,
             answers,
+            flusher,
+            long_write,
             ..SqliteBulk::new(tx, existing)
         })
     }
@@ -354,7 +379,12 @@ impl Store for SqliteStore {
         if self.pending.holds(&id).await? {
             return exists();
         }
-        let Some(tx) = pending::begin(&self.saver).await? else {
+        let tx = if self.pending.during_long_write() {
+            None
+        } else {
+            pending::begin(&self.saver).await?
+        };
+        let Some(tx) = tx else {
             // Also an id moved in and erased since: a contact saved under it now would be
             // taken for the moved one and left out.
             let (present,): (bool,) = sqlx::query_as(

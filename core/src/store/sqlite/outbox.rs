@@ -282,6 +282,12 @@ impl SqliteStore {
     /// [`SqliteStore::begin_bulk`]; `expected` is how many changes may come).
     pub async fn begin_pulled(&self, expected: u64) -> Result<PulledBatch> {
         let mut bulk = self.begin_bulk(Existing::Skip, expected).await?;
+        // A large pull is long however few of its changes are contacts: it holds the lock
+        // while it waits for the server's pages.
+        if expected >= crate::team::sync::LARGE_PULL {
+            bulk.long_write
+                .get_or_insert_with(|| self.pending.long_write());
+        }
         sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
             .execute(&mut *bulk.tx)
             .await?;
@@ -567,5 +573,27 @@ mod tests {
             store.list(&ListQuery::default()).await.expect("list").len(),
             30
         );
+    }
+
+    /// A large pull holds the lock while it waits for the server's pages, however few of its
+    /// changes are contacts: saves meanwhile go to the pending file at once. A small one is
+    /// quick, and neither leaves its mark behind.
+    #[tokio::test]
+    async fn a_large_pull_counts_as_a_long_write_while_it_runs() {
+        use crate::team::sync::LARGE_PULL;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("j.sqlite"))
+            .await
+            .expect("open");
+        let small = store.begin_pulled(LARGE_PULL - 1).await.expect("pull");
+        assert!(!store.pending.during_long_write());
+        small.finish(&[], 1).await.expect("finish");
+        let large = store.begin_pulled(LARGE_PULL).await.expect("pull");
+        assert!(store.pending.during_long_write());
+        large.finish(&[], 2).await.expect("finish");
+        assert!(!store.pending.during_long_write());
+        let given_up = store.begin_pulled(LARGE_PULL).await.expect("pull");
+        drop(given_up);
+        assert!(!store.pending.during_long_write());
     }
 }

@@ -3,7 +3,9 @@
 //! all-or-nothing; a contact saved meanwhile goes into a small SQLite file beside the journal
 //! (`<journal>-pending`), made durable the same way (write-ahead log, fsync on commit), and
 //! moves into the journal as soon as the lock is free: within a second in a running app, or
-//! when the journal is next opened. Meanwhile lookups and lists show it; the weekly figures
+//! when the journal is next opened. A save comes here after waiting [`SAVE_WAITS`] for the
+//! lock, or at once while this process's own long write (marked with [`Pending::long_write`])
+//! holds it. Meanwhile lookups and lists show it; the weekly figures
 //! count it once it has moved.
 //!
 //! A move is one transaction in the journal that also records the contact's id in
@@ -13,6 +15,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,7 +30,8 @@ use crate::store::{BulkWrite, Existing, ListQuery};
 
 /// How long a save waits for the journal's write lock before it goes to the pending file.
 /// Commits of single contacts take a few milliseconds, so only a long write (an import, a
-/// demo, a restore, an erasure of many contacts) makes a save wait this long.
+/// demo, a restore, an erasure of many contacts) makes a save wait this long, and only one
+/// in another process: during one in this process a save goes to the pending file at once.
 pub(super) const SAVE_WAITS: Duration = Duration::from_millis(25);
 
 /// How long a moved contact's id is remembered once its row has left the pending file (while
@@ -39,6 +43,18 @@ const MOVED_KEPT: &str = "-1 day";
 pub(super) struct Pending {
     path: PathBuf,
     pool: Arc<OnceCell<SqlitePool>>,
+    /// How many long writes this process runs on the journal: while one does, a save comes
+    /// here at once, rather than first wait [`SAVE_WAITS`] for a lock it cannot get.
+    long_writes: Arc<AtomicUsize>,
+}
+
+/// A long write running on the journal, until dropped (see [`Pending::long_write`]).
+pub(super) struct LongWrite(Arc<AtomicUsize>);
+
+impl Drop for LongWrite {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Pending {
@@ -48,7 +64,19 @@ impl Pending {
         Self {
             path: PathBuf::from(path),
             pool: Arc::new(OnceCell::new()),
+            long_writes: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// Marks a long write holding the journal's write lock, until the mark is dropped.
+    pub(super) fn long_write(&self) -> LongWrite {
+        self.long_writes.fetch_add(1, Ordering::SeqCst);
+        LongWrite(self.long_writes.clone())
+    }
+
+    /// Whether this process runs a long write on the journal now.
+    pub(super) fn during_long_write(&self) -> bool {
+        self.long_writes.load(Ordering::SeqCst) > 0
     }
 
     /// The file's connection; `None` while there is no file and `create` is off, so that a
