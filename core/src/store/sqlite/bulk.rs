@@ -278,6 +278,7 @@ mod tests {
     /// A long write has the disk flushed while it runs, so that a save's fsync meanwhile has
     /// little to wait for; a short one leaves it to its commit. The flushing ends with the
     /// write, committed or given up.
+    #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn a_long_write_has_the_disk_flushed_while_it_runs() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -373,11 +374,6 @@ mod tests {
             .expect("the save waited")
             .expect("saved");
         assert!(in_journal(&after).await.expect("query"));
-        assert!(!store
-            .pending
-            .holds(&after.id.to_string())
-            .await
-            .expect("pending"));
 
         // Only a long write counts, and one given up counts no more.
         let given_up = store

@@ -187,14 +187,7 @@ impl JournalFile for SqliteStore {
                 .bind(copy.to_string_lossy().into_owned())
                 .execute(&mut *conn)
                 .await?;
-            // A long write: saves meanwhile go to the pending file at once and move into the
-            // restored journal after it.
-            let long_write = (
-                self.pending.long_write(),
-                Flusher::start(Flushed::LogOf(self.path.clone())),
-            );
-            let replaced = replace_from_incoming(&mut conn).await;
-            drop(long_write);
+            let replaced = replace_from_incoming(&mut conn, self).await;
             sqlx::query("DETACH DATABASE incoming")
                 .execute(&mut *conn)
                 .await?;
@@ -208,8 +201,18 @@ impl JournalFile for SqliteStore {
 
 /// Replaces every contact and setting with those of the attached database `incoming` (at
 /// this schema version) and counts the rollups afresh, in one transaction.
-async fn replace_from_incoming(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
+async fn replace_from_incoming(
+    conn: &mut sqlx::SqliteConnection,
+    store: &SqliteStore,
+) -> Result<u64> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    // A long write once it holds the lock (not before: a save made while it waits for the
+    // lock must not be held back from the journal as it is): saves meanwhile go to the
+    // pending file at once and move into the restored journal after it.
+    let _long_write = (
+        store.pending.long_write(),
+        Flusher::start(Flushed::LogOf(store.path.clone())),
+    );
     // The replaced contacts are not changes to share with a team: the desk pulls the team's
     // state again from the start instead, and changes not yet pushed are dropped with the
     // journal they belonged to (sending them now would revert the team's newer versions).

@@ -127,3 +127,18 @@ fn folder_of(journal: &Path) -> &Path {
         _ => Path::new("."),
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// A long write flushes the log beside the journal and never opens the journal file
+    /// itself (closing that descriptor would drop SQLite's locks on it).
+    #[test]
+    fn the_log_beside_the_journal_is_flushed_and_never_the_journal_file() {
+        let journal = Path::new("desk/journal.sqlite");
+        assert_eq!(log_of(journal), Path::new("desk/journal.sqlite-wal"));
+        assert_eq!(folder_of(journal), Path::new("desk"));
+        assert_eq!(folder_of(Path::new("journal.sqlite")), Path::new("."));
+    }
+}

@@ -111,7 +111,6 @@ impl SqliteStore {
 
     async fn open_with(base: SqliteConnectOptions) -> Result<Self> {
         let pending = Pending::beside(base.get_filename());
-        let path = base.get_filename().to_owned();
         let options = base
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -136,6 +135,13 @@ impl SqliteStore {
             )
             .await?;
         MIGRATOR.run(&writer).await?;
+        // The journal's name as SQLite has it (absolute, links followed), which its log's is
+        // made from.
+        let path: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&writer)
+                .await?;
+        let path = PathBuf::from(path);
         // A journal that has just gained the customers' figures counts them once, here. The
         // question alone takes no lock, so that opening the journal (the CLI's `log`) does
         // not wait for another process's import.
@@ -222,6 +228,7 @@ impl SqliteStore {
                 let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool);
                 tokio::pin!(checkpoint);
                 let done = tokio::select! {
+                    biased;
                     done = &mut checkpoint => done,
                     () = tokio::time::sleep(flush::FLUSH_EVERY) => {
                         let _flushing = Flusher::start(Flushed::FileSystemOf(journal));

@@ -8,6 +8,7 @@ use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::bulk::SqliteBulk;
+use super::flush::{Flushed, Flusher};
 use super::rows::{
     bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
 };
@@ -287,6 +288,8 @@ impl SqliteStore {
         if expected >= crate::team::sync::LARGE_PULL {
             bulk.long_write
                 .get_or_insert_with(|| self.pending.long_write());
+            bulk.flusher
+                .get_or_insert_with(|| Flusher::start(Flushed::LogOf(self.path.clone())));
         }
         sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
             .execute(&mut *bulk.tx)

@@ -30,8 +30,9 @@ use crate::store::{BulkWrite, Existing, ListQuery};
 
 /// How long a save waits for the journal's write lock before it goes to the pending file.
 /// Commits of single contacts take a few milliseconds, so only a long write (an import, a
-/// demo, a restore, an erasure of many contacts) makes a save wait this long, and only one
-/// in another process: during one in this process a save goes to the pending file at once.
+/// demo, a restore, a large team pull, an erasure of many contacts) makes a save wait this
+/// long; during this process's own import, demo, restore or large pull a save goes to the
+/// pending file at once.
 pub(super) const SAVE_WAITS: Duration = Duration::from_millis(25);
 
 /// How long a moved contact's id is remembered once its row has left the pending file (while
