@@ -206,9 +206,8 @@ async fn replace_from_incoming(
     store: &SqliteStore,
 ) -> Result<u64> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    // A long write once it holds the lock (not before: a save made while it waits for the
-    // lock must not be held back from the journal as it is): saves meanwhile go to the
-    // pending file at once and move into the restored journal after it.
+    // A long write from the moment it holds the lock, as a bulk write is: saves meanwhile go
+    // to the pending file at once and move into the restored journal after it.
     let _long_write = (
         store.pending.long_write(),
         Flusher::start(Flushed::LogOf(store.path.clone())),
