@@ -10,9 +10,8 @@ use super::counts::{
     ROLLUPS,
 };
 use super::customers;
-use super::flush::Flusher;
-use super::pending::LongWrite;
 use super::rows::{bind_mutable, insert_sql, rfc3339_utc, ROWS_PER_STATEMENT};
+use super::LongWrite;
 use crate::error::{Error, Result};
 use crate::model::{Channel, Contact};
 use crate::store::{AnswerCounts, BulkWrite, Existing, WeekCounts};
@@ -54,9 +53,8 @@ pub(super) struct SqliteBulk {
     pub(super) answers: Option<[AnswerFold; 2]>,
     /// How many folded keys are written out at once ([`FLUSH_KEYS`]).
     pub(super) flush_at: usize,
-    /// Flushes a long write's log as it grows, until the commit.
-    pub(super) flusher: Option<Flusher>,
-    /// Sends saves to the pending file while a long write runs.
+    /// While a long write runs, sends saves to the pending file and flushes its log, until
+    /// the commit.
     pub(super) long_write: Option<LongWrite>,
 }
 
@@ -70,7 +68,6 @@ impl SqliteBulk {
             rebuild: Vec::new(),
             answers: None,
             flush_at: FLUSH_KEYS,
-            flusher: None,
             long_write: None,
         }
     }
@@ -242,7 +239,6 @@ impl BulkWrite for SqliteBulk {
         let Self {
             mut tx,
             rebuild,
-            flusher,
             long_write,
             ..
         } = *self;
@@ -265,7 +261,7 @@ impl BulkWrite for SqliteBulk {
             sqlx::query(create).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        drop((flusher, long_write));
+        drop(long_write);
         Ok(())
     }
 }
@@ -289,7 +285,7 @@ mod tests {
             .begin_bulk(Existing::Skip, BULK_REBUILD_MIN - 1)
             .await
             .expect("bulk");
-        assert!(short.flusher.is_none(), "a short write is not flushed");
+        assert!(short.long_write.is_none(), "a short write is not flushed");
         drop(short);
         let patience = std::time::Duration::from_secs(10);
         for commit in [true, false] {
@@ -297,7 +293,11 @@ mod tests {
                 .begin_bulk(Existing::Skip, BULK_REBUILD_MIN)
                 .await
                 .expect("bulk");
-            let flusher = bulk.flusher.as_ref().expect("a long write is flushed");
+            let flusher = bulk
+                .long_write
+                .as_ref()
+                .expect("a long write is flushed")
+                .flusher();
             let waited = std::time::Instant::now();
             while flusher.flushed() < 2 {
                 assert!(

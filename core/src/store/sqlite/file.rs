@@ -10,7 +10,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::Connection;
 
 use super::counts::{count_columns, ROLLUPS};
-use super::flush::{Flushed, Flusher};
 use super::{SqliteStore, MIGRATOR};
 use crate::error::{Error, FileProblem, Result};
 use crate::store::Store;
@@ -208,10 +207,7 @@ async fn replace_from_incoming(
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     // A long write from the moment it holds the lock, as a bulk write is: saves meanwhile go
     // to the pending file at once and move into the restored journal after it.
-    let _long_write = (
-        store.pending.long_write(),
-        Flusher::start(Flushed::LogOf(store.path.clone())),
-    );
+    let _long_write = store.long_write();
     // The replaced contacts are not changes to share with a team: the desk pulls the team's
     // state again from the start instead, and changes not yet pushed are dropped with the
     // journal they belonged to (sending them now would revert the team's newer versions).

@@ -80,6 +80,20 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
+/// A long write under way in this process (an import, a demo, a restore, a large pull):
+/// saves meanwhile go to the pending file at once, and its log is flushed as it grows.
+struct LongWrite {
+    _mark: pending::Mark,
+    _flusher: Flusher,
+}
+
+#[cfg(test)]
+impl LongWrite {
+    fn flusher(&self) -> &Flusher {
+        &self._flusher
+    }
+}
+
 /// How often the write-ahead log is copied into the file, and pending contacts moved in.
 const BACKGROUND_EVERY: Duration = Duration::from_secs(1);
 
@@ -299,6 +313,14 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Marks a long write of this process that holds the journal's lock, until dropped.
+    fn long_write(&self) -> LongWrite {
+        LongWrite {
+            _mark: self.pending.long_write(),
+            _flusher: Flusher::start(Flushed::LogOf(self.path.clone())),
+        }
+    }
+
     /// Starts the transaction of a bulk write (see [`Store::bulk`]).
     async fn begin_bulk(&self, existing: Existing, expected: u64) -> Result<SqliteBulk> {
         if expected >= BULK_REBUILD_MIN {
@@ -309,9 +331,7 @@ impl SqliteStore {
             self.pending.pool(true).await?;
         }
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let long_write = (expected >= BULK_REBUILD_MIN).then(|| self.pending.long_write());
-        let flusher = (expected >= BULK_REBUILD_MIN)
-            .then(|| Flusher::start(Flushed::LogOf(self.path.clone())));
+        let long_write = (expected >= BULK_REBUILD_MIN).then(|| self.long_write());
         // Building an index once over sorted rows beats updating it row by row when a write
         // at least doubles the journal: the secondary indexes are dropped inside the
         // transaction and built again before it commits (or come back with a rollback).
@@ -350,7 +370,6 @@ impl SqliteStore {
         Ok(SqliteBulk {
             rebuild,
             answers,
-            flusher,
             long_write,
             ..SqliteBulk::new(tx, existing)
         })

@@ -8,7 +8,6 @@ use sqlx::{FromRow, QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::bulk::SqliteBulk;
-use super::flush::{Flushed, Flusher};
 use super::rows::{
     bind_mutable, corrupt, rfc3339_utc, ContactRow, MUTABLE_COLUMNS, MUTABLE_PLACEHOLDERS,
 };
@@ -286,10 +285,7 @@ impl SqliteStore {
         // A large pull is long however few of its changes are contacts: it holds the lock
         // while it waits for the server's pages.
         if expected >= crate::team::sync::LARGE_PULL {
-            bulk.long_write
-                .get_or_insert_with(|| self.pending.long_write());
-            bulk.flusher
-                .get_or_insert_with(|| Flusher::start(Flushed::LogOf(self.path.clone())));
+            bulk.long_write.get_or_insert_with(|| self.long_write());
         }
         sqlx::query("INSERT INTO sync_applying (one) VALUES (1)")
             .execute(&mut *bulk.tx)

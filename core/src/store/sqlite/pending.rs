@@ -50,9 +50,9 @@ pub(super) struct Pending {
 }
 
 /// A long write running on the journal, until dropped (see [`Pending::long_write`]).
-pub(super) struct LongWrite(Arc<AtomicUsize>);
+pub(super) struct Mark(Arc<AtomicUsize>);
 
-impl Drop for LongWrite {
+impl Drop for Mark {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -70,9 +70,9 @@ impl Pending {
     }
 
     /// Marks a long write holding the journal's write lock, until the mark is dropped.
-    pub(super) fn long_write(&self) -> LongWrite {
+    pub(super) fn long_write(&self) -> Mark {
         self.long_writes.fetch_add(1, Ordering::SeqCst);
-        LongWrite(self.long_writes.clone())
+        Mark(self.long_writes.clone())
     }
 
     /// Whether this process runs a long write on the journal now.
