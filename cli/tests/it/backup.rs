@@ -95,11 +95,13 @@ fn a_damaged_or_foreign_file_is_refused_and_nothing_changes() {
     let before = everything(&db);
     let backups_before = backups(&db);
 
-    // Garbage over the middle of a sound backup: its pages no longer add up.
+    // Garbage over a whole page in the middle of a sound backup: its pages no longer add up.
+    // The page size is the file's own (bytes 16–17 of its header).
     let damaged = dir.path().join("damaged.sqlite");
     let mut bytes = std::fs::read(&good).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle..middle + 4096].fill(0xA5);
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let middle = bytes.len() / 2 / page * page;
+    bytes[middle..middle + page].fill(0xA5);
     std::fs::write(&damaged, bytes).unwrap();
     let text = dir.path().join("notes.sqlite");
     std::fs::write(&text, "not a database at all\n".repeat(100)).unwrap();

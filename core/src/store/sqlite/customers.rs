@@ -50,14 +50,17 @@ pub(super) async fn recount(conn: &mut SqliteConnection) -> Result<()> {
             days = crate::review::REPEAT_DAYS,
             positive = crate::model::POSITIVE_FROM,
         ),
+        // Materialized: a join flattened into the update read the table in the customers'
+        // order, a page at random for each contact (ten million contacts: 97 s, now 32 s).
         format!(
-            "UPDATE contacts SET next_week = w.next, next_level5_week = w.next5 FROM (\
+            "WITH w AS MATERIALIZED (\
              SELECT every.id, every.next, five.next5 FROM \
              (SELECT rowid AS id, LEAD(iso_week) OVER history AS next FROM contacts \
               WHERE {live} WINDOW history AS ({HISTORY})) AS every \
              LEFT JOIN (SELECT rowid AS id, LEAD(iso_week) OVER history AS next5 FROM contacts \
               WHERE {live} AND level = 5 WINDOW history AS ({HISTORY})) AS five \
-             ON five.id = every.id ORDER BY every.id) AS w \
+             ON five.id = every.id ORDER BY every.id) \
+             UPDATE contacts SET next_week = w.next, next_level5_week = w.next5 FROM w \
              WHERE contacts.rowid = w.id \
              AND (contacts.next_week IS NOT w.next OR contacts.next_level5_week IS NOT w.next5)"
         ),
