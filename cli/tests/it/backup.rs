@@ -96,10 +96,13 @@ fn a_damaged_or_foreign_file_is_refused_and_nothing_changes() {
     let backups_before = backups(&db);
 
     // Garbage over a whole page in the middle of a sound backup: its pages no longer add up.
-    // The page size is the file's own (bytes 16–17 of its header).
+    // The page size is the file's own (bytes 16–17 of its header; 1 stands for 65,536).
     let damaged = dir.path().join("damaged.sqlite");
     let mut bytes = std::fs::read(&good).unwrap();
-    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let page = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65_536,
+        size => usize::from(size),
+    };
     let middle = bytes.len() / 2 / page * page;
     bytes[middle..middle + page].fill(0xA5);
     std::fs::write(&damaged, bytes).unwrap();
