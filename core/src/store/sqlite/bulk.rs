@@ -443,6 +443,18 @@ mod tests {
         );
     }
 
+    /// What a rebuilding write drops and puts back: the indexes and triggers of the contacts
+    /// and of the rollups.
+    async fn rebuilt_schema(store: &SqliteStore) -> Vec<(String, String)> {
+        sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master \
+             WHERE tbl_name = 'contacts' OR tbl_name LIKE 'week%rollup' ORDER BY name",
+        )
+        .fetch_all(&store.reader)
+        .await
+        .expect("schema")
+    }
+
     /// A rebuilding write's counts, written out while it goes on or held until its commit,
     /// add up to the same rollups as the triggers keep contact by contact (a write too small
     /// to rebuild), on a journal that held contacts before: the ratings, the answers, the
@@ -493,16 +505,7 @@ mod tests {
                 .insert_many(before, Existing::Fail)
                 .await
                 .expect("insert");
-            let schema = || async {
-                sqlx::query_as::<_, (String, String, String)>(
-                    "SELECT type, name, sql FROM sqlite_master \
-                     WHERE tbl_name = 'contacts' OR tbl_name LIKE 'week%rollup' ORDER BY name",
-                )
-                .fetch_all(&store.reader)
-                .await
-                .expect("schema")
-            };
-            let schema_before = schema().await;
+            let schema_before = rebuilt_schema(&store).await;
             let mut bulk = store
                 .begin_bulk(Existing::Skip, expected)
                 .await
@@ -521,7 +524,7 @@ mod tests {
             }
             Box::new(bulk).commit().await.expect("commit");
             assert_eq!(
-                schema().await,
+                rebuilt_schema(&store).await,
                 schema_before,
                 "every index and trigger is back"
             );
@@ -677,16 +680,7 @@ mod tests {
         let store = SqliteStore::open(&dir.path().join("j.sqlite"))
             .await
             .expect("open");
-        let schema = || async {
-            sqlx::query_as::<_, (String, String)>(
-                "SELECT name, sql FROM sqlite_master \
-                 WHERE tbl_name = 'contacts' OR tbl_name LIKE 'week%rollup' ORDER BY name",
-            )
-            .fetch_all(&store.reader)
-            .await
-            .expect("schema")
-        };
-        let before = schema().await;
+        let before = rebuilt_schema(&store).await;
         let clock = FixedClock::at("2026-11-22T12:00:00+01:00");
         let contact = |minute: u32| {
             let input = ContactInput {
@@ -711,7 +705,7 @@ mod tests {
             .insert_many(&[contact(30)], Existing::Fail)
             .await
             .expect("insert");
-        assert_eq!(schema().await, before);
+        assert_eq!(rebuilt_schema(&store).await, before);
         let week = "2026-11-16".parse().expect("date");
         let filter = StatsFilter {
             from: week,
