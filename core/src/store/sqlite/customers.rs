@@ -50,34 +50,34 @@ pub(super) async fn recount(conn: &mut SqliteConnection) -> Result<()> {
             days = crate::review::REPEAT_DAYS,
             positive = crate::model::POSITIVE_FROM,
         ),
-        // Materialized: a join flattened into the update read the table in the customers'
-        // order, a page at random for each contact (ten million contacts: 97 s, now 32 s).
+        // The next weeks go into a temporary table in the contacts' order. A join flattened
+        // into the update read the contacts in the customers' order, a page at random each
+        // (ten million contacts: 97 s, then 32 s). The customers' rollup is counted from
+        // the same table instead of two more passes of the windows (a million contacts:
+        // 4.6 s for the update and the rollup, now 2.7 s).
         format!(
-            "WITH w AS MATERIALIZED (\
-             SELECT every.id, every.next, five.next5 FROM \
-             (SELECT rowid AS id, LEAD(iso_week) OVER history AS next FROM contacts \
+            "CREATE TEMP TABLE customer_next AS \
+             SELECT every.id, every.iso_week, every.next, five.next5, \
+                    five.id IS NOT NULL AS level5 FROM \
+             (SELECT rowid AS id, iso_week, LEAD(iso_week) OVER history AS next FROM contacts \
               WHERE {live} WINDOW history AS ({HISTORY})) AS every \
              LEFT JOIN (SELECT rowid AS id, LEAD(iso_week) OVER history AS next5 FROM contacts \
               WHERE {live} AND level = 5 WINDOW history AS ({HISTORY})) AS five \
-             ON five.id = every.id ORDER BY every.id) \
-             UPDATE contacts SET next_week = w.next, next_level5_week = w.next5 FROM w \
-             WHERE contacts.rowid = w.id \
-             AND (contacts.next_week IS NOT w.next OR contacts.next_level5_week IS NOT w.next5)"
+             ON five.id = every.id ORDER BY every.id"
         ),
+        "UPDATE contacts SET next_week = w.next, next_level5_week = w.next5 \
+         FROM temp.customer_next AS w WHERE contacts.rowid = w.id \
+         AND (contacts.next_week IS NOT w.next OR contacts.next_level5_week IS NOT w.next5)"
+            .to_owned(),
         "DELETE FROM week_customer_rollup".to_owned(),
-        // From the windows again rather than the columns just written: the windows read
-        // the customers' indexes in order, the columns would take two passes over the table
-        // (a million contacts: 1.7 s against 4.2 s).
-        format!(
-            "INSERT INTO week_customer_rollup \
-             SELECT iso_week, next, SUM(customers), SUM(level5) FROM (\
-             SELECT iso_week, COALESCE(LEAD(iso_week) OVER history, '') AS next, \
-             1 AS customers, 0 AS level5 FROM contacts WHERE {live} \
-             WINDOW history AS ({HISTORY}) UNION ALL \
-             SELECT iso_week, COALESCE(LEAD(iso_week) OVER history, ''), 0, 1 \
-             FROM contacts WHERE {live} AND level = 5 WINDOW history AS ({HISTORY})) \
-             GROUP BY iso_week, next"
-        ),
+        "INSERT INTO week_customer_rollup \
+         SELECT iso_week, next, SUM(customers), SUM(level5) FROM (\
+         SELECT iso_week, COALESCE(next, '') AS next, 1 AS customers, 0 AS level5 \
+         FROM temp.customer_next UNION ALL \
+         SELECT iso_week, COALESCE(next5, ''), 0, 1 FROM temp.customer_next WHERE level5) \
+         GROUP BY iso_week, next"
+            .to_owned(),
+        "DROP TABLE temp.customer_next".to_owned(),
         "DELETE FROM customer_order_paused".to_owned(),
     ];
     for step in steps {
