@@ -3,7 +3,7 @@
 
 use contactmoment_core::demo::DemoSpec;
 use contactmoment_core::export::{self, ContactsCsv, CsvStyle, JsonList};
-use contactmoment_core::{Contact, ListQuery};
+use contactmoment_core::{Contact, ContactInput, ListQuery};
 
 use crate::support::{log_all, rated, sqlite_at};
 
@@ -19,6 +19,25 @@ async fn a_paged_export_is_the_whole_journal_oldest_first() {
         seed: 9,
     };
     j.load_demo(spec, &mut |_| {}).await.unwrap();
+    // Every field filled (the user's own, marked done), and text that has to be escaped on its way out of the store.
+    let odd = ContactInput {
+        channel: Some("chat".into()),
+        topic: Some("betaling\\factuur".into()),
+        customer_ref: Some("K-1/\"2\"".into()),
+        note: Some("Eerst \"nee\",\nthen\tyes; 🙂 ∑ \\n".into()),
+        follow_up: true,
+        reason: Some("wrong".into()),
+        level: Some(5),
+        nps: Some(0),
+        valued: Some(1),
+        due: Some("2026-11-23".into()),
+        star: true,
+        ..rated(2, 1, "2026-11-20T09:30:00+01:00")
+    };
+    let odd = log_all(j, &[odd]).await.remove(0);
+    j.set_follow_up_done(&odd.id.to_string(), true)
+        .await
+        .unwrap();
     let mut everything = j.list(&ListQuery::default()).await.unwrap();
     let gone = everything.remove(100);
     j.delete(&gone.id.to_string()).await.unwrap();
@@ -31,20 +50,24 @@ async fn a_paged_export_is_the_whole_journal_oldest_first() {
     let mut w = JsonList::new(&mut json);
     j.each_contact(&mut |page| w.write(page)).await.unwrap();
     w.finish().unwrap();
-    assert_eq!(written, 12_344);
+    assert_eq!(written, 12_345);
 
-    // Oldest first, every live contact once.
+    // Oldest first, every live contact once, each as the list reads it.
     let streamed: Vec<Contact> = serde_json::from_slice(&json).unwrap();
     assert_eq!(streamed.len(), everything.len());
     assert!(streamed
         .windows(2)
         .all(|w| w[0].occurred_at <= w[1].occurred_at));
-    let ids = |list: &[Contact]| {
-        let mut ids: Vec<String> = list.iter().map(|c| c.id.to_string()).collect();
-        ids.sort_unstable();
-        ids
-    };
-    assert_eq!(ids(&streamed), ids(&everything));
+    let listed: std::collections::HashMap<_, _> = everything.iter().map(|c| (c.id, c)).collect();
+    let mut once = std::collections::HashSet::new();
+    for c in &streamed {
+        assert_eq!(Some(&c), listed.get(&c.id), "streamed as listed");
+        assert!(once.insert(c.id), "{} streamed twice", c.id);
+    }
+    let odd_out = streamed.iter().find(|c| c.id == odd.id).unwrap();
+    assert_eq!(odd_out.note, odd.note);
+    assert!(odd_out.follow_up && odd_out.star);
+    assert!(odd_out.staff_id.is_some() && odd_out.follow_up_done_at.is_some());
     // Laid out as the list written at once, in the same order.
     let mut whole = Vec::new();
     export::json(&mut whole, &streamed).unwrap();

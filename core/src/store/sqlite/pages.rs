@@ -3,9 +3,9 @@
 use sqlx::{Connection, QueryBuilder, Sqlite};
 
 use super::counts::{push_staff_channel, push_topic};
-use super::rows::ContactRow;
+use super::rows::{contact_object, ContactRow};
 use super::SqliteStore;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Contact;
 use crate::store::StatsFilter;
 
@@ -16,13 +16,12 @@ const PAGE: i64 = 5_000;
 /// hours.
 const FURTHEST_OFFSET_MS: i64 = 14 * 3_600_000;
 
-/// A contact's row with where it stands in the order of time.
+/// A contact's row, as [`contact_object`], with where it stands in the order of time.
 #[derive(sqlx::FromRow)]
 struct Keyed {
     key_ms: i64,
     key_row: i64,
-    #[sqlx(flatten)]
-    row: ContactRow,
+    row: String,
 }
 
 /// The live contacts `filter` takes. The moments around its days bound the scan of the index
@@ -62,13 +61,15 @@ impl SqliteStore {
         let all = u64::try_from(all).unwrap_or(0);
         let mut after = (i64::MIN, i64::MIN);
         let mut total = 0;
+        // Named, so that every page continues along the index by time where the last one
+        // stopped; an index by day would sort the whole range again for each page.
+        let select = format!(
+            "SELECT occurred_ms AS key_ms, rowid AS key_row, {} AS row \
+             FROM contacts INDEXED BY contacts_by_time",
+            contact_object()
+        );
         loop {
-            // Named, so that every page continues along the index by time where the last one
-            // stopped; an index by day would sort the whole range again for each page.
-            let mut page = QueryBuilder::new(
-                "SELECT occurred_ms AS key_ms, rowid AS key_row, * \
-                 FROM contacts INDEXED BY contacts_by_time",
-            );
+            let mut page = QueryBuilder::new(&select);
             push_matching(&mut page, filter);
             page.push(" AND (occurred_ms, rowid) > (")
                 .push_bind(after.0)
@@ -83,7 +84,11 @@ impl SqliteStore {
             after = (last.key_ms, last.key_row);
             let page = rows
                 .into_iter()
-                .map(|k| k.row.into_live())
+                .map(|k| {
+                    serde_json::from_str::<ContactRow>(&k.row)
+                        .map_err(|e| Error::Internal(format!("stored contact is unreadable: {e}")))?
+                        .into_live()
+                })
                 .collect::<Result<Vec<_>>>()?;
             total += page.len() as u64;
             if !each(&page, all.max(total))? {

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer};
 use sqlx::{FromRow, Sqlite};
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::model::{Channel, Contact, Reason};
 use crate::practices::MomentContact;
 use crate::store::Existing;
 
-#[derive(FromRow)]
+#[derive(FromRow, Deserialize)]
 pub(super) struct ContactRow {
     id: String,
     occurred_at: String,
@@ -28,6 +29,7 @@ pub(super) struct ContactRow {
     topic: Option<String>,
     customer_ref: Option<String>,
     note: Option<String>,
+    #[serde(deserialize_with = "flag")]
     follow_up: bool,
     follow_up_done_at: Option<String>,
     follow_up_done_by: Option<String>,
@@ -36,7 +38,52 @@ pub(super) struct ContactRow {
     nps: Option<i64>,
     valued: Option<i64>,
     due: Option<String>,
+    #[serde(deserialize_with = "flag")]
     star: bool,
+}
+
+/// The columns of [`ContactRow`].
+const CONTACT_COLUMNS: [&str; 24] = [
+    "id",
+    "occurred_at",
+    "local_date",
+    "iso_week",
+    "logged_at",
+    "updated_at",
+    "deleted_at",
+    "staff",
+    "staff_id",
+    "channel",
+    "functional",
+    "emotional",
+    "topic",
+    "customer_ref",
+    "note",
+    "follow_up",
+    "follow_up_done_at",
+    "follow_up_done_by",
+    "reason",
+    "level",
+    "nps",
+    "valued",
+    "due",
+    "star",
+];
+
+/// A [`ContactRow`] as one JSON object, to select where many contacts are read. The driver
+/// copies each value of a row on its own and hands it to another thread to free: a million
+/// contacts took 19.0 s to export read value by value, 7.5 s read as one text a row.
+pub(super) fn contact_object() -> String {
+    let pairs: Vec<String> = CONTACT_COLUMNS
+        .iter()
+        .map(|c| format!("'{c}', {c}"))
+        .collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+/// A flag as SQLite stores it, an integer: anything but 0 is set.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    i64::deserialize(d).map(|v| v != 0)
 }
 
 /// The columns a list of moments to share shows: fetching a whole contact costs the driver
