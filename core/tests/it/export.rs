@@ -19,7 +19,8 @@ async fn a_paged_export_is_the_whole_journal_oldest_first() {
         seed: 9,
     };
     j.load_demo(spec, &mut |_| {}).await.unwrap();
-    // Every field filled (the user's own, marked done), and text that has to be escaped on its way out of the store.
+    // A live contact with every field set (the user's own, marked done), and text that has
+    // to be escaped on its way out of the store.
     let odd = ContactInput {
         channel: Some("chat".into()),
         topic: Some("betaling\\factuur".into()),

@@ -3,9 +3,9 @@
 use sqlx::{Connection, QueryBuilder, Sqlite};
 
 use super::counts::{push_staff_channel, push_topic};
-use super::rows::{contact_object, ContactRow};
+use super::rows::{corrupt, ContactRow, CONTACT_OBJECT};
 use super::SqliteStore;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Contact;
 use crate::store::StatsFilter;
 
@@ -16,7 +16,7 @@ const PAGE: i64 = 5_000;
 /// hours.
 const FURTHEST_OFFSET_MS: i64 = 14 * 3_600_000;
 
-/// A contact's row, as [`contact_object`], with where it stands in the order of time.
+/// A contact's row, as [`CONTACT_OBJECT`], with where it stands in the order of time.
 #[derive(sqlx::FromRow)]
 struct Keyed {
     key_ms: i64,
@@ -66,7 +66,7 @@ impl SqliteStore {
         let select = format!(
             "SELECT occurred_ms AS key_ms, rowid AS key_row, {} AS row \
              FROM contacts INDEXED BY contacts_by_time",
-            contact_object()
+            *CONTACT_OBJECT
         );
         loop {
             let mut page = QueryBuilder::new(&select);
@@ -86,7 +86,7 @@ impl SqliteStore {
                 .into_iter()
                 .map(|k| {
                     serde_json::from_str::<ContactRow>(&k.row)
-                        .map_err(|e| Error::Internal(format!("stored contact is unreadable: {e}")))?
+                        .map_err(|_| corrupt("contact", &k.row))?
                         .into_live()
                 })
                 .collect::<Result<Vec<_>>>()?;
