@@ -4,7 +4,6 @@ use std::str::FromStr;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-
 use serde::{Deserialize, Deserializer};
 use serde_aux::serde_introspection::serde_introspect;
 use sqlx::{FromRow, Sqlite};
